@@ -1,0 +1,76 @@
+"""Documents and records: listings with filters and pages, one item by id."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from pydantic import BaseModel
+from sqlalchemy import Engine
+
+from marsad import store
+from marsad.api.params import Page, filters, get_engine, page
+from marsad.api.serialize import document_item, record_item
+from marsad.store.aggregates import list_documents
+
+router = APIRouter(prefix="/api", tags=["data"])
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+FiltersDep = Annotated[store.Filters, Depends(filters)]
+PageDep = Annotated[Page, Depends(page)]
+
+
+class ItemPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[dict[str, Any]]
+
+
+@router.get("/records", response_model=ItemPage, summary="Records (incidents and tallies), oldest first")
+def list_records(engine: EngineDep, where: FiltersDep, window: PageDep) -> dict:
+    found = store.query_records(engine, where, limit=window.limit, offset=window.offset)
+    return {
+        "total": store.count_records(engine, where),
+        "limit": window.limit,
+        "offset": window.offset,
+        "items": [record_item(s) for s in found],
+    }
+
+
+@router.get("/records/{record_id}", summary="One record by its id (<doc_id>:<index>)")
+def get_record(engine: EngineDep, record_id: Annotated[str, Path(max_length=320)]) -> dict[str, Any]:
+    doc_id, sep, index = record_id.rpartition(":")
+    if sep and index.isdigit():
+        for stored in store.query_records(engine, store.Filters(doc_id=doc_id)):
+            if stored.record_id == record_id:
+                return record_item(stored)
+    raise HTTPException(404, f"no record {record_id!r}")
+
+
+@router.get("/documents", response_model=ItemPage, summary="Stored reports, newest first")
+def documents(
+    engine: EngineDep,
+    window: PageDep,
+    text: Annotated[str | None, Query(max_length=200, description="Words the report contains.")] = None,
+) -> dict:
+    total, found = list_documents(engine, (text or "").strip() or None, window.limit, window.offset)
+    items = [
+        {**summary.__dict__, "published": summary.published.isoformat() if summary.published else None}
+        for summary in found
+    ]
+    return {"total": total, "limit": window.limit, "offset": window.offset, "items": items}
+
+
+@router.get("/documents/{doc_id}", summary="A report's cleaned text, its records and their evidence spans")
+def get_document(engine: EngineDep, doc_id: Annotated[str, Path(max_length=300)]) -> dict[str, Any]:
+    doc = store.get_document(engine, doc_id)
+    if doc is None:
+        raise HTTPException(404, f"no document {doc_id!r}")
+    stored = sorted(store.query_records(engine, store.Filters(doc_id=doc_id)), key=lambda s: _index(s.record_id))
+    return document_item(doc, stored)
+
+
+def _index(record_id: str) -> int:
+    tail = record_id.rpartition(":")[2]
+    return int(tail) if tail.isdigit() else 0

@@ -1,0 +1,46 @@
+"""JSON shapes of the API: SCHEMA.md records with their store id, documents with their evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marsad.model import Document
+from marsad.store import StoredRecord
+
+RTL_LANGS = {"ar", "fa", "ur", "he", "ku", "ckb"}
+
+
+def record_item(stored: StoredRecord) -> dict[str, Any]:
+    """A SCHEMA.md record plus `record_id` and the report's `published` date (as `marsad tally --json`)."""
+    return {
+        "record_id": stored.record_id,
+        "published": stored.published.isoformat() if stored.published else None,
+        **stored.record.to_dict(),
+    }
+
+
+def direction(lang: str | None) -> str:
+    return "rtl" if (lang or "").split("-")[0].lower() in RTL_LANGS else "ltr"
+
+
+def document_item(doc: Document, stored: list[StoredRecord]) -> dict[str, Any]:
+    """The cleaned text that evidence offsets index, each record, and every evidence span in text order."""
+    spans = [
+        {"record_id": s.record_id, "start": e.start, "end": e.end, "text": e.text, "role": e.role}
+        for s in stored
+        for e in s.record.evidence
+    ]
+    spans.sort(key=lambda span: (span["start"], span["end"]))
+    return {
+        "doc_id": doc.doc_id,
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "attribution": doc.attribution,
+        "url": doc.url,
+        "published": doc.published.isoformat() if doc.published else None,
+        "lang": doc.lang,
+        "direction": direction(doc.lang),
+        "text": doc.text,
+        "records": [record_item(s) for s in stored],
+        "evidence": spans,
+    }

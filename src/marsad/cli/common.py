@@ -1,0 +1,92 @@
+"""Options and helpers every CLI module shares."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from marsad.sources import FieldMap
+from marsad.store import Filters
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="MARSAD_DB",
+        help="Database URL or SQLite file path (default: ./marsad.db).",
+        show_default=False,
+    ),
+]
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=option) from None
+
+
+SinceOption = Annotated[str | None, typer.Option("--since", help="Earliest event date, YYYY-MM-DD.")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Latest event date, YYYY-MM-DD.")]
+PerpetratorOption = Annotated[str | None, typer.Option("--perpetrator", help="Actor id, e.g. isis.")]
+VictimOption = Annotated[str | None, typer.Option("--victim", help="Victim group id, e.g. civilians.")]
+Admin1Option = Annotated[str | None, typer.Option("--admin1", help="Governorate, e.g. Deir-ez-Zor.")]
+CountryOption = Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2, e.g. SY.")]
+KindOption = Annotated[str | None, typer.Option("--kind", help="incident or tally.")]
+EventTypeOption = Annotated[str | None, typer.Option("--event-type", help="ACLED event type.")]
+TextOption = Annotated[str | None, typer.Option("--text", help="Words the report must contain.")]
+
+
+def build_filters(
+    since: str | None = None,
+    until: str | None = None,
+    perpetrator: str | None = None,
+    victim: str | None = None,
+    admin1: str | None = None,
+    country: str | None = None,
+    kind: str | None = None,
+    event_type: str | None = None,
+    text: str | None = None,
+) -> Filters:
+    if kind and kind not in ("incident", "tally"):
+        raise typer.BadParameter("must be 'incident' or 'tally'", param_hint="--kind")
+    return Filters(
+        since=parse_day(since, "--since"),
+        until=parse_day(until, "--until"),
+        perpetrator=perpetrator,
+        victim=victim,
+        admin1=admin1,
+        country=country,
+        kind=kind,
+        event_type=event_type,
+        text=text,
+    )
+
+
+FieldOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--field",
+        help="Map a JSONL/CSV field to a role, ROLE=NAME (roles: text, title, id, url, source, published, "
+        "lang), e.g. --field text=body. Defaults: the usual names (text, title, docno/id, published_iso/date…).",
+    ),
+]
+
+
+def field_map(pairs: list[str] | None) -> FieldMap:
+    fields = FieldMap()
+    for pair in pairs or []:
+        role, _, name = pair.partition("=")
+        if not name or role not in FieldMap.__dataclass_fields__:
+            roles = ", ".join(FieldMap.__dataclass_fields__)
+            raise typer.BadParameter(f"{pair!r}: expected ROLE=NAME with ROLE one of {roles}", param_hint="--field")
+        setattr(fields, role, name)
+    return fields

@@ -1,0 +1,155 @@
+"""`marsad incidents`, `marsad tally`, `marsad export`: questions asked of the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from marsad import store
+from marsad.cli.common import (
+    Admin1Option,
+    CountryOption,
+    DbOption,
+    EventTypeOption,
+    KindOption,
+    PerpetratorOption,
+    SinceOption,
+    TextOption,
+    UntilOption,
+    VictimOption,
+    build_filters,
+    console,
+    err_console,
+)
+from marsad.cli.ingest import records_table
+from marsad.export import WRITERS
+from marsad.model import Count
+from marsad.store.tally import reported_tallies, sum_incidents
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(incidents)
+    app.command()(tally)
+    app.command()(export)
+
+
+def incidents(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    perpetrator: PerpetratorOption = None,
+    victim: VictimOption = None,
+    admin1: Admin1Option = None,
+    country: CountryOption = None,
+    kind: KindOption = None,
+    event_type: EventTypeOption = None,
+    text: TextOption = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many records.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="table or jsonl.")] = "table",
+) -> None:
+    """List stored records (incidents and tallies), oldest first."""
+    if output_format not in ("table", "jsonl"):
+        raise typer.BadParameter("must be table or jsonl", param_hint="--format")
+    filters = build_filters(since, until, perpetrator, victim, admin1, country, kind, event_type, text)
+    engine = store.connect(db)
+    found = store.query_records(engine, filters, limit=limit)
+    if output_format == "jsonl":
+        WRITERS["jsonl"](found, sys.stdout)
+        return
+    console.print(records_table([s.record for s in found], [s.record_id for s in found]))
+    console.print(f"{len(found)} record(s)", highlight=False)
+
+
+def print_tally(engine, filters: store.Filters) -> None:
+    """The sum over incidents, and beside it (never added to it) the tallies reports gave."""
+    total = sum_incidents(engine, filters)
+    console.print(
+        f"[bold]Sum over {total.incidents} incident record(s)[/bold]"
+        f" ({total.incidents_without_count} with no killed count):\n"
+        f"  killed   low {total.killed_low}  best {total.killed_best}  high {total.killed_high}\n"
+        f"  wounded  low {total.wounded_low}  best {total.wounded_best}  high {total.wounded_high}",
+        highlight=False,
+    )
+    tallies = reported_tallies(engine, filters)
+    if not tallies:
+        console.print("No reported tally covers this window.")
+        return
+    table = Table(title="Reported tallies covering the window (not added to the sum)")
+    for column in ("record", "period", "perpetrator", "victims", "killed low", "best", "high", "regions"):
+        table.add_column(column, overflow="fold")
+    for stored in tallies:
+        record = stored.record
+        killed = record.killed or Count()
+        period_end = record.period_end or (stored.published.isoformat() if stored.published else "report date")
+        table.add_row(
+            stored.record_id,
+            f"{record.period_start or '…'} to {period_end}",
+            record.perpetrator,
+            ", ".join(sorted({record.victim_group, *(v.group for v in record.victims)})),
+            *("" if v is None else str(v) for v in (killed.low, killed.best, killed.high)),
+            ", ".join(r.admin1 or r.text or "" for r in record.regions),
+        )
+    console.print(table)
+
+
+def tally(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    perpetrator: PerpetratorOption = None,
+    victim: VictimOption = None,
+    admin1: Admin1Option = None,
+    country: CountryOption = None,
+    event_type: EventTypeOption = None,
+    text: TextOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Sum killed and wounded (low/best/high) over incidents, beside the reported tallies."""
+    filters = build_filters(since, until, perpetrator, victim, admin1, country, None, event_type, text)
+    engine = store.connect(db)
+    if as_json:
+        total = sum_incidents(engine, filters)
+        tallies = reported_tallies(engine, filters)
+        payload = {
+            "sum": total.__dict__,
+            "reported_tallies": [{"record_id": s.record_id, **s.record.to_dict()} for s in tallies],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, default=str))
+        return
+    print_tally(engine, filters)
+
+
+def export(
+    output_format: Annotated[str, typer.Option("--format", help="csv, jsonl or geojson.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    perpetrator: PerpetratorOption = None,
+    victim: VictimOption = None,
+    admin1: Admin1Option = None,
+    country: CountryOption = None,
+    kind: KindOption = None,
+    event_type: EventTypeOption = None,
+) -> None:
+    """Write the stored records as CSV (flattened SCHEMA.md names), JSONL or GeoJSON."""
+    writer = WRITERS.get(output_format)
+    if writer is None:
+        raise typer.BadParameter("must be csv, jsonl or geojson", param_hint="--format")
+    filters = build_filters(since, until, perpetrator, victim, admin1, country, kind, event_type)
+    engine = store.connect(db)
+    rows = store.iter_records(engine, filters)
+    if output is None:
+        writer(rows, sys.stdout)
+        return
+    # Write beside the target and rename, so an interrupted export never leaves a half file.
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="") as handle:
+        n = writer(rows, handle)
+    partial.replace(output)
+    err_console.print(f"{n} record(s) written to {output}", highlight=False)

@@ -1,0 +1,1 @@
+"""Places: the gazetteer (embedded default + imported) and the resolver."""

@@ -1,0 +1,1 @@
+"""Cross-report resolution: events from records, tally reconciliation, analyst overrides."""

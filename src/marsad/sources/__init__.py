@@ -1,0 +1,114 @@
+"""Readers that turn files into Documents. Nothing downstream knows where a report came from.
+
+`read_sources(paths)` yields a Document per report, or a SourceError (with file and line) for a
+report it could not read, and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from marsad.model import Document
+from marsad.sources.errors import SourceError
+from marsad.sources.html import read_html
+from marsad.sources.plaintext import parse_report_text
+from marsad.sources.tabular import FieldMap, read_csv, read_jsonl
+
+__all__ = ["FieldMap", "SourceError", "read_path", "read_sources", "text_document", "list_files"]
+
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+CSV_SUFFIXES = {".csv"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
+
+
+def text_document(raw: str, doc_id: str, source_path: str | None = None) -> Document:
+    parsed = parse_report_text(raw)
+    cleaned = f"{parsed.title}\n\n{parsed.body}" if parsed.title else parsed.body
+    return Document(
+        doc_id=doc_id,
+        text=cleaned,
+        raw_text=raw,
+        title=parsed.title,
+        outlet=parsed.outlet,
+        attribution=parsed.attribution,
+        source_path=source_path,
+    )
+
+
+def list_files(paths: Iterable[str]) -> list[str]:
+    """Expand directories recursively (known report suffixes only, in a stable order); keep '-'."""
+    files: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if path != "-" and p.is_dir():
+            files.extend(
+                str(f) for f in sorted(p.rglob("*")) if f.is_file() and f.suffix.lower() in KNOWN_SUFFIXES
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _sniff(content: str) -> str:
+    head = content.lstrip()[:200].lower()
+    if head.startswith("{"):
+        return ".jsonl"
+    if head.startswith("<"):
+        return ".html"
+    return ".txt"
+
+
+def _read_content(content: str, suffix: str, path: str, fields: FieldMap) -> Iterator[Document | SourceError]:
+    stem = Path(path).stem if path != "-" else None
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl(io.StringIO(content), path, fields)
+    elif suffix in CSV_SUFFIXES:
+        yield from read_csv(io.StringIO(content, newline=""), path, fields)
+    elif suffix in HTML_SUFFIXES:
+        try:
+            yield read_html(content, path, stem)
+        except SourceError as err:
+            yield err
+    else:
+        if not content.strip():
+            yield SourceError(path, None, "empty file")
+            return
+        doc = text_document(content, stem or "", source_path=path)
+        if not doc.doc_id:
+            doc.doc_id = doc.content_hash[:16]
+        yield doc
+
+
+def read_path(path: str, fields: FieldMap | None = None) -> Iterator[Document | SourceError]:
+    """Reports in one file (or '-' for stdin), by suffix; unknown suffixes are sniffed."""
+    fields = fields or FieldMap()
+    try:
+        content = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield SourceError(path, None, f"not UTF-8 text (byte {exc.start})")
+        return
+    except OSError as exc:
+        yield SourceError(path, None, exc.strerror or str(exc))
+        return
+    suffix = Path(path).suffix.lower() if path != "-" else ""
+    if suffix not in KNOWN_SUFFIXES:
+        suffix = _sniff(content)
+    yield from _read_content(content, suffix, path, fields)
+
+
+def read_sources(paths: Iterable[str], fields: FieldMap | None = None) -> Iterator[Document | SourceError]:
+    for path in list_files(paths):
+        yield from read_path(path, fields)
+
+
+def read_documents(paths: Iterable[str], fields: FieldMap | None = None) -> Iterator[Document]:
+    """Like read_sources, but the first unreadable report raises its SourceError."""
+    for item in read_sources(paths, fields):
+        if isinstance(item, SourceError):
+            raise item
+        yield item

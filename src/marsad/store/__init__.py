@@ -1,0 +1,34 @@
+"""The store: SQLAlchemy Core over SQLite (default) or PostgreSQL. No SQL outside this package.
+
+Every other store module registers its tables on `schema.metadata`, so importing this package
+is enough for `connect` to create or upgrade them all.
+"""
+
+from marsad.store.engine import connect, database_url
+from marsad.store.records import (
+    Filters,
+    StoredRecord,
+    count_documents,
+    count_records,
+    delete_document,
+    get_document,
+    has_document,
+    iter_records,
+    query_records,
+    save_document,
+)
+
+__all__ = [
+    "Filters",
+    "StoredRecord",
+    "connect",
+    "count_documents",
+    "count_records",
+    "database_url",
+    "delete_document",
+    "get_document",
+    "has_document",
+    "iter_records",
+    "query_records",
+    "save_document",
+]

@@ -1,0 +1,1 @@
+"""Text utilities: normalisation with offset maps, sentences, numbers, dates."""

@@ -1,0 +1,237 @@
+"""Number expressions in folded Arabic text -> Count (low/best/high) with their spans.
+
+Digits (1362, 1,362; Arabic-Indic digits are folded before), number words and compounds
+(خمسة وعشرون، مئة وخمسون، ثلاثة آلاف، ألفين، نصف مليون), vague quantities (عشرات، مئات) as
+ranges, and the qualifiers around them (على الأقل، نحو، أكثر من …) per SCHEMA.md.
+Singular and dual nouns (مقتل جندي، جنديين) are counts too, but they need the noun lexicon:
+see marsad.extract.candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from marsad.lang import load
+from marsad.model import Count
+from marsad.text.normalize import fold_plain
+
+TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+
+
+@dataclass
+class Number:
+    """A number expression: [start, end) spans the figure and its qualifiers; value is the figure."""
+
+    start: int
+    end: int
+    num_start: int
+    num_end: int
+    value: int | None
+    count: Count
+    qualifier: str | None = None
+    vague: bool = False
+
+
+@dataclass(frozen=True)
+class _Lex:
+    words: dict[str, tuple[str, float]]
+    vague: dict[str, tuple[int, int]]
+    vague_scale: dict[str, int]
+    before: re.Pattern[str]
+    after: re.Pattern[str]
+
+
+@cache
+def _lex() -> _Lex:
+    data = load("ar", "numbers")
+    words: dict[str, tuple[str, float]] = {}
+
+    def put(kind: str, table: dict, scale: float = 1) -> None:
+        for value, forms in table.items():
+            for form in forms:
+                words.setdefault(fold_plain(form), (kind, float(value) * scale))
+
+    put("unit", data["units"])
+    put("ten", data["tens"])
+    put("hundred", data["hundreds"])
+    put("scale", data["scales"])
+    put("scale_dual", data["scale_duals"])
+    put("fraction", data["fractions"])
+    for value, prefixes in data["hundred_prefixes"].items():
+        for prefix in prefixes:
+            for hundred in data["hundreds"][100]:
+                words[fold_plain(prefix + hundred)] = ("hundred", value * 100.0)
+    vague = {fold_plain(f): (v["low"], v["high"]) for v in data["vague"] for f in v["forms"]}
+    vague_scale = {fold_plain(f): int(k) for k, fs in data["vague_scale_plurals"].items() for f in fs}
+    quals = load("ar", "qualifiers")
+    before = _alternation(quals["before"])
+    after = _alternation(quals["after"])
+    return _Lex(
+        words=words,
+        vague=vague,
+        vague_scale=vague_scale,
+        before=re.compile(r"(?:^|(?<=[\s(]))[وب]?(?:" + before + r")\s*$"),
+        after=re.compile(r"\s*[,،]?\s*(?:" + after + r")(?!\w)"),
+    )
+
+
+def _alternation(groups: dict[str, list[str]]) -> str:
+    parts = []
+    for name, forms in groups.items():
+        alts = "|".join(re.escape(fold_plain(f)) for f in sorted(forms, key=len, reverse=True))
+        parts.append(f"(?P<{name}>{alts})")
+    return "|".join(parts)
+
+
+def qualified(value: int, qualifier: str | None) -> Count:
+    """The Count for a figure under a qualifier (SCHEMA.md rules)."""
+    if qualifier == "about":
+        return Count(low=None, best=value, high=None)
+    if qualifier == "up_to":
+        return Count(low=None, best=value, high=value)
+    if qualifier == "less_than":
+        return Count(low=None, best=None, high=value)
+    return Count(low=value, best=value, high=None)
+
+
+def find_numbers(text: str) -> list[Number]:
+    """All number expressions in folded `text`, left to right."""
+    lex = _lex()
+    toks = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    found: list[Number] = []
+    i = 0
+    while i < len(toks):
+        parsed = _parse_at(toks, i, lex)
+        if parsed is None:
+            i += 1
+            continue
+        j, value, vague = parsed
+        start, end = toks[i][1], toks[j - 1][2]
+        found.append(_with_qualifiers(text, start, end, value, vague, lex))
+        i = j
+    return found
+
+
+def _with_qualifiers(
+    text: str, start: int, end: int, value: int | tuple[int, int], vague: bool, lex: _Lex
+) -> Number:
+    if vague:
+        low, high = value  # type: ignore[misc]
+        return Number(start, end, start, end, None, Count(low=low, best=None, high=high), vague=True)
+    n = int(value)  # type: ignore[arg-type]
+    qual = None
+    q_start, q_end = start, end
+    m = lex.before.search(text, max(0, start - 30), start)
+    if m:
+        qual = next(k for k, v in m.groupdict().items() if v)
+        q_start = m.start()
+    else:
+        # "38 قتيلا على الأقل": the qualifier may follow the figure or the noun after it.
+        nxt = TOKEN.match(text, _skip_space(text, end))
+        for pos in (end, nxt.end() if nxt else end):
+            m = lex.after.match(text, pos)
+            if m:
+                qual = next(k for k, v in m.groupdict().items() if v)
+                q_end = m.end()
+                break
+    return Number(q_start, q_end, start, end, n, qualified(n, qual), qualifier=qual)
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    return pos
+
+
+def _parse_at(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[int, object, bool] | None:
+    """(next token index, value, vague) for a number starting at token i, else None."""
+    word = toks[i][0]
+    if word[0].isdigit():
+        return _parse_digits(toks, i, lex)
+    if word in lex.vague:
+        nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+        low, high = lex.vague[word]
+        if nxt in lex.vague_scale:
+            scale = lex.vague_scale[nxt]
+            return i + 2, (low * scale, high * scale + scale - 1), True
+        return i + 1, (low, high), True
+    if word in lex.words:
+        return _parse_words(toks, i, lex)
+    return None
+
+
+def _parse_digits(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[int, object, bool] | None:
+    raw = toks[i][0]
+    if "." in raw:
+        try:
+            value = float(raw.replace(",", ""))
+        except ValueError:
+            return None
+    elif "," in raw:
+        groups = raw.split(",")
+        # "1,362" is a thousands group; "3,4" is a list, keep the first figure only.
+        if all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
+            value = float(raw.replace(",", ""))
+        else:
+            return None
+    else:
+        value = float(raw)
+    j = i + 1
+    if j < len(toks):
+        kind, scale = lex.words.get(toks[j][0], ("", 0.0))
+        if kind == "scale":
+            value *= scale
+            j += 1
+    if value != int(value):
+        return None
+    return j, int(value), False
+
+
+def _parse_words(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[int, object, bool] | None:
+    total = 0.0
+    cur = 0.0
+    last = ""
+    j = i
+    while j < len(toks):
+        word = toks[j][0]
+        joined = j > i and word.startswith("و") and word[1:] in lex.words
+        if joined:
+            word = word[1:]
+        if word not in lex.words or (j > i and toks[j][1] - toks[j - 1][2] > 2):
+            break
+        kind, val = lex.words[word]
+        if j == i:
+            if kind == "fraction":
+                if j + 1 >= len(toks) or lex.words.get(toks[j + 1][0], ("",))[0] != "scale":
+                    return None
+                total += val * lex.words[toks[j + 1][0]][1]
+                return j + 2, int(total), False
+            if kind == "scale":
+                total += val
+            elif kind == "scale_dual":
+                total += val
+            else:
+                cur += val
+        elif kind == "unit" and last == "unit" and val == 10 and not joined and cur < 10:
+            cur += 10  # ثلاثة عشر
+        elif kind == "hundred" and last == "unit" and not joined and val == 100:
+            cur = cur * 100
+        elif kind == "scale" and not joined and last in ("unit", "ten", "hundred", "teen"):
+            total += (cur or 1) * val
+            cur = 0
+        elif joined and kind in ("unit", "ten", "hundred", "scale_dual"):
+            if kind == "scale_dual":
+                total += val
+            else:
+                cur += val
+        else:
+            break
+        last = "teen" if (j > i and kind == "unit" and val == 10 and last == "unit") else kind
+        j += 1
+    value = int(total + cur)
+    if value <= 0:
+        return None
+    return j, value, False
+

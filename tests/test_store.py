@@ -1,0 +1,107 @@
+"""The store on real reports: one copy per report, atomic saves, filters, schema versions."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from marsad import store
+from marsad.model import Count, Location, Record, Victim
+from marsad.sources import read_path
+from marsad.store.migrations import LATEST
+from marsad.store.schema import records, schema_version
+
+
+@pytest.fixture()
+def engine(tmp_path):
+    return store.connect(str(tmp_path / "test.db"))
+
+
+@pytest.fixture(scope="module")
+def ant_docs(ant_path):
+    items = read_path(str(ant_path))
+    return [next(items) for _ in range(12)]
+
+
+def record_for(doc, **fields) -> Record:
+    return Record(doc_id=doc.doc_id, **fields)
+
+
+def test_a_report_is_stored_once_whatever_its_file(engine, ant_docs):
+    doc = ant_docs[0]
+    assert store.save_document(engine, doc, [record_for(doc, killed=Count.exact(3))])
+    again = next(read_path_like(doc))
+    assert not store.save_document(engine, again, [record_for(again, killed=Count.exact(3))])
+    assert store.count_documents(engine) == 1
+    assert store.count_records(engine) == 1
+    stored = store.get_document(engine, doc.doc_id)
+    assert stored.text == doc.text and stored.published == doc.published
+
+
+def read_path_like(doc):
+    """The same report re-read: a new Document object with the same content."""
+    from marsad.model import Document
+
+    yield Document(doc_id=doc.doc_id, text=doc.text, title=doc.title, published=doc.published)
+
+
+def test_different_reports_with_the_same_id_are_both_kept(engine, ant_docs):
+    first, second = ant_docs[0], ant_docs[1]
+    second.doc_id = first.doc_id
+    assert store.save_document(engine, first, [])
+    assert store.save_document(engine, second, [])
+    assert store.count_documents(engine) == 2
+    assert second.doc_id.startswith(first.doc_id + "~")
+
+
+def test_a_failing_save_leaves_nothing_half_written(engine, ant_docs):
+    doc = ant_docs[2]
+    good = record_for(doc, killed=Count.exact(2))
+    broken = record_for(doc, date="not a date")  # fails while rows are built, inside the transaction
+    with pytest.raises(ValueError):
+        store.save_document(engine, doc, [good, broken])
+    assert store.count_documents(engine) == 0
+    assert store.count_records(engine) == 0
+    assert store.save_document(engine, doc, [good])
+
+
+def test_filters_select_by_actor_victim_place_and_window(engine, ant_docs):
+    doc = ant_docs[3]
+    idlib = Location(text="إدلب", name="Idlib", admin1="Idleb", country="SY")
+    rows = [
+        record_for(doc, date="2018-03-01", perpetrator="russia", victim_group="civilians", location=idlib,
+                   killed=Count.exact(5), victims=[Victim("children", killed=Count.exact(2))]),
+        record_for(doc, date="2018-03-20", perpetrator="isis", victim_group="syrian_government",
+                   killed=Count(low=20, high=99)),
+        record_for(doc, kind="tally", period_start="2018-01-01", period_end="2018-03-31", perpetrator="isis",
+                   killed=Count.exact(400), regions=[idlib]),
+    ]
+    store.save_document(engine, doc, rows)
+    count = store.count_records
+    assert count(engine, store.Filters(perpetrator="russia")) == 1
+    assert count(engine, store.Filters(victim="children")) == 1
+    assert count(engine, store.Filters(admin1="idleb")) == 2
+    assert count(engine, store.Filters(kind="incident", since=store_date("2018-03-10"))) == 1
+    # A tally counts as inside a window that its period overlaps.
+    assert count(engine, store.Filters(kind="tally", since=store_date("2018-03-10"))) == 1
+    assert count(engine, store.Filters(kind="tally", since=store_date("2018-04-01"))) == 0
+    first_word = doc.text.split()[0]
+    assert count(engine, store.Filters(text=first_word)) == 3
+
+
+def store_date(text):
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+def test_the_schema_is_versioned_and_reopening_keeps_the_data(tmp_path, ant_docs):
+    path = str(tmp_path / "versioned.db")
+    engine = store.connect(path)
+    store.save_document(engine, ant_docs[4], [record_for(ant_docs[4], killed=Count.exact(1))])
+    engine.dispose()
+    reopened = store.connect(path)
+    with reopened.connect() as conn:
+        versions = [row.version for row in conn.execute(select(schema_version))]
+        assert conn.execute(select(records.c.record_id)).scalars().all() == [f"{ant_docs[4].doc_id}:0"]
+    assert versions == list(range(1, LATEST + 1))
