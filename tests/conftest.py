@@ -32,3 +32,24 @@ def ant_path() -> Path:
 @pytest.fixture(scope="session")
 def ant_rows(ant_path) -> list[str]:
     return ant_path.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="session")
+def postgres_url_template():
+    from pg import postgres_server
+
+    with postgres_server() as template:
+        yield template
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A fresh, empty database URL on each backend marsad supports."""
+    if request.param == "sqlite":
+        return str(tmp_path / "test.db")
+    template = request.getfixturevalue("postgres_url_template")
+    if template is None:
+        pytest.skip("no PostgreSQL server here (install postgresql or set MARSAD_TEST_POSTGRES)")
+    from pg import fresh_database
+
+    return fresh_database(template)

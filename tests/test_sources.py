@@ -67,11 +67,11 @@ def test_csv_columns_are_mapped_by_name(tmp_path, ant_rows):
 def test_html_page_keeps_the_article_and_drops_comments_and_navigation(tmp_path, ant_rows):
     row = json.loads(next(r for r in ant_rows if "قتل" in json.loads(r)["text"]))
     paragraphs = "".join(f"<p>{p}</p>" for p in row["text"].split("\n") if p.strip())
-    html = f"""<html lang="ar" dir="rtl"><head><title>{row['title']}</title>
+    html = f"""<html lang="ar" dir="rtl"><head><title>{row["title"]}</title>
     <meta property="og:site_name" content="Sky News Arabia">
-    <meta property="article:published_time" content="{row['published_iso']}"></head>
+    <meta property="article:published_time" content="{row["published_iso"]}"></head>
     <body><nav><a href="/">الرئيسية</a> <a href="/sport">رياضة</a></nav>
-    <article><h1>{row['title']}</h1>{paragraphs}</article>
+    <article><h1>{row["title"]}</h1>{paragraphs}</article>
     <section id="comments" class="comments"><div class="comment"><p>تعليق زائر: هذا خبر مزيف تماما ولا أصدقه</p>
     </div></section></body></html>"""
     page = tmp_path / "story.html"

@@ -13,8 +13,10 @@ from marsad.store.schema import records, schema_version
 
 
 @pytest.fixture()
-def engine(tmp_path):
-    return store.connect(str(tmp_path / "test.db"))
+def engine(store_url):
+    engine = store.connect(store_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -69,12 +71,27 @@ def test_filters_select_by_actor_victim_place_and_window(engine, ant_docs):
     doc = ant_docs[3]
     idlib = Location(text="إدلب", name="Idlib", admin1="Idleb", country="SY")
     rows = [
-        record_for(doc, date="2018-03-01", perpetrator="russia", victim_group="civilians", location=idlib,
-                   killed=Count.exact(5), victims=[Victim("children", killed=Count.exact(2))]),
-        record_for(doc, date="2018-03-20", perpetrator="isis", victim_group="syrian_government",
-                   killed=Count(low=20, high=99)),
-        record_for(doc, kind="tally", period_start="2018-01-01", period_end="2018-03-31", perpetrator="isis",
-                   killed=Count.exact(400), regions=[idlib]),
+        record_for(
+            doc,
+            date="2018-03-01",
+            perpetrator="russia",
+            victim_group="civilians",
+            location=idlib,
+            killed=Count.exact(5),
+            victims=[Victim("children", killed=Count.exact(2))],
+        ),
+        record_for(
+            doc, date="2018-03-20", perpetrator="isis", victim_group="syrian_government", killed=Count(low=20, high=99)
+        ),
+        record_for(
+            doc,
+            kind="tally",
+            period_start="2018-01-01",
+            period_end="2018-03-31",
+            perpetrator="isis",
+            killed=Count.exact(400),
+            regions=[idlib],
+        ),
     ]
     store.save_document(engine, doc, rows)
     count = store.count_records
@@ -95,8 +112,8 @@ def store_date(text):
     return date.fromisoformat(text)
 
 
-def test_the_schema_is_versioned_and_reopening_keeps_the_data(tmp_path, ant_docs):
-    path = str(tmp_path / "versioned.db")
+def test_the_schema_is_versioned_and_reopening_keeps_the_data(store_url, ant_docs):
+    path = store_url
     engine = store.connect(path)
     store.save_document(engine, ant_docs[4], [record_for(ant_docs[4], killed=Count.exact(1))])
     engine.dispose()

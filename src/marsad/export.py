@@ -38,8 +38,19 @@ def flatten(stored: StoredRecord) -> dict[str, Any]:
     """One CSV row: SCHEMA.md names joined with '_'; lists stay JSON so nothing is lost."""
     data = stored.record.to_dict()
     row: dict[str, Any] = {"record_id": stored.record_id}
-    for key in ("doc_id", "kind", "event_type", "sub_event_type", "date", "date_precision", "period_start",
-                "period_end", "perpetrator", "perpetrator_text", "victim_group"):
+    for key in (
+        "doc_id",
+        "kind",
+        "event_type",
+        "sub_event_type",
+        "date",
+        "date_precision",
+        "period_start",
+        "period_end",
+        "perpetrator",
+        "perpetrator_text",
+        "victim_group",
+    ):
         row[key] = data.get(key)
     for prefix in ("killed", "wounded"):
         count = data.get(prefix) or {}

@@ -6,7 +6,7 @@ interrupted ingest is resumed by running it again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -33,11 +33,7 @@ def extract_document(doc: Document, places=None) -> list[Record]:
     return extract(doc, places=places or default_resolver())
 
 
-def ingest(
-    engine: Engine,
-    items: Iterable[Document | SourceError],
-    on_item: Callable[[Document | SourceError], None] | None = None,
-) -> IngestStats:
+def ingest(engine: Engine, items: Iterable[Document | SourceError]) -> IngestStats:
     """Extract and store every readable report; unreadable ones are collected, the rest go on."""
     stats = IngestStats()
     places = resolver_for(engine)
@@ -47,8 +43,6 @@ def ingest(
         else:
             stats.read += 1
             _ingest_one(engine, item, places, stats)
-        if on_item:
-            on_item(item)
     return stats
 
 

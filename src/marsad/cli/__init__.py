@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from marsad.cli import ingest, query
+from marsad.cli import ingest, query, serve
 
 app = typer.Typer(
     name="marsad",
@@ -13,5 +13,5 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (ingest, query):
+for module in (ingest, query, serve):
     module.register(app)

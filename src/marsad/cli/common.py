@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import date
 from typing import Annotated
 
+import arabic_reshaper
 import typer
+from bidi import get_display
 from rich.console import Console
 
 from marsad.sources import FieldMap
@@ -13,6 +17,21 @@ from marsad.store import Filters
 
 console = Console()
 err_console = Console(stderr=True)
+
+RTL_RUN = re.compile(r"[\u0600-\u06ff]")
+
+
+def for_terminal(text: str) -> str:
+    """Arabic joined and laid out right to left for a terminal; left as is when piped to a file.
+
+    MARSAD_BIDI=logical keeps logical order on a terminal that does its own bidi layout.
+    """
+    if not text or not RTL_RUN.search(text) or not console.is_terminal:
+        return text
+    if os.environ.get("MARSAD_BIDI", "visual") == "logical":
+        return text
+    return get_display(arabic_reshaper.reshape(text))
+
 
 DbOption = Annotated[
     str | None,

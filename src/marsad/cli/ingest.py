@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from marsad import pipeline, store
-from marsad.cli.common import DbOption, FieldOption, console, err_console, field_map
+from marsad.cli.common import DbOption, FieldOption, console, err_console, field_map, for_terminal
 from marsad.model import Record
 from marsad.sources import SourceError, list_files, read_sources
+
+T = TypeVar("T")
 
 PathsArgument = Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")]
 
@@ -60,7 +62,8 @@ def ingest(
 ) -> None:
     """Read reports, extract their incident records and store both (each report once)."""
     engine = store.connect(db)
-    stats = _run_ingest(engine, read_sources(paths, field_map(field)), estimate_reports(paths), quiet)
+    items = with_progress(read_sources(paths, field_map(field)), estimate_reports(paths), "ingest", quiet)
+    stats = pipeline.ingest(engine, items)
     if not quiet:
         console.print(
             f"{stats.read} reports read, {stats.stored} stored ({stats.records} records), "
@@ -73,19 +76,17 @@ def ingest(
         raise typer.Exit(code=1)
 
 
-def _run_ingest(engine, items: Iterator, total: int | None, quiet: bool) -> pipeline.IngestStats:
+def with_progress(items: Iterable[T], total: int | None, label: str, quiet: bool = False) -> Iterator[T]:
+    """Items passed through, with a progress bar on stderr (shown only on a terminal)."""
     if quiet:
-        return pipeline.ingest(engine, items)
-    with Progress(
-        TextColumn("[bold]ingest"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("ingest", total=total)
-        return pipeline.ingest(engine, items, on_item=lambda _item: progress.advance(task))
+        yield from items
+        return
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        for item in items:
+            yield item
+            progress.advance(task)
 
 
 def extract(
@@ -98,7 +99,8 @@ def extract(
         raise typer.BadParameter("must be jsonl or table", param_hint="--format")
     errors: list[SourceError] = []
     rows: list[Record] = []
-    for item in read_sources(paths, field_map(field)):
+    items = with_progress(read_sources(paths, field_map(field)), estimate_reports(paths), "extract")
+    for item in items:
         if isinstance(item, SourceError):
             errors.append(item)
             continue
@@ -130,12 +132,28 @@ def _place_text(record: Record) -> str:
     return "; ".join(r.admin1 or r.text or "" for r in record.regions)
 
 
+def _evidence_text(record: Record, width: int = 70) -> str:
+    text = " ".join(record.evidence[0].text.split()) if record.evidence else ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def records_table(records: list[Record], record_ids: list[str] | None = None) -> Table:
     """Records as a readable table; counts as best, or low/best/high when they differ."""
     table = Table(show_lines=False)
-    for column in ("id" if record_ids else "doc", "kind", "date", "type", "perpetrator", "victims", "killed",
-                   "wounded", "place"):
+    for column in (
+        "id" if record_ids else "doc",
+        "kind",
+        "date",
+        "type",
+        "perpetrator",
+        "victims",
+        "killed",
+        "wounded",
+        "place",
+    ):
         table.add_column(column, overflow="fold")
+    # Visual-order Arabic must not wrap: a wrapped line would read from the wrong end.
+    table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=70)
     for i, record in enumerate(records):
         table.add_row(
             record_ids[i] if record_ids else record.doc_id,
@@ -146,7 +164,8 @@ def records_table(records: list[Record], record_ids: list[str] | None = None) ->
             record.victim_group,
             _count_text(record.killed),
             _count_text(record.wounded),
-            _place_text(record),
+            for_terminal(_place_text(record)),
+            for_terminal(_evidence_text(record)),
         )
     return table
 

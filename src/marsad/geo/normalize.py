@@ -61,12 +61,34 @@ def clean(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def ar_fold(token: str) -> str:
+    """One Arabic word folded (alef/hamza forms, ta marbuta, alef maqsura), article kept."""
+    return clean(token).translate(_AR_FOLD).translate(_AR_DIGITS)
+
+
+def strip_article(folded: str) -> str:
+    return folded[2:] if folded.startswith("ال") and len(folded) > 3 else folded
+
+
+@lru_cache(maxsize=200_000)
 def ar_token(token: str) -> str:
     """One Arabic word folded; the article ال is dropped when a real word remains."""
-    t = clean(token).translate(_AR_FOLD).translate(_AR_DIGITS)
-    if t.startswith("ال") and len(t) > 3:
-        t = t[2:]
-    return t
+    return strip_article(ar_fold(token))
+
+
+def clitic_variants(folded: str) -> tuple[str, ...]:
+    """Keys of a word that may carry a proclitic: "بالرقة" -> "رقه", "وحلب" -> "حلب", "للرقة" -> "رقه"."""
+    if len(folded) < 4:
+        return ()
+    if folded.startswith("لل"):
+        return (strip_article("ال" + folded[2:]),)
+    if folded[0] in "وبفلك" and folded[1:3] == "ال":
+        return (strip_article(folded[1:]),)
+    if folded[:2] in ("وب", "وف", "ول") and folded[2:4] == "ال":
+        return (strip_article(folded[2:]),)
+    if folded[0] in "وبفل":
+        return (folded[1:],)
+    return ()
 
 
 def ar_tokens(text: str) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from marsad.model import Document
 from marsad.sources.errors import SourceError
 from marsad.sources.html import read_html
+from marsad.sources.language import guess_lang
 from marsad.sources.plaintext import parse_report_text
 from marsad.sources.tabular import FieldMap, read_csv, read_jsonl
 
@@ -36,6 +37,7 @@ def text_document(raw: str, doc_id: str, source_path: str | None = None) -> Docu
         title=parsed.title,
         outlet=parsed.outlet,
         attribution=parsed.attribution,
+        lang=guess_lang(cleaned),
         source_path=source_path,
     )
 
@@ -46,9 +48,7 @@ def list_files(paths: Iterable[str]) -> list[str]:
     for path in paths:
         p = Path(path)
         if path != "-" and p.is_dir():
-            files.extend(
-                str(f) for f in sorted(p.rglob("*")) if f.is_file() and f.suffix.lower() in KNOWN_SUFFIXES
-            )
+            files.extend(str(f) for f in sorted(p.rglob("*")) if f.is_file() and f.suffix.lower() in KNOWN_SUFFIXES)
         else:
             files.append(path)
     return files

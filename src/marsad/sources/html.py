@@ -6,6 +6,7 @@ import trafilatura
 
 from marsad.model import Document
 from marsad.sources.errors import SourceError
+from marsad.sources.language import guess_lang
 from marsad.sources.plaintext import find_attribution
 from marsad.sources.tabular import parse_date
 
@@ -36,7 +37,7 @@ def read_html(html: str, path: str, stem: str | None) -> Document:
         attribution=find_attribution(body),
         url=extracted.get("url"),
         published=published,
-        lang=extracted.get("language") or "ar",
+        lang=extracted.get("language") or guess_lang(body),
         source_path=path,
     )
     if not doc.doc_id:

@@ -14,6 +14,7 @@ from dateutil import parser as dateutil_parser
 
 from marsad.model import Document
 from marsad.sources.errors import SourceError
+from marsad.sources.language import guess_lang
 
 # Which field holds what, first match wins; a user's --*-field option goes in front.
 DEFAULT_FIELDS = {
@@ -83,7 +84,7 @@ def row_to_document(row: dict[str, Any], fields: FieldMap, path: str, line: int)
         outlet=fields.pick(row, "source"),
         url=fields.pick(row, "url"),
         published=published,
-        lang=fields.pick(row, "lang") or "ar",
+        lang=fields.pick(row, "lang") or guess_lang(body),
         source_path=f"{path}:{line}",
     )
     doc.doc_id = str(doc_id) if doc_id is not None else doc.content_hash[:16]

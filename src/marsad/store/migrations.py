@@ -8,7 +8,7 @@ backfills, so an existing database is upgraded in place without losing data.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, func, insert, inspect, select
 
@@ -42,9 +42,7 @@ def upgrade(engine: Engine) -> int:
                 continue
             step(conn)
             conn.execute(
-                insert(schema_version).values(
-                    version=number, description=description, applied_at=datetime.now(timezone.utc)
-                )
+                insert(schema_version).values(version=number, description=description, applied_at=datetime.now(UTC))
             )
             version = number
         # Tables added by later store modules without a column change need no step of their own.

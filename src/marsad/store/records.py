@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, Select, and_, delete, exists, func, insert, or_, select
 
@@ -107,7 +107,7 @@ def save_document(engine: Engine, doc: Document, doc_records: list[Record]) -> b
                 raw_text=doc.raw_text or doc.text,
                 text=doc.text,
                 text_norm=fold(doc.text),
-                ingested_at=datetime.now(timezone.utc),
+                ingested_at=datetime.now(UTC),
             )
         )
         rows = []
@@ -161,16 +161,20 @@ def apply_filters(query: Select, filters: Filters) -> Select:
         conditions.append(
             or_(
                 and_(records.c.kind != "tally", records.c.date >= filters.since),
-                and_(records.c.kind == "tally", or_(records.c.period_end.is_(None),
-                                                    records.c.period_end >= filters.since)),
+                and_(
+                    records.c.kind == "tally",
+                    or_(records.c.period_end.is_(None), records.c.period_end >= filters.since),
+                ),
             )
         )
     if filters.until:
         conditions.append(
             or_(
                 and_(records.c.kind != "tally", records.c.date <= filters.until),
-                and_(records.c.kind == "tally", or_(records.c.period_start.is_(None),
-                                                    records.c.period_start <= filters.until)),
+                and_(
+                    records.c.kind == "tally",
+                    or_(records.c.period_start.is_(None), records.c.period_start <= filters.until),
+                ),
             )
         )
     for column, value in (

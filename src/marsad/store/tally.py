@@ -54,11 +54,7 @@ def reported_tallies(engine: Engine, filters: Filters) -> list[StoredRecord]:
     if not filters.admin1:
         return list(found)
     wanted = filters.admin1.lower()
-    return [
-        stored
-        for stored in found
-        if any((place.admin1 or "").lower() == wanted for place in _places(stored))
-    ]
+    return [stored for stored in found if any((place.admin1 or "").lower() == wanted for place in _places(stored))]
 
 
 def _places(stored: StoredRecord):

@@ -1,0 +1,47 @@
+"""The FastAPI application: JSON API under /api, the dashboard at / with its assets under /static."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from marsad import __version__, store
+from marsad.api import routes_data, routes_events, routes_ingest, routes_views
+
+STATIC = resources.files("marsad.api") / "static"
+
+
+def create_app(engine: Engine) -> FastAPI:
+    app = FastAPI(
+        title="marsad",
+        version=__version__,
+        description="Casualty records extracted from conflict news, every number traced to its evidence.",
+    )
+    app.state.engine = engine
+    app.include_router(routes_data.router)
+    app.include_router(routes_events.router)
+    app.include_router(routes_views.router)
+    app.include_router(routes_ingest.router)
+
+    @app.get("/api/health", tags=["meta"], summary="Liveness and store size")
+    def health() -> dict:
+        return {
+            "status": "ok",
+            "documents": store.count_documents(engine),
+            "records": store.count_records(engine),
+        }
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(str(STATIC / "index.html"), headers={"Cache-Control": "no-cache"})
+
+    @app.get("/index.html", include_in_schema=False)
+    def index() -> RedirectResponse:
+        return RedirectResponse("/")
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    return app

@@ -1,0 +1,100 @@
+"""Compile lexicon phrases into fast matchers over folded text.
+
+A phrase list becomes one trie-shaped regex (shared prefixes, longest match first) that also
+accepts the Arabic proclitics و ف ب ل ك and, for nouns, the article ال. Matching returns the
+value the lexicon gives the phrase. Compiled once per process (callers cache their matchers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from marsad.text.normalize import fold_plain
+
+V = TypeVar("V")
+
+_PREFIX = r"(?P<pfx>(?:[وف])?(?:[بلك])?)"
+
+
+@dataclass
+class Match(Generic[V]):
+    start: int
+    end: int
+    form: str
+    value: V
+
+
+class Matcher(Generic[V]):
+    """Find lexicon phrases in folded text; longest phrase wins at each position."""
+
+    def __init__(self, entries: Iterable[tuple[str, V]], article: bool = False, prefixes: bool = True):
+        self.table: dict[str, V] = {}
+        for form, value in entries:
+            base = " ".join(fold_plain(form).split())
+            if not base:
+                continue
+            variants = [base]
+            if base.startswith("ال"):
+                variants.append(base[1:])  # "للقوات" = ل + "لقوات"
+            elif article:
+                variants += ["ال" + base, "ل" + base]
+            for v in variants:
+                self.table.setdefault(v, value)
+        trie = _trie_regex(sorted(self.table))
+        pfx = _PREFIX if prefixes else r"(?P<pfx>)"
+        self.regex = re.compile(r"(?<!\w)" + pfx + r"(?P<w>" + trie + r")(?!\w)")
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match[V]]:
+        end = len(text) if endpos is None else endpos
+        for m in self.regex.finditer(text, pos, end):
+            word = m.group("w").replace("  ", " ")
+            value = self.table.get(word)
+            if value is None:
+                value = self.table.get(re.sub(r"\s+", " ", word))
+            if value is not None:
+                yield Match(m.start(), m.end(), word, value)
+
+    def find_all(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Match[V]]:
+        return list(self.finditer(text, pos, endpos))
+
+    def match_at(self, text: str, pos: int) -> Match[V] | None:
+        """A phrase starting exactly at `pos` (after optional spaces), else None."""
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+        m = self.regex.match(text, pos)
+        if not m:
+            return None
+        word = re.sub(r"\s+", " ", m.group("w"))
+        value = self.table.get(word)
+        return None if value is None else Match(m.start(), m.end(), word, value)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.table
+
+
+def _trie_regex(words: list[str]) -> str:
+    """Alternation of `words` as a regex trie; longer continuations are tried first."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+    return _node_regex(trie) or "(?!)"
+
+
+def _node_regex(node: dict) -> str:
+    ends = "" in node
+    alts = []
+    for ch in sorted(k for k in node if k):
+        sub = _node_regex(node[ch])
+        alts.append((r"\s+" if ch == " " else re.escape(ch)) + sub)
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    if ends:
+        return "(?:" + body + ")?"
+    return body
