@@ -16,8 +16,19 @@ from pathlib import Path
 
 VERSION = "2.0.2"
 # ISO 3166-1 numeric ids: Syria and Iraq are the study area, the rest are drawn for context.
-COUNTRIES = {"760": "SY", "368": "IQ", "792": "TR", "400": "JO", "422": "LB", "376": "IL", "275": "PS",
-             "682": "SA", "364": "IR", "414": "KW", "196": "CY"}
+COUNTRIES = {
+    "760": "SY",
+    "368": "IQ",
+    "792": "TR",
+    "400": "JO",
+    "422": "LB",
+    "376": "IL",
+    "275": "PS",
+    "682": "SA",
+    "364": "IR",
+    "414": "KW",
+    "196": "CY",
+}
 OUT = Path(__file__).resolve().parents[1] / "src" / "marsad" / "api" / "static" / "vendor" / "world-atlas"
 
 

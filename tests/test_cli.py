@@ -139,3 +139,13 @@ def test_a_killed_ingest_resumes_when_run_again(tmp_path, ant_path):
     assert 0 < partial < total
     subprocess.run(command, env=env, check=True)
     assert store.count_documents(engine) == total
+
+
+def test_demo_ingests_the_bundled_report_and_prints_incidents_and_a_tally(db):
+    result = run("demo", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "Ingested 1 example report" in result.stdout
+    assert "1362" in result.stdout  # the reported tally, listed beside the sum
+    assert "Sum over" in result.stdout
+    again = run("demo", "--db", db)
+    assert "0 new, 1 already stored" in again.stdout

@@ -15,6 +15,7 @@ from marsad import store
 from marsad.extract import extract
 from marsad.geo import default_resolver, resolver_for
 from marsad.model import Document, Record
+from marsad.resolve import update_events
 from marsad.sources import SourceError
 
 
@@ -26,6 +27,8 @@ class IngestStats:
     records: int = 0
     errors: list[SourceError] = field(default_factory=list)
     new_record_ids: list[str] = field(default_factory=list)
+    # What event resolution did with the new records (marsad.resolve.update_events).
+    events: dict = field(default_factory=dict)
 
 
 def extract_document(doc: Document, places=None) -> list[Record]:
@@ -43,6 +46,9 @@ def ingest(engine: Engine, items: Iterable[Document | SourceError]) -> IngestSta
         else:
             stats.read += 1
             _ingest_one(engine, item, places, stats)
+    # Events grow with each ingest: records not yet in an event (this run's, or those an interrupted run
+    # stored but never resolved) are resolved against the events near their dates.
+    stats.events = update_events(engine)
     return stats
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from marsad import store
 from marsad.api.params import Page, filters, get_engine, page
 from marsad.api.serialize import document_item, record_item
-from marsad.store.aggregates import list_documents
+from marsad.store.aggregates import document_records, list_documents
 
 router = APIRouter(prefix="/api", tags=["data"])
 
@@ -42,7 +42,7 @@ def list_records(engine: EngineDep, where: FiltersDep, window: PageDep) -> dict:
 def get_record(engine: EngineDep, record_id: Annotated[str, Path(max_length=320)]) -> dict[str, Any]:
     doc_id, sep, index = record_id.rpartition(":")
     if sep and index.isdigit():
-        for stored in store.query_records(engine, store.Filters(doc_id=doc_id)):
+        for stored in document_records(engine, doc_id):
             if stored.record_id == record_id:
                 return record_item(stored)
     raise HTTPException(404, f"no record {record_id!r}")
@@ -67,10 +67,4 @@ def get_document(engine: EngineDep, doc_id: Annotated[str, Path(max_length=300)]
     doc = store.get_document(engine, doc_id)
     if doc is None:
         raise HTTPException(404, f"no document {doc_id!r}")
-    stored = sorted(store.query_records(engine, store.Filters(doc_id=doc_id)), key=lambda s: _index(s.record_id))
-    return document_item(doc, stored)
-
-
-def _index(record_id: str) -> int:
-    tail = record_id.rpartition(":")[2]
-    return int(tail) if tail.isdigit() else 0
+    return document_item(doc, document_records(engine, doc_id))

@@ -1,7 +1,8 @@
 """Events: one real-world incident and the records (from one or more reports) that describe it.
 
-Until cross-report resolution has stored events, each incident record stands as its own event, so the
-dashboard's table and source viewer work on any store.
+Events come from cross-report resolution (`marsad.resolve`, run by every ingest). A store whose
+records were never resolved has no events: each incident record then stands as its own event, so the
+table and the source viewer still work; `basis` in the answer says which it is.
 """
 
 from __future__ import annotations
@@ -15,57 +16,65 @@ from marsad import store
 from marsad.api.params import Page, filters, get_engine, page
 from marsad.api.routes_data import ItemPage
 from marsad.store import StoredRecord
+from marsad.store import events as event_store
+from marsad.store.aggregates import count_events, document_records, event_doc_id, has_events
 
 router = APIRouter(prefix="/api", tags=["events"])
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
+RECORD_FIELDS = ("date", "date_precision", "event_type", "sub_event_type", "perpetrator", "perpetrator_text",
+                 "victim_group", "victims", "killed", "wounded", "location")  # fmt: skip
+
+
+class EventPage(ItemPage):
+    basis: str
 
 
 def record_event(stored: StoredRecord) -> dict[str, Any]:
-    """A single-source event from one incident record."""
+    """A single-source event from one incident record (a store with no resolved events)."""
     data = stored.record.to_dict()
-    keep = ("date", "date_precision", "event_type", "sub_event_type", "perpetrator", "perpetrator_text",
-            "victim_group", "victims", "killed", "wounded", "location")
+    published = stored.published.isoformat() if stored.published else None
+    source = {key: data.get(key) for key in ("date", "perpetrator", "victim_group", "killed", "wounded", "location")}
+    source.update(record_id=stored.record_id, doc_id=stored.record.doc_id, published=published)
+    source["evidence"] = data.get("evidence") or []
     return {
         "event_id": stored.record_id,
-        **{key: data.get(key) for key in keep},
-        "sources": [
-            {
-                "record_id": stored.record_id,
-                "doc_id": stored.record.doc_id,
-                "published": stored.published.isoformat() if stored.published else None,
-            }
-        ],
+        **{key: data.get(key) for key in RECORD_FIELDS},
+        "n_sources": 1,
+        "n_records": 1,
+        "sources": [source],
     }
 
 
-@router.get("/events", response_model=ItemPage, summary="Events (incidents across reports), oldest first")
+@router.get("/events", response_model=EventPage, summary="Events (each real incident once), oldest first")
 def list_events(
     engine: EngineDep,
     where: Annotated[store.Filters, Depends(filters)],
     window: Annotated[Page, Depends(page)],
 ) -> dict:
     if where.kind == "tally":
-        raise_tally()
-    where.kind = "incident"
-    found = store.query_records(engine, where, limit=window.limit, offset=window.offset)
-    return {
-        "total": store.count_records(engine, where),
-        "limit": window.limit,
-        "offset": window.offset,
-        "items": [record_event(s) for s in found],
-    }
-
-
-def raise_tally() -> None:
-    raise HTTPException(422, "events are incidents: kind=tally does not apply (see /api/tallies)")
+        raise HTTPException(422, "events are incidents: kind=tally does not apply (see /api/tallies)")
+    where.kind = None
+    if has_events(engine):
+        items = event_store.query_events(engine, where, limit=window.limit, offset=window.offset)
+        total, basis = count_events(engine, where), "events"
+    else:
+        where.kind = "incident"
+        found = store.query_records(engine, where, limit=window.limit, offset=window.offset)
+        items, total, basis = [record_event(s) for s in found], store.count_records(engine, where), "records"
+    return {"total": total, "limit": window.limit, "offset": window.offset, "basis": basis, "items": items}
 
 
 @router.get("/events/{event_id}", summary="One event with its source records")
 def get_event(engine: EngineDep, event_id: Annotated[str, Path(max_length=320)]) -> dict[str, Any]:
+    doc_id = event_doc_id(engine, event_id)
+    if doc_id is not None:
+        for found in event_store.query_events(engine, store.Filters(doc_id=doc_id)):
+            if found["event_id"] == event_id:
+                return found
     doc_id, sep, index = event_id.rpartition(":")
-    if sep and index.isdigit():
-        for stored in store.query_records(engine, store.Filters(doc_id=doc_id, kind="incident")):
-            if stored.record_id == event_id:
+    if sep and index.isdigit() and not has_events(engine):
+        for stored in document_records(engine, doc_id):
+            if stored.record_id == event_id and stored.record.kind == "incident":
                 return record_event(stored)
     raise HTTPException(404, f"no event {event_id!r}")

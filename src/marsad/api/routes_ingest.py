@@ -9,14 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy import Engine
 
-from marsad import store
 from marsad.api.params import get_engine
 from marsad.api.serialize import record_item
 from marsad.model import Document
 from marsad.sources import FieldMap, SourceError, text_document
 from marsad.sources.html import read_html
 from marsad.sources.tabular import row_to_document
-from marsad.store.aggregates import document_id_for_hash
+from marsad.store.aggregates import document_id_for_hash, document_records
 
 router = APIRouter(prefix="/api", tags=["ingest"])
 
@@ -103,7 +102,7 @@ async def ingest_report(
     stored = _store(engine, doc)
     if not stored:
         response.status_code = 200
-    found = store.query_records(engine, store.Filters(doc_id=doc.doc_id))
+    found = document_records(engine, doc.doc_id)
     return {"doc_id": doc.doc_id, "stored": stored, "records": [record_item(s) for s in found]}
 
 
@@ -111,6 +110,10 @@ def _store(engine: Engine, doc: Document) -> bool:
     """Run the pipeline on one report; False (and `doc.doc_id` set to the stored one) when already stored."""
     from marsad.pipeline import ingest  # the extractor loads its lexicons on first use, not at app start
 
+    stored_as = document_id_for_hash(engine, doc.content_hash)
+    if stored_as is not None:  # the pipeline would skip it too; this spares its pass over unresolved records
+        doc.doc_id = stored_as
+        return False
     stats = ingest(engine, [doc])
     if stats.stored:
         return True

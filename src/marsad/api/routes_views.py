@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from sqlalchemy import Engine
 
 from marsad import store
 from marsad.api.geo import outlines
-from marsad.api.params import filters, get_engine
-from marsad.api.serialize import record_item
+from marsad.api.params import MAX_OFFSET, filters, get_engine
 from marsad.model import ACTORS, EVENT_TYPES, RECORD_KINDS
-from marsad.store.aggregates import DayTotal, admin1_values, killed_per_day, killed_per_place
+from marsad.resolve.tally import reconcile
+from marsad.store.aggregates import DayTotal, admin1_values, has_events, killed_per_day, killed_per_place
 from marsad.store.tally import reported_tallies, sum_incidents
 
 router = APIRouter(prefix="/api", tags=["views"])
@@ -23,22 +24,31 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 FiltersDep = Annotated[store.Filters, Depends(filters)]
 
 
-class Bucket(str, Enum):
+class Bucket(StrEnum):
     day = "day"
     week = "week"
 
 
-@router.get("/timeline", summary="Killed (low/best/high sums) over incidents per day or ISO week")
+@router.get("/timeline", summary="Killed (low/best/high sums) per day or ISO week, over events")
 def timeline(
     engine: EngineDep, where: FiltersDep, bucket: Annotated[Bucket, Query(description="day or week")] = Bucket.day
 ) -> dict[str, Any]:
-    days = killed_per_day(engine, where)
+    over_events = has_events(engine)
+    days = killed_per_day(engine, _incidents(where), over_events)
     if bucket is Bucket.week:
         days = _weeks(days)
     return {
         "bucket": bucket.value,
+        "basis": "events" if over_events else "records",
         "points": [{**d.__dict__, "day": d.day.isoformat()} for d in days],
     }
+
+
+def _incidents(where: store.Filters) -> store.Filters:
+    """Sums are over incidents; kind=tally would sum nothing, so it is refused."""
+    if where.kind == "tally":
+        raise HTTPException(422, "sums are over incidents: kind=tally does not apply (see /api/tallies)")
+    return replace(where, kind=None)
 
 
 def _weeks(days: list[DayTotal]) -> list[DayTotal]:
@@ -47,34 +57,79 @@ def _weeks(days: list[DayTotal]) -> list[DayTotal]:
     for d in days:
         start = d.day - timedelta(days=d.day.weekday())
         total = weeks.setdefault(start, DayTotal(start, 0, 0, 0, 0))
-        total.records += d.records
+        total.count += d.count
         total.killed_low += d.killed_low
         total.killed_best += d.killed_best
         total.killed_high += d.killed_high
     return list(weeks.values())
 
 
-@router.get("/map", summary="Incident places with their killed sums (best), deadliest first")
+@router.get("/map", summary="Places with their killed sums (best) over events, deadliest first")
 def map_points(
     engine: EngineDep,
     where: FiltersDep,
     limit: Annotated[int, Query(ge=1, le=5000, description="At most this many places.")] = 2000,
 ) -> dict[str, Any]:
-    return {"points": [p.__dict__ for p in killed_per_place(engine, where, limit)]}
+    over_events = has_events(engine)
+    points = killed_per_place(engine, _incidents(where), over_events, limit)
+    return {"basis": "events" if over_events else "records", "points": [p.__dict__ for p in points]}
 
 
-@router.get("/tallies", summary="Sum over incidents for the filters, beside the reported tallies covering them")
-def tallies(engine: EngineDep, where: FiltersDep) -> dict[str, Any]:
-    """The same figures as `marsad tally --json`; each reported tally also carries its difference to the sum."""
+@router.get("/tallies", summary="The sum over events for the filters beside the reported tallies, reconciled")
+def tallies(
+    engine: EngineDep,
+    where: FiltersDep,
+    limit: Annotated[int, Query(ge=1, le=200, description="Reported tallies per page (a query each).")] = 20,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Reported tallies to skip.")] = 0,
+) -> dict[str, Any]:
+    """What `marsad tally --json` prints (resolve.tally.reconcile), one page of reported tallies at a time."""
+    where = _incidents(where)
+    if not has_events(engine):
+        return _record_tallies(engine, where, limit, offset)
+    result = reconcile(engine, where, limit=limit, offset=offset).to_dict()
+    for line in result["tallies"]:
+        line["doc_id"] = line["record_id"].rpartition(":")[0]
+    return {"basis": "events", "limit": limit, "offset": offset, **result}
+
+
+def _record_tallies(engine: Engine, where: store.Filters, limit: int, offset: int) -> dict[str, Any]:
+    """A store with no resolved events: the sum over incident records (as `store.tally`), same shape."""
     total = sum_incidents(engine, where)
-    reported = []
-    for stored in reported_tallies(engine, where):
-        item = record_item(stored)
-        killed = stored.record.killed
-        central = killed.central() if killed else None
-        item["difference"] = central - total.killed_best if central is not None else None
-        reported.append(item)
-    return {"sum": total.__dict__, "reported_tallies": reported}
+    reported = reported_tallies(engine, where)
+    lines = []
+    for stored in reported[offset : offset + limit]:
+        record = stored.record
+        figure = record.killed.central() if record.killed else None
+        end = record.period_end or (stored.published.isoformat() if stored.published else None)
+        lines.append(
+            {
+                "record_id": stored.record_id,
+                "doc_id": record.doc_id,
+                "source": None,
+                "period_start": record.period_start,
+                "period_end": end,
+                "perpetrator": record.perpetrator,
+                "victim_group": record.victim_group,
+                "regions": [p.admin1 or p.name or p.text or "" for p in record.regions],
+                "reported": record.to_dict()["killed"],
+                "coverage": None,
+                "events_in_period": None,
+                "difference": None if figure is None else figure - total.killed_best,
+            }
+        )
+    return {
+        "basis": "records",
+        "limit": limit,
+        "offset": offset,
+        "events": total.incidents,
+        "killed_low": total.killed_low,
+        "killed_best": total.killed_best,
+        "killed_high": total.killed_high,
+        "tallies": lines,
+        "headline_flags": [],
+        "series": [],
+        "tallies_total": len(reported),
+    }
 
 
 @router.get("/outlines", summary="GeoJSON outlines for the map: OCHA governorates if imported, else countries")

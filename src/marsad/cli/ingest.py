@@ -133,40 +133,38 @@ def _place_text(record: Record) -> str:
 
 
 def _evidence_text(record: Record, width: int = 70) -> str:
-    text = " ".join(record.evidence[0].text.split()) if record.evidence else ""
+    spans = sorted(record.evidence, key=lambda span: span.role != "count")  # the figure's own words first
+    text = " ".join(spans[0].text.split()) if spans else ""
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def records_table(records: list[Record], record_ids: list[str] | None = None) -> Table:
-    """Records as a readable table; counts as best, or low/best/high when they differ."""
+    """Records as a readable table; counts as best, or low/best/high when they differ.
+
+    The evidence column is shown on wide terminals only: it is the first thing to give up room.
+    """
     table = Table(show_lines=False)
-    for column in (
-        "id" if record_ids else "doc",
-        "kind",
-        "date",
-        "type",
-        "perpetrator",
-        "victims",
-        "killed",
-        "wounded",
-        "place",
-    ):
+    for column in ("record" if record_ids else "doc", "kind", "date", "type", "who → whom", "killed", "wounded"):
         table.add_column(column, overflow="fold")
-    # Visual-order Arabic must not wrap: a wrapped line would read from the wrong end.
-    table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=70)
+    table.add_column("place", overflow="fold", max_width=32)
+    show_evidence = console.width >= 140
+    if show_evidence:
+        # Visual-order Arabic must not wrap: a wrapped line would read from the wrong end.
+        table.add_column("evidence", no_wrap=True, overflow="ellipsis", max_width=60)
     for i, record in enumerate(records):
-        table.add_row(
+        row = [
             record_ids[i] if record_ids else record.doc_id,
             record.kind,
             record.date or (f"{record.period_start or ''}…{record.period_end or ''}" if record.kind == "tally" else ""),
             record.sub_event_type or record.event_type or "",
-            record.perpetrator,
-            record.victim_group,
+            f"{record.perpetrator} → {record.victim_group}",
             _count_text(record.killed),
             _count_text(record.wounded),
             for_terminal(_place_text(record)),
-            for_terminal(_evidence_text(record)),
-        )
+        ]
+        if show_evidence:
+            row.append(for_terminal(_evidence_text(record)))
+        table.add_row(*row)
     return table
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -109,19 +108,13 @@ def tally(
     text: TextOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Sum killed and wounded (low/best/high) over incidents, beside the reported tallies."""
+    """Sum killed over events (each real event once), beside every reported tally, with the difference.
+
+    Headline-vs-body discrepancies within a report and decreases in running counts are flagged."""
+    from marsad.cli.events import tally_view
+
     filters = build_filters(since, until, perpetrator, victim, admin1, country, None, event_type, text)
-    engine = store.connect(db)
-    if as_json:
-        total = sum_incidents(engine, filters)
-        tallies = reported_tallies(engine, filters)
-        payload = {
-            "sum": total.__dict__,
-            "reported_tallies": [{"record_id": s.record_id, **s.record.to_dict()} for s in tallies],
-        }
-        typer.echo(json.dumps(payload, ensure_ascii=False, default=str))
-        return
-    print_tally(engine, filters)
+    tally_view(store.connect(db), filters, as_json)
 
 
 def export(

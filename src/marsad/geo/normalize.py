@@ -16,8 +16,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
-_BIDI_AND_TASHKEEL = re.compile(r"[\u064B-\u065F\u0670\u0640\u06D6-\u06ED\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]")
+_ARABIC = re.compile(r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_BIDI_AND_TASHKEEL = re.compile(
+    r"[\u064B-\u065F\u0670\u0640\u06D6-\u06ED\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]"
+)
 _AR_FOLD = str.maketrans(
     {
         "أ": "ا",
@@ -45,9 +47,34 @@ _AR_FOLD = str.maketrans(
     }
 )
 _AR_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-TOKEN_RE = re.compile(r"[\w\u0600-\u06FF'’`ʿʾ]+")
+TOKEN_RE = re.compile(r"[\w\u064B-\u065F\u0670\u0640'’`ʿʾ]+")
 _LATIN_ARTICLES = frozenset(
-    "al el il ul ad ar as az ash at an adh ath ed er es ez esh et en ud ur us uz".split()
+    [
+        "al",
+        "el",
+        "il",
+        "ul",
+        "ad",
+        "ar",
+        "as",
+        "az",
+        "ash",
+        "at",
+        "an",
+        "adh",
+        "ath",
+        "ed",
+        "er",
+        "es",
+        "ez",
+        "esh",
+        "et",
+        "en",
+        "ud",
+        "ur",
+        "us",
+        "uz",
+    ]
 )
 
 
@@ -56,8 +83,8 @@ def has_arabic(text: str) -> bool:
 
 
 def clean(text: str) -> str:
-    """Remove invisible marks (bidi controls, tashkeel, tatweel) that break matching."""
-    return _BIDI_AND_TASHKEEL.sub("", text)
+    """Remove invisible marks (bidi controls, tashkeel, tatweel) and presentation forms ("ﺣﻠﺐ")."""
+    return _BIDI_AND_TASHKEEL.sub("", unicodedata.normalize("NFKC", text))
 
 
 @lru_cache(maxsize=200_000)

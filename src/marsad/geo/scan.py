@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from marsad.geo.gazetteer import MIN_SKELETON, Gazetteer
-from marsad.geo.lexicon import prefixes
+from marsad.geo.lexicon import generic_heads, prefixes
 from marsad.geo.normalize import (
     TOKEN_RE,
     ar_fold,
@@ -26,8 +27,9 @@ from marsad.geo.normalize import (
 )
 
 _SEGMENT_BREAK = re.compile(r"[,،؛;:.()\[\]«»\"!?؟|\n/]|\s[-–—]\s")
-_LATIN_ARTICLES = frozenset("al el ad ar as az ash at an adh ath ed es ez".split())
+_LATIN_ARTICLES = frozenset(["al", "el", "ad", "ar", "as", "az", "ash", "at", "an", "adh", "ath", "ed", "es", "ez"])
 MAX_NGRAM = 6
+SURE_SKELETON = 4
 
 
 @dataclass(slots=True)
@@ -38,6 +40,7 @@ class Token:
     key: str  # the folded word as names are indexed
     fold: str  # folded with its article, for suffixes ("الجنوبي")
     alts: tuple[str, ...] = ()  # keys without a proclitic (و، ب، ل، ف)
+    cap: bool = True  # Latin script: capitalised, as names are in running English text
 
 
 @dataclass(slots=True)
@@ -52,27 +55,42 @@ class Span:
     ids: list[int]
     effects: list[str] = field(default_factory=list)
     how: str = "exact"  # "exact" or "translit"
+    # Unknown words run into the name ("كسرة الفرج" found as "كسرة"): it may be the head or tail of
+    # a longer name the gazetteer lacks.
+    partial: bool = False
+    first_tok: int = 0
+    end_tok: int = 0
 
 
 def tokenize(text: str) -> tuple[list[Token], bool]:
     arabic = has_arabic(text)
     tokens: list[Token] = []
+    breaks = [m.start() for m in _SEGMENT_BREAK.finditer(text)]
+    b = 0  # breaks[b] is the first break not yet passed
     seg = 0
-    last_end = 0
     for m in TOKEN_RE.finditer(text):
-        if tokens and _SEGMENT_BREAK.search(text, last_end, m.start()):
-            seg += 1
-        last_end = m.end()
+        start = m.start()
+        if b < len(breaks) and breaks[b] < start:
+            if tokens:
+                seg += 1
+            while b < len(breaks) and breaks[b] < start:
+                b += 1
         word = m.group()
         if arabic and has_arabic(word):
-            fold = ar_fold(word)
-            tokens.append(Token(m.start(), m.end(), seg, strip_article(fold), fold, clitic_variants(fold)))
+            key, fold, alts = _arabic_word(word)
+            tokens.append(Token(start, m.end(), seg, key, fold, alts))
         else:
             key = latin_token(word)
             if not arabic and key in _LATIN_ARTICLES:
                 continue  # "Deir ez-Zor": articles are not indexed either
-            tokens.append(Token(m.start(), m.end(), seg, key, key))
+            tokens.append(Token(start, m.end(), seg, key, key, (), not word[0].islower()))
     return tokens, arabic
+
+
+@lru_cache(maxsize=200_000)
+def _arabic_word(word: str) -> tuple[str, str, tuple[str, ...]]:
+    fold = ar_fold(word)
+    return strip_article(fold), fold, clitic_variants(fold)
 
 
 class Scanner:
@@ -81,6 +99,12 @@ class Scanner:
         self.stopwords = stopwords
         self.maxn = min(gaz.max_tokens, MAX_NGRAM)
         self.pre = {lang: prefixes(lang) for lang in ("ar", "en")}
+        self.generic = generic_heads()
+        # Words that can begin a name or a prefix: any other word is skipped at once.
+        self._starters = {
+            lang: frozenset(gaz.head_len) | gaz.nospace_heads | {k.split(" ")[0] for k in self.pre[lang]["before"]}
+            for lang in ("ar", "en")
+        }
 
     def scan(self, text: str, translit: bool, strict: bool) -> list[Span]:
         """`strict` (free text): a bare one-word common noun is not a place; `translit`: allow
@@ -88,28 +112,29 @@ class Scanner:
         tokens, arabic = tokenize(text)
         lang = "ar" if arabic else "en"
         before, after = self.pre[lang]["before"], self.pre[lang]["after"]
+        consumed: set[int] = set()
         spans: list[Span] = []
         effects: list[str] = []
         pstart: int | None = None
         i, n = 0, len(tokens)
+        starters = self._starters[lang]
         while i < n:
-            hit = self._name_at(tokens, i, arabic, before, translit and (not strict or bool(effects)), strict)
+            t = tokens[i]
+            if strict and t.key not in starters and not any(a in starters for a in t.alts):
+                effects, pstart = [], None  # fast path: most words of a sentence begin no name
+                i += 1
+                continue
+            # In running English a name is capitalised ("hit" is not Hīt); prefixes need not be.
+            hit = (
+                None
+                if strict and not t.cap
+                else self._name_at(tokens, i, arabic, before, translit and (not strict or bool(effects)), strict)
+            )
             if hit:
-                j, ids, how = hit
-                j, after_effects = _suffixes(tokens, j, after)
-                first = tokens[i]
-                spans.append(
-                    Span(
-                        start=pstart if pstart is not None else first.start,
-                        end=tokens[j - 1].end,
-                        name_start=first.start,
-                        name_end=tokens[j - 1].end if not after_effects else _name_end(tokens, i, j, after),
-                        seg=first.seg,
-                        ids=ids,
-                        effects=effects + after_effects,
-                        how=how,
-                    )
-                )
+                name_end, ids, how = hit
+                j, after_effects = _suffixes(tokens, name_end, after)
+                spans.append(_span(tokens, i, name_end, j, pstart, effects + after_effects, ids, how))
+                consumed.update(range(i, j))
                 effects, pstart, i = [], None, j
                 continue
             pre = _prefix_at(tokens, i, before)
@@ -118,10 +143,16 @@ class Scanner:
                 if pstart is None:
                     pstart = tokens[i].start
                 effects.append(effect)
+                consumed.update(range(i, j))
                 i = j
                 continue
             effects, pstart = [], None
             i += 1
+        links = self.pre[lang]["link"]
+        for span in spans:
+            span.partial = _runs_into(tokens, span.first_tok - 1, span.first_tok, consumed, links) or _runs_into(
+                tokens, span.end_tok, span.end_tok - 1, consumed, links
+            )
         return spans
 
     def _name_at(self, tokens, i, arabic, before, translit, strict):
@@ -130,14 +161,30 @@ class Scanner:
         while limit < len(tokens) and limit - i < self.maxn and tokens[limit].seg == seg:
             limit += 1
         first = tokens[i]
-        firsts = (first.key, *first.alts)
-        for n in range(limit - i, 0, -1):
+        links = self.pre["ar" if arabic else "en"]["link"]
+        gaz = self.gaz
+        heads = [h for h in (first.key, *first.alts) if h in gaz.head_len or (arabic and h in gaz.nospace_heads)]
+        for n in range(limit - i, 0, -1) if heads else ():
             rest = [t.key for t in tokens[i + 1 : i + n]]
-            for head in firsts:
-                if n == 1 and (head in before or (strict and (head in self.stopwords or len(head) < 3))):
+            for head in heads:
+                if n == 1 and (
+                    head in before
+                    or head in links
+                    or (head in self.generic and not first.fold.startswith("ال"))
+                    or (
+                        strict
+                        and (head in self.stopwords or len(head) < 3 or (head is not first.key and len(head) < 4))
+                    )
+                ):
                     continue
                 key = " ".join([head, *rest])
-                ids = self.gaz.lookup_ar(key) if arabic else self.gaz.latin.get(key)
+                if strict and n > 1 and key in self.stopwords:
+                    continue
+                ids = None
+                if n <= gaz.head_len.get(head, 0):
+                    ids = gaz.ar.get(key) if arabic else gaz.latin.get(key)
+                if not ids and arabic and head in gaz.nospace_heads:
+                    ids = gaz.ar_nospace.get(key.replace(" ", ""))
                 if ids:
                     return i + n, ids, "exact"
         if translit:
@@ -145,15 +192,42 @@ class Scanner:
         return None
 
     def _translit_at(self, tokens, i, limit, arabic, before):
-        for n in range(limit - i, 0, -1):
+        lang = "ar" if arabic else "en"
+        after = self.pre[lang]["after"]
+        # The name's words only: "Bir Humaymah village" is looked up as "Bir Humaymah".
+        stop = i + 1
+        while stop < limit and tokens[stop].key not in before and tokens[stop].fold not in after:
+            stop += 1
+        table = self.gaz.skeleton_latin if arabic else self.gaz.skeleton
+        places = self.gaz.places
+        for n in range(stop - i, 0, -1):
             words = [t.key for t in tokens[i : i + n]]
-            if n == 1 and words[0] in before:
+            if n == 1 and (words[0] in before or words[0] in self.generic):
                 continue
             skels = skeletons_from_arabic(words) if arabic else {skeleton_from_latin(" ".join(words))}
             for skel in skels:
-                if len(skel) >= MIN_SKELETON and (ids := self.gaz.skeleton.get(skel)):
+                ids = table.get(skel) if len(skel) >= MIN_SKELETON else None
+                # A short skeleton ("zk") fits too many names: believe it only for one settlement.
+                if ids and (len(skel) >= SURE_SKELETON or (len(ids) == 1 and not places[ids[0]].is_area)):
                     return i + n, ids, "translit"
         return None
+
+
+def _span(tokens, i, name_end, j, pstart, effects, ids, how) -> Span:
+    """Tokens i..name_end are the name, name_end..j its suffixes; pstart is where its prefixes begin."""
+    first = tokens[i]
+    return Span(
+        start=pstart if pstart is not None else first.start,
+        end=tokens[j - 1].end,
+        name_start=first.start,
+        name_end=tokens[name_end - 1].end,
+        seg=first.seg,
+        ids=ids,
+        effects=effects,
+        how=how,
+        first_tok=i,
+        end_tok=j,
+    )
 
 
 def _prefix_at(tokens: list[Token], i: int, before: dict[str, str]) -> tuple[int, str] | None:
@@ -185,8 +259,9 @@ def _suffixes(tokens: list[Token], j: int, after: dict[str, str]) -> tuple[int, 
     return j, found
 
 
-def _name_end(tokens: list[Token], i: int, j: int, after: dict[str, str]) -> int:
-    k = j
-    while k > i + 1 and (tokens[k - 1].fold in after):
-        k -= 1
-    return tokens[k - 1].end
+def _runs_into(tokens: list[Token], k: int, ref: int, consumed: set[int], links: dict[str, str]) -> bool:
+    """Is token k an unknown word of the same segment as token ref (not a prefix, name or link)?"""
+    if k < 0 or k >= len(tokens) or tokens[k].seg != tokens[ref].seg or k in consumed:
+        return False
+    t = tokens[k]
+    return not (t.key in links or t.fold in links or any(a in links for a in t.alts) or t.key.isdigit())

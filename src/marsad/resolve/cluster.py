@@ -4,7 +4,7 @@ Blocking keeps it fast: a record is compared only with records of the same gover
 unknown governorate) within a few days. A record joins an event when it links to some member and
 no nearby member vetoes it (complete linkage on vetoes stops the chaining by which one kidnapping
 becomes hundreds). Analyst overrides win: must-links join, cannot-links keep apart.
-Existing events can be seeded, so new reports extend them instead of rebuilding everything.
+Records are taken in date order, so the result does not depend on the order reports arrived in.
 """
 
 from __future__ import annotations
@@ -13,11 +13,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from marsad.resolve import scoring
 from marsad.resolve.features import Item
 from marsad.resolve.scoring import PairScore, score_pair
 
 # Two candidate events closer than this are ambiguous for a record; text similarity may break the tie.
 AMBIGUITY = 1.0
+# Links at least this strong are made as records arrive; weaker ones (down to scoring.THRESHOLD) in a
+# second pass over the records left alone, once every event of the batch exists.
+STRONG = 2.0
+# Pairs this far below the link threshold may be tipped over it by their texts reading alike.
+TEXT_GRAY = 1.5
 
 
 @dataclass
@@ -46,6 +52,9 @@ class Cluster:
     docs: set[str] = field(default_factory=set)
     event_id: str | None = None  # set when the event already exists in the store
     changed: bool = True
+    # Day spans of members with precise dates and with report dates: bounds no newcomer may stretch.
+    precise_days: tuple[int, int] | None = None
+    rough_days: tuple[int, int] | None = None
 
     def add(self, item: Item, reason: str, score: float | None = None) -> None:
         self.members.append(item)
@@ -54,17 +63,49 @@ class Cluster:
             self.scores[item.record_id] = score
         self.docs.add(item.doc_id)
         self.changed = True
+        self._span(item)
+
+    def _span(self, item: Item) -> None:
+        if item.day is None:
+            return
+        span = self.precise_days if item.precise else self.rough_days
+        span = (item.day, item.day) if span is None else (min(span[0], item.day), max(span[1], item.day))
+        if item.precise:
+            self.precise_days = span
+        else:
+            self.rough_days = span
+
+    def fits_dates(self, item: Item) -> bool:
+        """Whether the item's date agrees with every member's (no drift from day to day)."""
+        day = item.day
+        if self.precise_days:
+            lo, hi = self.precise_days
+            # precise vs precise: at most a day apart; a report date may lag an event by up to 3 days
+            if not (hi - 1 <= day <= lo + (1 if item.precise else 3)):
+                return False
+        if self.rough_days:
+            lo, hi = self.rough_days
+            if not (hi - 3 <= day <= lo + (1 if item.precise else 3)):
+                return False
+        return True
 
 
-TieBreak = Callable[[Item, list[Item], list[Item]], int]
+TieBreak = Callable[[Item, list[list[Item]]], int | None]
+TextBonus = Callable[[Item, Item], tuple | None]
 
 
 class Resolver:
     """Holds the events built so far and an index of their members by (governorate, day)."""
 
-    def __init__(self, overrides: Overrides | None = None, tie_break: TieBreak | None = None) -> None:
+    def __init__(
+        self,
+        overrides: Overrides | None = None,
+        tie_break: TieBreak | None = None,
+        text_bonus: TextBonus | None = None,
+    ) -> None:
         self.overrides = overrides or Overrides()
         self.tie_break = tie_break
+        self.text_bonus = text_bonus
         self.clusters: list[Cluster] = []
         self.by_record: dict[str, Cluster] = {}
         self._by_admin: dict[tuple[str, int], list[Item]] = defaultdict(list)
@@ -81,17 +122,6 @@ class Resolver:
         else:
             self._no_admin[item.day].append(item)
 
-    def seed(self, event_id: str, members: list[tuple[Item, str]]) -> Cluster:
-        """An existing event with its members and their stored reasons; left as is unless extended."""
-        cluster = Cluster(event_id=event_id, changed=False)
-        for item, reason in members:
-            cluster.members.append(item)
-            cluster.reasons[item.record_id] = reason
-            cluster.docs.add(item.doc_id)
-            self._index(item, cluster)
-        self.clusters.append(cluster)
-        return cluster
-
     def _candidates(self, item: Item) -> list[Item]:
         # A precise date links only to dates a day earlier, or to report dates up to three days later.
         low, high = (item.day - 1, item.day + 3) if item.precise else (item.day - 3, item.day + 3)
@@ -107,7 +137,7 @@ class Resolver:
         return found
 
     def _options(self, item: Item) -> list[tuple[float, Cluster, Item, PairScore]]:
-        """Events the item could join: best-linked member per event, events with a veto left out."""
+        """Events the item links to: the best-linked member per event, events with a veto left out."""
         best: dict[int, tuple[float, Cluster, Item, PairScore]] = {}
         barred: set[int] = set()
         cannot = self.overrides.cannot.get(item.record_id, ())
@@ -116,7 +146,11 @@ class Resolver:
             key = id(cluster)
             if key in barred:
                 continue
-            if item.doc_id in cluster.docs or any(m.record_id in cannot for m in cluster.members):
+            if (
+                item.doc_id in cluster.docs
+                or not cluster.fits_dates(item)
+                or (cannot and any(m.record_id in cannot for m in cluster.members))
+            ):
                 barred.add(key)
                 continue
             pair = score_pair(item, member)
@@ -124,6 +158,12 @@ class Resolver:
                 barred.add(key)
                 best.pop(key, None)
                 continue
+            if member.record_id == item.record_id:
+                continue
+            if self.text_bonus and scoring.THRESHOLD - TEXT_GRAY <= pair.score < scoring.THRESHOLD:
+                bonus = self.text_bonus(item, member)
+                if bonus:
+                    pair.add(*bonus)
             if pair.linked and (key not in best or pair.score > best[key][0]):
                 best[key] = (pair.score, cluster, member, pair)
         return sorted((v for k, v in best.items() if k not in barred), key=lambda v: -v[0])
@@ -134,31 +174,79 @@ class Resolver:
                 return self.by_record[partner]
         return None
 
-    def add(self, item: Item) -> Cluster:
+    def _new(self, item: Item, reason: str) -> Cluster:
+        cluster = Cluster()
+        cluster.add(item, reason)
+        self.clusters.append(cluster)
+        self._index(item, cluster)
+        return cluster
+
+    def add(self, item: Item, min_score: float | None = None) -> Cluster:
+        """Place one item: into the event it links to with at least `min_score` (default STRONG),
+        else a new event."""
+        min_score = STRONG if min_score is None else min_score
         forced = self._forced(item)
         if forced is not None:
             forced.add(item, "analyst merge")
             self._index(item, forced)
             return forced
-        options = self._options(item) if item.day is not None else []
+        options = [o for o in self._options(item) if o[0] >= min_score] if item.day is not None else []
         if not options:
-            cluster = Cluster()
-            cluster.add(item, "first report")
-            self.clusters.append(cluster)
-            self._index(item, cluster)
-            return cluster
-        choice = 0
-        if len(options) > 1 and options[0][0] - options[1][0] < AMBIGUITY and self.tie_break:
-            choice = self.tie_break(item, options[0][1].members, options[1][1].members)
+            return self._new(item, "first report")
+        choice = self._choose(item, options)
+        if choice is None:
+            return self._new(item, f"not merged: fits {len(options)} events about equally")
+        self._join(item, options, choice)
+        return self.by_record[item.record_id]
+
+    def _choose(self, item: Item, options: list) -> int | None:
+        """Which event to join, or None when the structured fields cannot tell and the text does not."""
+        if len(options) == 1 or options[0][0] - options[1][0] >= AMBIGUITY:
+            return 0
+        return self.tie_break(item, [o[1].members for o in options]) if self.tie_break else None
+
+    def _join(self, item: Item, options: list, choice: int) -> None:
         score, cluster, member, pair = options[choice]
-        note = f" (close call against another event, {options[1 - choice][0]:.1f})" if len(options) > 1 else ""
+        others = [o[0] for i, o in enumerate(options) if i != choice]
+        note = f" (runner-up event scored {max(others):.1f})" if others else ""
         cluster.add(item, f"same event as {member.record_id}: {pair.explain()}{note}", score)
         self._index(item, cluster)
-        return cluster
+
+    def _attach_loners(self, loners: list[Cluster]) -> None:
+        """Second pass: a report that founded an event alone joins an event it links to more weakly,
+        when that event is the only good fit (the strong pass has by now built all the events)."""
+        for cluster in loners:
+            if len(cluster.members) != 1 or cluster.event_id:
+                continue
+            item = cluster.members[0]
+            if item.day is None or item.record_id in self.overrides.must:
+                continue
+            options = [o for o in self._options(item) if o[1] is not cluster]
+            if not options:
+                continue
+            choice = self._choose(item, options)
+            if choice is None:
+                cluster.reasons[item.record_id] = f"not merged: fits {len(options)} events about equally"
+                continue
+            self._remove_index(item)
+            cluster.members = []
+            self._join(item, options, choice)
+
+    def _remove_index(self, item: Item) -> None:
+        lists = [self._by_day.get(item.day, [])]
+        lists.append(self._by_admin.get((item.admin1, item.day), []) if item.admin1 else self._no_admin[item.day])
+        for found in lists:
+            if item in found:
+                found.remove(item)
 
     def add_all(self, items: Iterable[Item]) -> None:
+        created = []
         for item in sorted(items, key=order_key):
-            self.add(item)
+            before = len(self.clusters)
+            cluster = self.add(item)
+            if len(self.clusters) > before:
+                created.append(cluster)
+        self._attach_loners(created)
         self._join_forced()
 
     def _join_forced(self) -> None:
@@ -183,9 +271,12 @@ def order_key(item: Item) -> tuple:
 
 
 def resolve_items(
-    items: Iterable[Item], overrides: Overrides | None = None, tie_break: TieBreak | None = None
+    items: Iterable[Item],
+    overrides: Overrides | None = None,
+    tie_break: TieBreak | None = None,
+    text_bonus: TextBonus | None = None,
 ) -> list[Cluster]:
     """Group items into events from scratch (pure: no store)."""
-    resolver = Resolver(overrides, tie_break)
+    resolver = Resolver(overrides, tie_break, text_bonus)
     resolver.add_all(items)
     return [c for c in resolver.clusters if c.members]

@@ -31,23 +31,27 @@ class Item:
     lat: float | None = None
     lon: float | None = None
     place: str = ""  # folded, lower-cased place name for comparison
+    core: str = ""  # its distinctive words
     skeleton: str = ""  # its consonant skeleton (transliteration-proof)
     area: bool = True  # the place is a region (or unknown), not a single town
+    broad: bool = True  # the place is no more than a whole governorate or country (or unknown)
     killed: int | None = None
     text: str = ""
     extra: dict = field(default_factory=dict)
 
-    @property
-    def doc_id(self) -> str:
-        return self.record.doc_id
+    doc_id: str = ""
+
+    def __post_init__(self) -> None:
+        self.doc_id = self.doc_id or self.record.doc_id
 
 
 @lru_cache(maxsize=1)
-def _area_data() -> tuple[frozenset[str], frozenset[str]]:
+def _area_data() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     raw = yaml.safe_load(resources.files("marsad.resolve").joinpath("data/areas.yaml").read_text("utf-8"))
     words = frozenset(fold_plain(w).lower() for w in raw["area_words"])
     countries = frozenset(fold_plain(w).lower() for w in raw["countries"])
-    return words, countries
+    generic = frozenset(fold_plain(w).lower() for w in raw["generic_words"])
+    return words, countries, generic
 
 
 _WORD = re.compile(r"[\w']+")
@@ -58,28 +62,46 @@ def fold_place(text: str | None) -> str:
 
 
 _ARTICLE = re.compile(r"\b(?:al|el|as|ad|ar|an|at|az|ash|adh|ath|ez|es|ed|er|en|et|ud|ul)\s+")
-_VOWELS = re.compile(r"(?<=.)[aeiouyw]+|h\b")
+_VOWELS = re.compile(r"(?<=.)[aeiouyw]+h?(?![aeiouy])|h\b")
 _REPEAT = re.compile(r"(.)\1+")
+
+
+def core(place: str) -> str:
+    """The distinctive words of a place name: no article, no 'town' or 'village'."""
+    words = []
+    generic = _area_data()[2]
+    for word in _ARTICLE.sub("", place).split():
+        if word in generic or word in ("al", "el"):
+            continue
+        if word.startswith("ال") and len(word) > 4:
+            word = word[2:]
+        words.append(word)
+    return " ".join(words)
 
 
 def skeleton(place: str) -> str:
     """A place name's consonant skeleton, so that transliterations agree: 'as susah' ~ 'al sousa'."""
-    words = []
-    for word in _ARTICLE.sub("", place).split():
-        if word.startswith("ال") and len(word) > 4:
-            word = word[2:]
-        words.append(_VOWELS.sub("", _REPEAT.sub(r"\1", word)))
-    return " ".join(words)
+    return " ".join(_VOWELS.sub("", _REPEAT.sub(r"\1", word)) for word in core(place).split())
 
 
 def is_area(place: str, admin1: str | None, geo_precision: int | None) -> bool:
     """True when the place names a region that may contain several separate events."""
     if not place or not admin1 or geo_precision == 3:
         return True
-    words, countries = _area_data()
+    if geo_precision in (1, 2):
+        return False
+    words, countries, _ = _area_data()
     if place in countries or (admin1 and place == fold_place(admin1)):
         return True
     return any(token in words for token in place.split())
+
+
+def is_broad(place: str, admin1: str | None) -> bool:
+    """True when the place says no more than the governorate (or country) does."""
+    if not place or not admin1 or place in _area_data()[1]:
+        return True
+    whole = fold_place(admin1)
+    return place == whole or skeleton(place) == skeleton(whole)
 
 
 def _day(value: str | date | None) -> int | None:
@@ -118,8 +140,11 @@ def to_item(record_id: str, record: Record, published: date | None = None) -> It
         lat=loc.lat if loc else None,
         lon=loc.lon if loc else None,
         place=place,
+        core=core(place),
         skeleton=skeleton(place),
         area=is_area(place, admin1, loc.geo_precision if loc else None),
+        # A place resolved to a point is a town, even when it shares the governorate's name (Aleppo).
+        broad=is_broad(place, admin1) and (loc is None or loc.lat is None or loc.geo_precision == 3),
         killed=killed,
         text=" ".join(texts),
     )

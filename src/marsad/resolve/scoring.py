@@ -42,20 +42,22 @@ _EXCLUSIVE = {"chemical", "territory", "abduction", "sexual"}
 class PairScore:
     score: float = 0.0
     veto: str | None = None
-    reasons: list[str] = field(default_factory=list)
+    # (weight, template, values): formatted only when a reason is shown, which is rare.
+    reasons: list[tuple] = field(default_factory=list)
 
     @property
     def linked(self) -> bool:
         return self.veto is None and self.score >= THRESHOLD
 
-    def add(self, weight: float, reason: str) -> None:
+    def add(self, weight: float, template: str, *values: object) -> None:
         self.score += weight
-        self.reasons.append(f"{reason} ({weight:+.1f})")
+        self.reasons.append((weight, template, values))
 
     def explain(self) -> str:
         if self.veto:
             return f"kept apart: {self.veto}"
-        return f"score {self.score:.1f}: " + "; ".join(self.reasons)
+        parts = [f"{template.format(*values)} ({weight:+.1f})" for weight, template, values in self.reasons]
+        return f"score {self.score:.1f}: " + "; ".join(parts)
 
 
 def km(a: Item, b: Item) -> float:
@@ -73,7 +75,7 @@ def _date(s: PairScore, a: Item, b: Item) -> None:
         if gap > 1:
             s.veto = f"dates {gap} days apart"
         else:
-            s.add(1.5 if gap == 0 else 0.5, f"date gap {gap}")
+            s.add(1.5 if gap == 0 else 0.5, "date gap {}", gap)
         return
     if a.precise or b.precise:
         # The imprecise one is usually a report date, on or after the event.
@@ -82,12 +84,12 @@ def _date(s: PairScore, a: Item, b: Item) -> None:
         if lag < -1 or lag > 3:
             s.veto = f"report date {lag:+d} days from event date"
         else:
-            s.add(1.0 if lag == 0 else 0.3, f"report date {lag:+d} days")
+            s.add(0.8 if lag == 0 else 0.3, "report date {:+d} days", lag)
         return
     if gap > 3:
         s.veto = f"report dates {gap} days apart"
     else:
-        s.add({0: 0.8, 1: 0.3}.get(gap, -0.3), f"report dates {gap} days apart")
+        s.add({0: 0.8, 1: 0.3}.get(gap, -0.3), "report dates {} days apart", gap)
 
 
 def _place(s: PairScore, a: Item, b: Item) -> None:
@@ -96,76 +98,89 @@ def _place(s: PairScore, a: Item, b: Item) -> None:
         return
     if not a.admin1 or not b.admin1:
         s.add(-0.3, "governorate unknown")
-    if a.lat is not None and b.lat is not None and not (a.area and b.area):
-        dist = km(a, b)
-        if dist <= 3:
-            s.add(2.0, f"{dist:.0f} km apart")
-        elif dist <= 10:
-            s.add(1.0, f"{dist:.0f} km apart")
-        elif a.area or b.area or dist <= 25:
-            s.add(0.0, f"{dist:.0f} km apart")
-        else:
-            s.veto = f"{dist:.0f} km apart"
-        return
+    dist = km(a, b) if a.lat is not None and b.lat is not None else None
     if not a.place or not b.place:
         s.add(0.0, "place unknown")
         return
-    similar = fuzz.token_set_ratio(a.place, b.place)
-    if len(a.skeleton) >= 2 and len(b.skeleton) >= 2:
-        similar = max(similar, fuzz.token_sort_ratio(a.skeleton, b.skeleton))
-    if a.area != b.area or not a.admin1 or not b.admin1:
-        outer, inner = (b, a) if b.area and (not b.admin1 or not a.area) else (a, b)
-        s.add(0.3, f"'{inner.place}' within '{outer.place}'")
-    elif similar >= 85:
-        s.add(2.0 if not a.area else 1.5, f"same place '{a.place}'")
-    elif a.area:
-        s.add(-0.5, f"areas '{a.place}' vs '{b.place}'")
+    if a.area or b.area or not a.admin1 or not b.admin1:
+        _areas(s, a, b)
+        return
+    match = _names(a, b)
+    if match == "same" and (dist is None or dist <= 10):
+        s.add(2.0, "same place '{}'", a.place)
+    elif match == "part" and (dist is None or dist <= 10):
+        s.add(1.0, "'{}' and '{}' name one place", a.place, b.place)
+    elif dist is not None and dist <= 2:
+        s.add(0.5, "'{}' and '{}' {:.1f} km apart", a.place, b.place, dist)
+    elif dist is not None and dist > 25:
+        s.veto = f"{dist:.0f} km apart"
     else:
-        s.add(-2.5, f"places '{a.place}' vs '{b.place}'")
+        s.add(-2.5, "places '{}' vs '{}'", a.place, b.place)
+
+
+def _names(a: Item, b: Item) -> str | None:
+    """Whether two names are spelling variants of one ("same"), one inside the other ("part"), or neither."""
+    if not a.core or not b.core:
+        return "same" if a.place == b.place else None
+    if a.core == b.core or fuzz.ratio(a.core, b.core) >= 88:
+        return "same"
+    if len(a.skeleton) >= 2 and len(b.skeleton) >= 2 and fuzz.token_sort_ratio(a.skeleton, b.skeleton) >= 90:
+        return "same"
+    words_a, words_b = set(a.core.split()), set(b.core.split())
+    return "part" if words_a <= words_b or words_b <= words_a else None
+
+
+def _areas(s: PairScore, a: Item, b: Item) -> None:
+    if a.area and b.area and a.broad == b.broad:
+        if _names(a, b) is None:
+            s.add(-0.5, "areas '{}' vs '{}'", a.place, b.place)
+        else:
+            # A whole governorate in common says little: many events share it every day.
+            s.add(0.5 if a.broad else 1.0, "same area '{}'", a.place)
+        return
+    outer, inner = (b, a) if b.area and (b.broad or not a.area) else (a, b)
+    if outer.broad:
+        # "Syria" or "Homs province" contains every event there: it is no evidence of this one.
+        s.add(-1.5, "only '{}' in common with '{}'", outer.place or "the country", inner.place)
+    else:
+        s.add(0.3, "'{}' within '{}'", inner.place, outer.place)
 
 
 def _kind(s: PairScore, a: Item, b: Item) -> None:
     ra, rb = a.record, b.record
     if ra.sub_event_type and rb.sub_event_type:
         if ra.sub_event_type == rb.sub_event_type:
-            s.add(1.0, f"both {ra.sub_event_type}")
+            s.add(1.0, "both {}", ra.sub_event_type)
             return
         ga, gb = _GROUPS.get(ra.sub_event_type), _GROUPS.get(rb.sub_event_type)
         if ga == gb:
-            s.add(0.2, f"{ra.sub_event_type} ~ {rb.sub_event_type}")
+            s.add(0.2, "{} ~ {}", ra.sub_event_type, rb.sub_event_type)
         elif ga in _EXCLUSIVE or gb in _EXCLUSIVE:
             s.veto = f"{ra.sub_event_type} vs {rb.sub_event_type}"
         else:
-            s.add(-1.5, f"{ra.sub_event_type} vs {rb.sub_event_type}")
+            s.add(-1.5, "{} vs {}", ra.sub_event_type, rb.sub_event_type)
     elif ra.event_type and rb.event_type and ra.event_type != rb.event_type:
-        s.add(-0.5, f"{ra.event_type} vs {rb.event_type}")
+        s.add(-0.5, "{} vs {}", ra.event_type, rb.event_type)
 
 
 def _actors(s: PairScore, a: Item, b: Item) -> None:
     pa, pb = a.record.perpetrator, b.record.perpetrator
     if pa != "unknown" and pb != "unknown":
-        s.add(1.0, f"both by {pa}") if pa == pb else s.add(-1.5, f"{pa} vs {pb}")
+        s.add(1.0, "both by {}", pa) if pa == pb else s.add(-1.5, "{} vs {}", pa, pb)
     va, vb = a.record.victim_group, b.record.victim_group
     if va != "unknown" and vb != "unknown":
-        s.add(0.3, f"both {va}") if va == vb else s.add(-0.3, f"{va} vs {vb}")
+        s.add(0.3, "both {}", va) if va == vb else s.add(-0.3, "{} vs {}", va, vb)
 
 
 def _counts(s: PairScore, a: Item, b: Item) -> None:
     if a.killed is None or b.killed is None:
         return
     if a.killed == b.killed:
-        s.add(1.0 if a.killed >= 3 else 0.3, f"both {a.killed} killed")
+        s.add(1.0 if a.killed >= 3 else 0.3, "both {} killed", a.killed)
         return
     ratio = min(a.killed, b.killed) / max(a.killed, b.killed, 1)
-    label = f"{a.killed} vs {b.killed} killed"
-    if ratio >= 0.8:
-        s.add(0.7, label)
-    elif ratio >= 0.5:
-        s.add(0.2, label)
-    elif ratio >= 0.2:
-        s.add(-0.3, label)
-    else:
-        s.add(-1.0, label)
+    weight = 0.7 if ratio >= 0.8 else 0.2 if ratio >= 0.5 else -0.3 if ratio >= 0.2 else -1.0
+    s.add(weight, "{} vs {} killed", a.killed, b.killed)
 
 
 def score_pair(a: Item, b: Item) -> PairScore:

@@ -40,8 +40,24 @@ def _affinity(item: Item, members: list[Item]) -> float:
     return max(scores) if scores else -2.0
 
 
-def tie_break(item: Item, first: list[Item], second: list[Item]) -> int:
-    """0 to keep the structurally best event, 1 when the runner-up's reports read clearly closer."""
-    if not item.text:
-        return 0
-    return 1 if _affinity(item, second) > _affinity(item, first) + 0.05 else 0
+def tie_break(item: Item, candidates: list[list[Item]]) -> int | None:
+    """The index of the event whose reports read clearly closest to the item, or None when the text
+    cannot tell (no text, no clear winner, or even the closest reads like another story)."""
+    if not item.text or not candidates:
+        return None
+    scores = sorted(((_affinity(item, members), i) for i, members in enumerate(candidates)), reverse=True)
+    best, index = scores[0]
+    floor = 0.4 if _encoder() is not None else 0.6
+    if best < floor or (len(scores) > 1 and best - scores[1][0] <= 0.05):
+        return None
+    return index
+
+
+def text_bonus(a: Item, b: Item) -> tuple | None:
+    """Weight for a pair whose structured score is just short of a link: reports that read alike
+    (same story, even across Arabic and English) tip it; None when they do not or there is no text."""
+    if not a.text or not b.text:
+        return None
+    score = similarity(a.text, b.text)
+    floor = 0.5 if _encoder() is not None else 0.7
+    return (1.5, "reports read alike ({:.2f})", score) if score >= floor else None

@@ -1,26 +1,73 @@
-"""Read-only queries behind the API and the dashboard: documents listed, casualties per day, per place.
+"""Read-only queries behind the API and the dashboard: casualties per day and per place, documents, filters.
 
-Sums use the same bound fallbacks as `store.tally` (a missing bound falls back to the nearest stated
-one), so the timeline, the map and the tally panel agree with `marsad tally`.
+Sums follow `store.tally` and `store.events.events_killed`: a missing bound falls back to the nearest
+stated one ("at least 70" adds 70 to every bound). They run over events once cross-report resolution
+has stored any (each real event once, as `marsad tally` sums), else over incident records.
+
+The covering indexes below keep these aggregates and the listings fast at 100,000 records.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, Index, Select, Table, event, func, select
+from sqlalchemy.schema import CreateIndex
 
-from marsad.store.records import Filters, apply_filters
-from marsad.store.schema import documents, records
-from marsad.store.tally import _sums as killed_sums
-from marsad.text.normalize import fold_plain
+from marsad.model import Record
+from marsad.store import events as event_store
+from marsad.store.records import Filters, StoredRecord, apply_filters
+from marsad.store.schema import documents, metadata, records
+from marsad.store.search import document_contains
+
+_COUNTS = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best", "wounded_high")
+_POPULATION = ("date", "perpetrator", "victim_groups", "admin1", "country", "event_type", "killed_low",
+               "killed_best", "killed_high")  # fmt: skip
+INDEXES = [
+    Index("ix_records_kind_day_counts", records.c.kind, records.c.date, *(records.c[c] for c in _COUNTS)),
+    Index(
+        "ix_records_kind_place",
+        records.c.kind,
+        records.c.lat,
+        records.c.lon,
+        records.c.killed_low,
+        records.c.killed_best,
+        records.c.admin1,
+    ),
+    Index("ix_records_admin1_country", records.c.admin1, records.c.country),
+    Index("ix_records_date_id", records.c.date, records.c.record_id),
+    # The shared filters compare lower(column): an index on the same expression serves them.
+    Index("ix_records_doc_lower", func.lower(records.c.doc_id)),
+    Index("ix_records_admin1_lower", func.lower(records.c.admin1)),
+    Index("ix_documents_published", documents.c.published, documents.c.doc_id),
+    Index("ix_events_day_counts", event_store.events.c.date, *(event_store.events.c[c] for c in _COUNTS)),
+    # Reconciling a tally sums the events of its period and population: answered from this index alone.
+    Index("ix_events_population", *(event_store.events.c[c] for c in _POPULATION)),
+    Index(
+        "ix_events_place",
+        event_store.events.c.lat,
+        event_store.events.c.lon,
+        event_store.events.c.killed_low,
+        event_store.events.c.killed_best,
+        event_store.events.c.admin1,
+    ),
+]
+
+
+@event.listens_for(metadata, "after_create")
+def _ensure_indexes(_target, connection: Connection, **_kw) -> None:
+    """`create_all` only indexes tables it creates: add these to databases made before them."""
+    for index in INDEXES:
+        # IF NOT EXISTS: inspection does not see expression indexes, so checkfirst would re-create them.
+        connection.execute(CreateIndex(index, if_not_exists=True))
 
 
 @dataclass
 class DayTotal:
     day: date
-    records: int
+    count: int
     killed_low: int
     killed_best: int
     killed_high: int
@@ -31,7 +78,7 @@ class PlaceTotal:
     lat: float
     lon: float
     admin1: str | None
-    records: int
+    count: int
     killed_best: int
 
 
@@ -46,46 +93,78 @@ class DocumentSummary:
     records: int
 
 
-def killed_per_day(engine: Engine, filters: Filters) -> list[DayTotal]:
-    """Incident records per event date with killed low/best/high sums; undated records are left out."""
-    query = (
-        select(records.c.date, func.count(), *killed_sums("killed"))
-        .select_from(records)
-        .where(records.c.date.is_not(None))
-        .group_by(records.c.date)
-        .order_by(records.c.date)
-    )
-    query = apply_filters(query, replace(filters, kind="incident"))
+def has_events(engine: Engine) -> bool:
     with engine.connect() as conn:
-        return [DayTotal(row[0], *(int(v) for v in row[1:])) for row in conn.execute(query)]
+        return conn.execute(select(event_store.events.c.event_id).limit(1)).first() is not None
 
 
-def killed_per_place(engine: Engine, filters: Filters, limit: int = 5000) -> list[PlaceTotal]:
-    """Incident records grouped by their coordinates, the deadliest places first."""
-    _low, best, _high = killed_sums("killed")
+def _basis(over_events: bool) -> tuple[Table, Any]:
+    """The table to sum over and how the shared filters apply to it."""
+    if over_events:
+        return event_store.events, event_store._apply_filters
+    return records, lambda query, filters: apply_filters(query, replace(filters, kind="incident"))
+
+
+def _killed(table: Table) -> tuple:
+    low, best, high = table.c.killed_low, table.c.killed_best, table.c.killed_high
+    return (
+        func.coalesce(func.sum(func.coalesce(low, best)), 0),
+        func.coalesce(func.sum(func.coalesce(best, low)), 0),
+        func.coalesce(func.sum(func.coalesce(high, best, low)), 0),
+    )
+
+
+def killed_per_day(engine: Engine, filters: Filters, over_events: bool) -> list[DayTotal]:
+    """Killed low/best/high sums per event date; undated ones are left out."""
+    table, where = _basis(over_events)
+    query: Select = (
+        select(table.c.date, func.count(), *_killed(table))
+        .where(table.c.date.is_not(None))
+        .group_by(table.c.date)
+        .order_by(table.c.date)
+    )
+    with engine.connect() as conn:
+        return [DayTotal(row[0], *(int(v) for v in row[1:])) for row in conn.execute(where(query, filters))]
+
+
+def killed_per_place(engine: Engine, filters: Filters, over_events: bool, limit: int = 5000) -> list[PlaceTotal]:
+    """Sums grouped by coordinates, the deadliest places first."""
+    table, where = _basis(over_events)
+    best = _killed(table)[1]
     query = (
-        select(records.c.lat, records.c.lon, func.max(records.c.admin1), func.count(), best.label("best"))
-        .select_from(records)
-        .where(records.c.lat.is_not(None), records.c.lon.is_not(None))
-        .group_by(records.c.lat, records.c.lon)
+        select(table.c.lat, table.c.lon, func.max(table.c.admin1), func.count(), best.label("best"))
+        .where(table.c.lat.is_not(None), table.c.lon.is_not(None))
+        .group_by(table.c.lat, table.c.lon)
         .order_by(best.desc())
         .limit(limit)
     )
-    query = apply_filters(query, replace(filters, kind="incident"))
     with engine.connect() as conn:
-        return [PlaceTotal(row[0], row[1], row[2], int(row[3]), int(row[4])) for row in conn.execute(query)]
+        return [PlaceTotal(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in conn.execute(where(query, filters))]
+
+
+def count_events(engine: Engine, filters: Filters) -> int:
+    query = event_store._apply_filters(select(func.count()).select_from(event_store.events), filters)
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def event_doc_id(engine: Engine, event_id: str) -> str | None:
+    """The document of one of the event's records (to find the event through its members)."""
+    query = (
+        select(records.c.doc_id)
+        .join(event_store.event_members, event_store.event_members.c.record_id == records.c.record_id)
+        .where(event_store.event_members.c.event_id == event_id)
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one_or_none()
 
 
 def admin1_values(engine: Engine) -> list[tuple[str | None, str]]:
     """(country, admin1) pairs present in the store, for filter choices."""
-    query = (
-        select(records.c.country, records.c.admin1)
-        .where(records.c.admin1.is_not(None))
-        .group_by(records.c.country, records.c.admin1)
-        .order_by(records.c.country, records.c.admin1)
-    )
+    query = select(records.c.admin1, records.c.country).where(records.c.admin1.is_not(None)).distinct()
     with engine.connect() as conn:
-        return [(row[0], row[1]) for row in conn.execute(query)]
+        return sorted(((row[1], row[0]) for row in conn.execute(query)), key=lambda p: (p[0] or "", p[1]))
 
 
 def list_documents(
@@ -95,23 +174,28 @@ def list_documents(
     n_records = (
         select(func.count()).select_from(records).where(records.c.doc_id == documents.c.doc_id).scalar_subquery()
     )
-    query = select(
-        documents.c.doc_id,
-        documents.c.title,
-        documents.c.outlet,
-        documents.c.url,
-        documents.c.published,
-        documents.c.lang,
-        n_records,
-    )
+    columns = (documents.c.doc_id, documents.c.title, documents.c.outlet, documents.c.url, documents.c.published)
+    query = select(*columns, documents.c.lang, n_records)
     total = select(func.count()).select_from(documents)
     if text:
-        condition = documents.c.text_norm.contains(fold_plain(text), autoescape=True)
+        condition = document_contains(documents.c.doc_id, text)
         query, total = query.where(condition), total.where(condition)
-    query = query.order_by(documents.c.published.desc(), documents.c.doc_id).limit(limit).offset(offset)
+    query = query.order_by(documents.c.published.desc(), documents.c.doc_id.desc()).limit(limit).offset(offset)
     with engine.connect() as conn:
         count = conn.execute(total).scalar_one()
         return count, [DocumentSummary(*row) for row in conn.execute(query)]
+
+
+def document_records(engine: Engine, doc_id: str) -> list[StoredRecord]:
+    """A document's records in their order in the report (exact id: doc ids are case-sensitive)."""
+    query = (
+        select(records.c.record_id, records.c.data, documents.c.published)
+        .join(documents, documents.c.doc_id == records.c.doc_id)
+        .where(records.c.doc_id == doc_id)
+        .order_by(records.c.idx)
+    )
+    with engine.connect() as conn:
+        return [StoredRecord(r.record_id, Record.from_dict(r.data), r.published) for r in conn.execute(query)]
 
 
 def document_id_for_hash(engine: Engine, content_hash: str) -> str | None:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, Select, and_, delete, exists, func, insert, or_, 
 
 from marsad.model import Count, Document, Record
 from marsad.store.schema import documents, records
+from marsad.store.search import document_contains
 from marsad.text.normalize import fold_plain as fold
 
 
@@ -190,9 +191,7 @@ def apply_filters(query: Select, filters: Filters) -> Select:
     if filters.victim:
         conditions.append(records.c.victim_groups.contains(f"|{filters.victim}|"))
     if filters.text:
-        needle = fold(filters.text)
-        matching = select(documents.c.doc_id).where(documents.c.text_norm.contains(needle))
-        conditions.append(records.c.doc_id.in_(matching))
+        conditions.append(document_contains(records.c.doc_id, filters.text))
     return query.where(*conditions) if conditions else query
 
 
@@ -210,9 +209,14 @@ def iter_records(
         .join(documents, documents.c.doc_id == records.c.doc_id)
         .order_by(records.c.date, records.c.record_id)
     )
-    query = apply_filters(query, filters or Filters())
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
+    filters = filters or Filters()
+    if limit is None:
+        query = apply_filters(query, filters)
+    else:
+        # Page over the (date, record_id) index alone, then join the page: an OFFSET deep into 100,000
+        # records skips index entries instead of joined rows.
+        ids = apply_filters(select(records.c.record_id), filters).order_by(records.c.date, records.c.record_id)
+        query = query.where(records.c.record_id.in_(ids.limit(limit).offset(offset)))
     with engine.connect() as conn:
         for row in conn.execute(query):
             yield StoredRecord(row.record_id, Record.from_dict(row.data), row.published)

@@ -11,7 +11,10 @@ import re
 from dataclasses import dataclass
 
 # Characters dropped outright: harakat, superscript alef, Quranic marks, tatweel, zero-width marks.
-_DROP = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0670\u0640\u200b\u200c\u200d\u200e\u200f\u061c\ufeff"
+_DROP = (
+    "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0670"
+    "\u0640\u200b\u200c\u200d\u200e\u200f\u061c\ufeff"
+)
 _DROP_RE = re.compile("[" + _DROP + "\u06d6-\u06ed]")
 
 _MAP = {
@@ -67,7 +70,11 @@ class Folded:
         if end <= start:
             o = self.orig(start)
             return o, o
-        return self.orig(start), self.orig(end - 1) + 1
+        # Up to the next kept character, so dropped marks at the end (tanween) stay in the span.
+        stop = self.orig(end) if end < len(self.text) else len(self.original)
+        while stop > self.orig(end - 1) + 1 and self.original[stop - 1].isspace():
+            stop -= 1
+        return self.orig(start), stop
 
 
 def fold(text: str) -> Folded:

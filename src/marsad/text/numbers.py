@@ -39,6 +39,7 @@ class _Lex:
     words: dict[str, tuple[str, float]]
     vague: dict[str, tuple[int, int]]
     vague_scale: dict[str, int]
+    teen: frozenset[str]
     before: re.Pattern[str]
     after: re.Pattern[str]
 
@@ -72,6 +73,7 @@ def _lex() -> _Lex:
         words=words,
         vague=vague,
         vague_scale=vague_scale,
+        teen=frozenset(fold_plain(f) for f in data["teen"]),
         before=re.compile(r"(?:^|(?<=[\s(]))[وب]?(?:" + before + r")\s*$"),
         after=re.compile(r"\s*[,،]?\s*(?:" + after + r")(?!\w)"),
     )
@@ -114,9 +116,7 @@ def find_numbers(text: str) -> list[Number]:
     return found
 
 
-def _with_qualifiers(
-    text: str, start: int, end: int, value: int | tuple[int, int], vague: bool, lex: _Lex
-) -> Number:
+def _with_qualifiers(text: str, start: int, end: int, value: int | tuple[int, int], vague: bool, lex: _Lex) -> Number:
     if vague:
         low, high = value  # type: ignore[misc]
         return Number(start, end, start, end, None, Count(low=low, best=None, high=high), vague=True)
@@ -159,6 +159,11 @@ def _parse_at(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[int,
         return i + 1, (low, high), True
     if word in lex.words:
         return _parse_words(toks, i, lex)
+    # "الخمسة عشر": a teen with the article (a bare "الخمسة" is "the five", left alone).
+    if word.startswith("ال") and word[2:] in lex.words and i + 1 < len(toks) and toks[i + 1][0] in lex.teen:
+        kind, val = lex.words[word[2:]]
+        if kind == "unit" and val < 10:
+            return i + 2, int(val) + 10, False
     return None
 
 
@@ -208,9 +213,7 @@ def _parse_words(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[i
                     return None
                 total += val * lex.words[toks[j + 1][0]][1]
                 return j + 2, int(total), False
-            if kind == "scale":
-                total += val
-            elif kind == "scale_dual":
+            if kind == "scale" or kind == "scale_dual":
                 total += val
             else:
                 cur += val
@@ -234,4 +237,3 @@ def _parse_words(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[i
     if value <= 0:
         return None
     return j, value, False
-

@@ -49,10 +49,12 @@ export function drawOutlines(svg, collection) {
 export function drawPoints(svg, points, describe, onPick) {
   const layer = svg.querySelector("g.points");
   layer.replaceChildren();
+  // Area proportional to killed, the deadliest place 28 units wide whatever the totals.
+  const most = Math.max(1, ...points.map((p) => p.killed_best));
   // Biggest first, so small circles stay on top and clickable.
   for (const point of [...points].sort((a, b) => b.killed_best - a.killed_best)) {
     const [x, y] = project([point.lon, point.lat]);
-    const r = Math.min(34, 2.5 + Math.sqrt(point.killed_best) * 1.6);
+    const r = 2 + 26 * Math.sqrt(point.killed_best / most);
     const circle = el("circle", { cx: x, cy: y, r: r.toFixed(1), class: point.killed_best ? "" : "zero" });
     circle.dataset.killed = point.killed_best;
     circle.appendChild(el("title", {}, describe(point)));

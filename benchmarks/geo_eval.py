@@ -1,0 +1,201 @@
+"""Geocoding accuracy on real incident locations (Airwars, UCDP), for each scenario of issue 4.
+
+    python benchmarks/geo_eval.py [--scenario embedded|ocha|list|english|ucdp|all]
+
+Prints, per scenario: admin1 accuracy (over all rows with a true governorate), coverage (lat/lon
+returned), median and 80th-percentile error in km over the resolved rows, and the share of rows
+whose whole folded name is a gazetteer name (the exact-match baseline the issue quotes). Imports go into a
+temporary SQLite database through the same code as `marsad gazetteer import`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from marsad.geo import default_resolver, resolver_for
+from marsad.geo.importers import import_file
+from marsad.geo.normalize import ar_key, has_arabic, latin_key
+from marsad.geo.resolver import PlaceResolver, distance_km
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+GEO = DATA / "geo"
+AIRWARS = GEO / "airwars_geocode_dev.csv"
+UCDP = DATA / "events" / "ucdp_ged_syria_2016_2019.csv"
+OCHA_FILES = [
+    "syr_adm1_ocha.geojson",
+    "syr_adm2_ocha.geojson",
+    "syr_adm3_ocha.geojson",
+    "irq_adm1_ocha.geojson",
+    "irq_adm2_ocha.geojson",
+    "irq_adm3_ocha.geojson",
+    "syr_gazetteer_ocha.csv",
+    "syr_admin_centroids.csv",
+    "irq_admin_centroids.csv",
+]
+LIST_OPTIONS = dict(
+    name_columns=["location_ar", "location_en"],
+    lat_column="latitude",
+    lon_column="longitude",
+    admin1_column="admin1_ocha",
+)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def measure(
+    resolver: PlaceResolver, rows: list[dict[str, str]], text_col: str, admin1: Callable, latlon: Callable
+) -> dict[str, float]:
+    right = total_admin1 = resolved = 0
+    errors: list[float] = []
+    for row in rows:
+        loc = resolver.resolve(row[text_col])
+        truth_admin1 = admin1(row)
+        if truth_admin1:
+            total_admin1 += 1
+            right += bool(loc and loc.admin1 == truth_admin1)
+        if loc and loc.lat is not None:
+            resolved += 1
+            lat, lon = latlon(row)
+            errors.append(distance_km(loc.lat, loc.lon, lat, lon))
+    errors.sort()
+    exact = sum(1 for row in rows if _exact_hit(resolver, row[text_col]))
+    return {
+        "exact": exact / max(len(rows), 1),
+        "n": len(rows),
+        "admin1": right / max(total_admin1, 1),
+        "coverage": resolved / max(len(rows), 1),
+        "median_km": statistics.median(errors) if errors else float("nan"),
+        "p80_km": errors[int(0.8 * (len(errors) - 1))] if errors else float("nan"),
+    }
+
+
+def _exact_hit(resolver: PlaceResolver, text: str) -> bool:
+    """The baseline the issue quotes: the whole folded name is a name in the gazetteer."""
+    key = ar_key(text) if has_arabic(text) else latin_key(text)
+    gaz = resolver.gazetteer
+    return bool(gaz.ar.get(key) if has_arabic(text) else gaz.latin.get(key))
+
+
+def _airwars(resolver: PlaceResolver, rows, col: str = "location_ar") -> dict[str, float]:
+    return measure(
+        resolver,
+        rows,
+        col,
+        lambda r: r["admin1_ocha"],
+        lambda r: (float(r["latitude"]), float(r["longitude"])),
+    )
+
+
+def _engine(tmp: str, name: str):
+    from marsad.store import connect
+
+    return connect(f"sqlite:///{tmp}/{name}.db")
+
+
+def _import_ocha(engine) -> None:
+    for name in OCHA_FILES:
+        import_file(engine, GEO / name)
+
+
+def _write_half(rows: list[dict[str, str]], path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _halves(rows: list[dict[str, str]], seed: int = 4) -> tuple[list, list]:
+    shuffled = list(rows)
+    random.Random(seed).shuffle(shuffled)
+    mid = len(shuffled) // 2
+    return shuffled[:mid], shuffled[mid:]
+
+
+def report(label: str, figures: dict[str, float]) -> None:
+    print(
+        f"{label:<48} n={figures['n']:>5}  admin1={figures['admin1']:.3f}  "
+        f"coverage={figures['coverage']:.3f}  median_km={figures['median_km']:.2f}  "
+        f"p80_km={figures['p80_km']:.1f}  (exact-name baseline coverage {figures['exact']:.3f})"
+    )
+
+
+def run(scenarios: set[str]) -> None:
+    rows = _rows(AIRWARS)
+    tmp = tempfile.mkdtemp(prefix="marsad-geo-eval-")
+    if "embedded" in scenarios:
+        report("embedded, location_ar", _airwars(default_resolver(), rows))
+        report("embedded, location_en", _airwars(default_resolver(), rows, "location_en"))
+    if scenarios & {"ocha", "list"}:
+        engine = _engine(tmp, "ocha")
+        t = time.perf_counter()
+        _import_ocha(engine)
+        print(f"(OCHA import {time.perf_counter() - t:.1f}s)", file=sys.stderr)
+        resolver = resolver_for(engine)
+        report("+ OCHA, location_ar", _airwars(resolver, rows))
+        report("+ OCHA, location_en", _airwars(resolver, rows, "location_en"))
+    if "list" in scenarios:
+        for label, first, second in (("A", *_halves(rows)), ("B", *reversed(_halves(rows)))):
+            engine = _engine(tmp, f"list{label}")
+            _import_ocha(engine)
+            half = Path(tmp) / f"half{label}.csv"
+            _write_half(first, half)
+            import_file(engine, half, **LIST_OPTIONS)
+            resolver = resolver_for(engine)
+            report(f"+ OCHA + list half {label}, location_ar", _airwars(resolver, second))
+            report(f"+ OCHA + list half {label}, location_en", _airwars(resolver, second, "location_en"))
+    if "ucdp" in scenarios:
+        _ucdp(tmp)
+
+
+def _ucdp(tmp: str) -> None:
+    rows = [r for r in _rows(UCDP) if r.get("where_coordinates")]
+    first, second = _halves(rows)
+    truth_admin1 = _ucdp_admin1
+    latlon = lambda r: (float(r["latitude"]), float(r["longitude"]))  # noqa: E731
+    report("UCDP where_coordinates, embedded", measure(default_resolver(), second, "where_coordinates",
+                                                        truth_admin1, latlon))  # fmt: skip
+    engine = _engine(tmp, "ucdp")
+    half = Path(tmp) / "ucdp_half.csv"
+    _write_half(first, half)
+    import_file(engine, half, name_columns=["where_coordinates"], lat_column="latitude",
+                lon_column="longitude", admin1_column="adm_1")  # fmt: skip
+    resolver = resolver_for(engine)
+    report("UCDP where_coordinates, + UCDP half list", measure(resolver, second, "where_coordinates",
+                                                               truth_admin1, latlon))  # fmt: skip
+    # Arabic names against places held only in Latin script (UCDP's): what transliteration adds.
+    aw = _rows(AIRWARS)
+    plain = _airwars(default_resolver(), aw)
+    with_ucdp = _airwars(resolver, aw)
+    report("airwars location_ar, embedded", plain)
+    report("airwars location_ar, + UCDP list (Latin only)", with_ucdp)
+
+
+def _ucdp_admin1(row: dict[str, str]) -> str | None:
+    from marsad.geo.lexicon import canonical_admin1
+
+    return canonical_admin1(row.get("adm_1"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scenario", default="all", choices=["embedded", "ocha", "list", "ucdp", "all"])
+    args = parser.parse_args()
+    if not AIRWARS.exists():
+        sys.exit(f"geo data not found at {GEO}")
+    scenarios = {"embedded", "ocha", "list", "ucdp"} if args.scenario == "all" else {args.scenario}
+    run(scenarios)
+
+
+if __name__ == "__main__":
+    main()

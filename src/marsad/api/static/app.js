@@ -1,0 +1,308 @@
+// The dashboard: filters shared by every view and mirrored in the URL, so a view can be shared.
+import { drawOutlines, drawPoints, drawTimeline } from "./charts.js";
+import { renderSources } from "./sources.js";
+
+const FILTERS = ["since", "until", "country", "admin1", "perpetrator", "victim", "event_type", "text"];
+const PAGE_SIZE = 25;
+const $ = (sel) => document.querySelector(sel);
+
+const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null };
+let dict = null;
+let vocabulary = null;
+const last = {};
+
+export const t = (key) => (dict.ui[key] ? dict.ui[key][state.lang] : key);
+export function label(group, id) {
+  if (id === null || id === undefined || id === "") return "";
+  if (group === "admin1") return state.lang === "ar" ? dict.admin1[id] || id : id;
+  const entry = dict[group] && dict[group][id];
+  return entry ? entry[state.lang] : id;
+}
+
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  state.filters = {};
+  for (const key of FILTERS) if (params.get(key)) state.filters[key] = params.get(key);
+  state.lang = params.get("lang") === "ar" ? "ar" : "en";
+  state.bucket = params.get("bucket") === "week" ? "week" : "day";
+  state.page = Math.max(0, parseInt(params.get("page") || "0", 10) || 0);
+  state.event = params.get("event");
+}
+
+function writeUrl(push) {
+  const params = new URLSearchParams(state.filters);
+  if (state.lang !== "en") params.set("lang", state.lang);
+  if (state.bucket !== "day") params.set("bucket", state.bucket);
+  if (state.page) params.set("page", state.page);
+  if (state.event) params.set("event", state.event);
+  const url = `${location.pathname}${params.toString() ? "?" + params : ""}`;
+  history[push ? "pushState" : "replaceState"](null, "", url);
+}
+
+function apiQuery(extra = {}) {
+  return new URLSearchParams({ ...state.filters, ...extra }).toString();
+}
+
+async function getJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    let detail = response.statusText;
+    try { detail = JSON.stringify((await response.json()).detail); } catch (_) { /* not JSON */ }
+    throw new Error(`${response.status} ${detail}`);
+  }
+  return response.json();
+}
+
+function option(value, text) {
+  const node = document.createElement("option");
+  node.value = value;
+  node.textContent = text;
+  return node;
+}
+
+function fillSelects() {
+  const form = $("#filters");
+  const choices = {
+    country: [...new Set(vocabulary.admin1.map((a) => a.country).filter(Boolean))].concat(["SY", "IQ"]),
+    admin1: vocabulary.admin1.map((a) => a.admin1),
+    perpetrator: vocabulary.actors,
+    victim: vocabulary.actors,
+    event_type: vocabulary.event_types,
+  };
+  const groups = { country: "countries", admin1: "admin1", perpetrator: "actors", victim: "actors", event_type: "event_types" };
+  for (const [name, values] of Object.entries(choices)) {
+    const select = form.elements[name];
+    select.replaceChildren(option("", t("all")));
+    for (const value of [...new Set(values)]) select.appendChild(option(value, label(groups[name], value)));
+    // A shared URL may name a value this store lacks: keep it selectable rather than drop it silently.
+    const wanted = state.filters[name];
+    if (wanted && !values.includes(wanted)) select.appendChild(option(wanted, label(groups[name], wanted)));
+  }
+}
+
+function formToState() {
+  const form = $("#filters");
+  state.filters = {};
+  for (const key of FILTERS) {
+    const value = form.elements[key].value.trim();
+    if (value) state.filters[key] = value;
+  }
+}
+
+function stateToForm() {
+  const form = $("#filters");
+  for (const key of FILTERS) form.elements[key].value = state.filters[key] || "";
+  $("#bucket").value = state.bucket;
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang;
+  document.documentElement.dir = state.lang === "ar" ? "rtl" : "ltr";
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  document.title = t("title");
+  fillSelects();
+  stateToForm();
+}
+
+// Figures and date ranges read left to right inside Arabic text too ("6–1,600", "2018-02-15 → …").
+const ltr = (html) => `<bdi dir="ltr">${html}</bdi>`;
+
+function fmt(n) {
+  return n === null || n === undefined ? "–" : Number(n).toLocaleString(state.lang === "ar" ? "ar-u-nu-latn" : "en-US");
+}
+
+export function countText(count) {
+  if (!count) return "–";
+  const { low, best, high } = count;
+  if (best !== null && best !== undefined) {
+    const range = low !== null && low !== best ? `${fmt(low)}–` : "";
+    return `${range}${fmt(best)}${high !== null && high !== undefined && high !== best ? `–${fmt(high)}` : ""}`;
+  }
+  if (low !== null && low !== undefined) return high ? `${fmt(low)}–${fmt(high)}` : `≥${fmt(low)}`;
+  return high ? `≤${fmt(high)}` : "–";
+}
+
+function placeText(location) {
+  if (!location) return "";
+  const admin1 = label("admin1", location.admin1);
+  const name = state.lang === "ar" ? location.text || location.name : location.name || location.text;
+  return [name, admin1].filter((v, i, a) => v && a.indexOf(v) === i).join(", ");
+}
+
+function renderMap() {
+  const points = last.map ? last.map.points : [];
+  drawPoints($("#map"), points,
+    (p) => `${label("admin1", p.admin1) || ""} ${fmt(p.killed_best)} ${t("killed")} (${fmt(p.count)} ${t(last.map.basis === "events" ? "events_unit" : "incidents")})`,
+    (p) => { if (p.admin1) { state.filters.admin1 = p.admin1; refresh(true); } });
+}
+
+function renderTimeline() {
+  drawTimeline($("#timeline"), last.timeline ? last.timeline.points : [], state.bucket, { empty: t("no_data") });
+}
+
+function renderTally() {
+  const box = $("#tally");
+  const data = last.tallies;
+  if (!data) return;
+  const unit = data.basis === "events" ? t("events_unit") : t("incidents");
+  const rows = [
+    `<div class="sum" data-testid="tally-sum"><span></span><span>${t("low")}</span><span>${t("best")}</span><span>${t("high")}</span>`,
+    `<span>${t("killed")}</span><b data-testid="sum-killed-low">${fmt(data.killed_low)}</b><b data-testid="sum-killed-best">${fmt(data.killed_best)}</b><b>${fmt(data.killed_high)}</b></div>`,
+    `<p class="muted">${t("sum")}: <span data-testid="sum-count">${fmt(data.events)}</span> ${unit}</p>`,
+  ];
+  if (!data.tallies.length) {
+    rows.push(`<p class="muted" data-testid="no-tally">${t("no_tally")}</p>`);
+  } else {
+    const more = data.tallies_total > data.tallies.length ? ` (${fmt(data.tallies.length)} ${t("of")} ${fmt(data.tallies_total)})` : "";
+    rows.push(`<p class="muted">${t("reported")}${more}</p><table data-testid="tallies"><thead><tr><th>${t("period")}</th><th>${t("regions")}</th>` +
+      `<th>${t("victim")}</th><th class="num">${t("reported_figure")}</th><th class="num">${t("ours")}</th>` +
+      `<th class="num">${t("difference")}</th><th>${t("coverage")}</th><th>${t("source")}</th></tr></thead><tbody>`);
+    for (const r of data.tallies) {
+      const regions = (r.regions || []).map((g) => label("admin1", g)).filter(Boolean).join("، ");
+      const diff = r.difference;
+      const cls = diff > 0 ? "pos" : diff < 0 ? "neg" : "";
+      rows.push(`<tr data-record="${esc(r.record_id)}"><td>${ltr(`${esc(r.period_start || "…")} → ${esc(r.period_end || t("report_date"))}`)}</td><td>${esc(regions)}</td>` +
+        `<td>${esc(label("actors", r.victim_group))}</td><td class="num">${ltr(countText(r.reported))}</td>` +
+        `<td class="num">${r.events_in_period === null ? "–" : fmt(r.events_in_period)}</td>` +
+        `<td class="num ${cls}">${ltr(diff === null ? "–" : (diff > 0 ? "+" : "") + fmt(diff))}</td><td>${esc(r.coverage ? t(r.coverage) : "")}</td>` +
+        `<td><a href="#" data-doc="${esc(r.doc_id)}" data-record="${esc(r.record_id)}">${esc(r.source || r.doc_id)}</a></td></tr>`);
+    }
+    rows.push("</tbody></table>");
+  }
+  for (const flag of data.headline_flags || []) {
+    rows.push(`<p class="flag">${t("headline_flag")}: ${esc(flag.record_id)} (${fmt(flag.headline)} ≠ ${fmt(flag.body)})</p>`);
+  }
+  for (const series of (data.series || []).filter((x) => x.decreases)) {
+    rows.push(`<p class="flag">${t("series_flag")}: ${esc(series.source)} ${series.points.map((p) => fmt(p.killed)).join(" → ")}</p>`);
+  }
+  box.innerHTML = rows.join("");
+  for (const link of box.querySelectorAll("a[data-doc]")) {
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      openSources({ event_id: link.dataset.record, sources: [{ record_id: link.dataset.record, doc_id: link.dataset.doc }] });
+    });
+  }
+}
+
+export function esc(value) {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+function renderEvents() {
+  const body = $("#events tbody");
+  const data = last.events;
+  if (!data) return;
+  body.replaceChildren();
+  $("#events-count").textContent = `(${fmt(data.total)})`;
+  if (!data.items.length) {
+    body.innerHTML = `<tr><td colspan="7" class="empty">${t("no_data")}</td></tr>`;
+  }
+  for (const ev of data.items) {
+    const row = document.createElement("tr");
+    row.dataset.event = ev.event_id;
+    const victims = [ev.victim_group, ...(ev.victims || []).map((v) => v.group)].filter((v, i, a) => a.indexOf(v) === i);
+    row.innerHTML = `<td>${esc(ev.date || "")}</td><td>${esc(placeText(ev.location))}</td><td>${esc(label("event_types", ev.event_type))}</td>` +
+      `<td>${esc(label("actors", ev.perpetrator))}</td><td>${esc(victims.map((v) => label("actors", v)).join("، "))}</td>` +
+      `<td class="num">${ltr(countText(ev.killed))}</td><td class="num">${ev.n_sources || ev.sources.length}</td>`;
+    row.addEventListener("click", () => openSources(ev, true));
+    body.appendChild(row);
+  }
+  const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
+  $("#page-info").textContent = `${fmt(state.page + 1)} ${t("of")} ${fmt(pages)}`;
+  $("#prev").disabled = state.page <= 0;
+  $("#next").disabled = state.page + 1 >= pages;
+}
+
+async function openSources(ev, push) {
+  state.event = ev.event_id;
+  writeUrl(push);
+  for (const row of document.querySelectorAll("#events tbody tr")) row.classList.toggle("selected", row.dataset.event === ev.event_id);
+  const panel = $("#sources");
+  panel.hidden = false;
+  const body = $("#sources-body");
+  body.textContent = t("loading");
+  try {
+    const docIds = [...new Set(ev.sources.map((s) => s.doc_id))];
+    const docs = await Promise.all(docIds.map((id) => getJson(`/api/documents/${encodeURIComponent(id)}`)));
+    renderSources(body, docs, new Set(ev.sources.map((s) => s.record_id)), { t, label, countText });
+    panel.dataset.loaded = ev.event_id;
+  } catch (err) {
+    body.textContent = `${t("error")}: ${err.message}`;
+  }
+}
+
+function closeSources() {
+  $("#sources").hidden = true;
+  state.event = null;
+  writeUrl(false);
+}
+
+async function loadView(key, url, render) {
+  try {
+    last[key] = await getJson(url);
+  } catch (err) {
+    last[key] = null;
+    console.error(key, err);
+  }
+  render();
+}
+
+export async function refresh(push) {
+  if (push !== undefined) writeUrl(push);
+  stateToForm();
+  document.body.dataset.ready = "0";
+  await Promise.all([
+    loadView("map", `/api/map?${apiQuery()}`, renderMap),
+    loadView("timeline", `/api/timeline?${apiQuery({ bucket: state.bucket })}`, renderTimeline),
+    loadView("tallies", `/api/tallies?${apiQuery({ limit: 20 })}`, renderTally),
+    loadView("events", `/api/events?${apiQuery({ limit: PAGE_SIZE, offset: state.page * PAGE_SIZE })}`, renderEvents),
+  ]);
+  document.body.dataset.ready = "1";
+}
+
+function bind() {
+  $("#filters").addEventListener("submit", (e) => {
+    e.preventDefault();
+    formToState();
+    state.page = 0;
+    refresh(true);
+  });
+  $("#reset").addEventListener("click", () => {
+    state.filters = {};
+    state.page = 0;
+    refresh(true);
+  });
+  $("#bucket").addEventListener("change", (e) => {
+    state.bucket = e.target.value;
+    writeUrl(false);
+    loadView("timeline", `/api/timeline?${apiQuery({ bucket: state.bucket })}`, renderTimeline);
+  });
+  $("#prev").addEventListener("click", () => { state.page = Math.max(0, state.page - 1); refresh(true); });
+  $("#next").addEventListener("click", () => { state.page += 1; refresh(true); });
+  $("#lang-toggle").addEventListener("click", () => {
+    state.lang = state.lang === "ar" ? "en" : "ar";
+    writeUrl(false);
+    applyLanguage();
+    renderMap(); renderTimeline(); renderTally(); renderEvents();
+  });
+  $("#close-sources").addEventListener("click", closeSources);
+  window.addEventListener("popstate", () => { readUrl(); applyLanguage(); refresh(); });
+}
+
+async function main() {
+  readUrl();
+  const [i18n, vocab, outlines] = await Promise.all([
+    getJson("/static/i18n.json"), getJson("/api/vocabulary"), getJson("/api/outlines"),
+  ]);
+  dict = i18n;
+  vocabulary = vocab;
+  applyLanguage();
+  drawOutlines($("#map"), outlines);
+  bind();
+  await refresh();
+  if (state.event) {
+    try { openSources(await getJson(`/api/events/${encodeURIComponent(state.event)}`)); } catch (_) { state.event = null; }
+  }
+}
+
+main();

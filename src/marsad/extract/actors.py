@@ -1,0 +1,173 @@
+"""Actors: who the victims belong to, and who did it.
+
+Names come from lang/ar/actors.yaml. Generic names ("القوات الحكومية") take the report's
+country; "التنظيم" refers back to the last jihadist group the report named. The perpetrator is
+an actor in agent position (after "غارات", "بقصف من", "على يد", "تبناه", or before "شن",
+"قصفت"), never the owner of the victims ("عناصر من قوات النظام") nor a target ("على مواقع …").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from marsad.extract.cues import Actor, Lexicons
+from marsad.extract.layout import Clause, Layout
+from marsad.extract.lexicon import Matcher
+from marsad.lang import load
+from marsad.text.normalize import fold_plain
+from marsad.text.numbers import TOKEN
+
+
+@dataclass
+class ActorMention:
+    actor: str
+    nationality: str | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Agents:
+    before: Matcher[str]
+    after: Matcher[str]
+    target: frozenset[str]
+    linkers: frozenset[str]
+    skippable: frozenset[str]
+    between: frozenset[str]
+
+
+@cache
+def _agents() -> _Agents:
+    data = load("ar", "agents")
+    return _Agents(
+        before=Matcher(((f, f) for f in data["before"]), article=True),
+        after=Matcher((f, f) for f in data["after"]),
+        target=frozenset(fold_plain(f) for f in data["target"]),
+        linkers=frozenset(fold_plain(f) for f in data["owner_linkers"]),
+        skippable=frozenset(fold_plain(f) for f in data["skippable"]),
+        between=frozenset(fold_plain(f) for f in data["between"]),
+    )
+
+
+def country(lay: Layout, lex: Lexicons) -> str:
+    """SY or IQ, by which country's names the report uses more (Syria on a tie)."""
+    cached = lay.memo.get("country")
+    if cached:
+        return cached
+    counts = {code: sum(1 for _ in m.finditer(lay.text)) for code, m in lex.country_cues.items()}
+    code = "IQ" if counts.get("IQ", 0) > counts.get("SY", 0) else "SY"
+    lay.memo["country"] = code
+    return code
+
+
+def _resolve(lay: Layout, actor: Actor, pos: int, lex: Lexicons) -> str:
+    if actor.kind == "named":
+        return actor.id
+    if actor.kind == "by_country":
+        return lex.by_country[country(lay, lex)]
+    # Anaphora: the last jihadist group named before this point.
+    for m in reversed(all_actors(lay, lex)):
+        if m.start < pos and m.actor in lex.anaphora_candidates:
+            return m.actor
+    return lex.anaphora_default
+
+
+def all_actors(lay: Layout, lex: Lexicons) -> list[ActorMention]:
+    """Named actors of the whole report (cached on the layout); anaphora and generics excluded."""
+    cached = lay.memo.get("actors")
+    if cached is not None:
+        return cached
+    found = [
+        ActorMention(m.value.id, m.value.nationality, m.start, m.end, m.form)
+        for m in lex.actors.finditer(lay.text)
+        if m.value.kind == "named"
+    ]
+    lay.memo["actors"] = found
+    return found
+
+
+def owner_at(lay: Layout, pos: int, end: int, lex: Lexicons) -> ActorMention | None:
+    """The actor named right at `pos` (after "من", "في صفوف", "التابعين ل" …), e.g. a victims' owner."""
+    text = lay.text
+    for _ in range(3):
+        m = lex.actors.match_at(text, pos)
+        if m is not None and m.end <= end:
+            return ActorMention(_resolve(lay, m.value, m.start, lex), m.value.nationality, m.start, m.end, m.form)
+        tok = TOKEN.match(text, _skip(text, pos))
+        if tok is None or tok.group(0) not in _agents().linkers:
+            return None
+        pos = tok.end()
+    return None
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \"'(":
+        pos += 1
+    return pos
+
+
+def agents_in(lay: Layout, clause: Clause, lex: Lexicons, exclude: list[tuple[int, int]]) -> list[ActorMention]:
+    """Actors in agent position in `clause`, left to right."""
+    text = lay.text
+    ag = _agents()
+    found = []
+    for m in lex.actors.finditer(text, clause.start, clause.end):
+        if any(s <= m.start < e for s, e in exclude):
+            continue
+        prev = TOKEN.findall(text, max(clause.start, m.start - 40), m.start)
+        # A name right after "على"/"مواقع" is the target of the attack, not its author.
+        if prev and (prev[-1] in ag.target or (prev[-1] == "من" and len(prev) > 1 and prev[-2] in ag.target)):
+            continue
+        if _agent_before(text, m.start, clause.start, ag) or _agent_after(text, m.end, clause.end, ag, lex):
+            actor = _resolve(lay, m.value, m.start, lex)
+            found.append(ActorMention(actor, m.value.nationality, m.start, m.end, m.form))
+    found += _national_attacks(lay, clause, lex, exclude)
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> list[ActorMention]:
+    """ "غارة تركية", "غارات جوية سورية روسية", "قوات تركية": an attack or force with a nationality."""
+    text = lay.text
+    ag = _agents()
+    found = []
+    for m in lex.nationalities.finditer(text, clause.start, clause.end):
+        if any(s <= m.start < e for s, e in exclude):
+            continue
+        pos = m.start
+        # Walk back over adjectives and other nationalities to the head noun.
+        for _ in range(3):
+            prev = TOKEN.findall(text, max(clause.start, pos - 25), pos)
+            if not prev:
+                break
+            word = prev[-1]
+            head_start = text.rfind(word, clause.start, pos)
+            if word in lex.armed_heads or ag.before.match_at(text, head_start):
+                code, group = m.value
+                found.append(ActorMention(group, code, m.start, m.end, m.form))
+                break
+            if word not in lex.nat_between and lex.nationalities.match_at(text, head_start) is None:
+                break
+            pos = head_start
+    return found
+
+
+def _agent_before(text: str, start: int, cs: int, ag: _Agents) -> bool:
+    lo = max(cs, start - 40)
+    for cue in ag.before.finditer(text, lo, start):
+        between = TOKEN.findall(text, cue.end, start)
+        if len([t for t in between if t not in ag.between]) <= 1:
+            return True
+    return False
+
+
+def _agent_after(text: str, end: int, ce: int, ag: _Agents, lex: Lexicons) -> bool:
+    hi = min(ce, end + 40)
+    for cue in ag.after.finditer(text, end, hi):
+        if any(True for _ in lex.actors.finditer(text, end, cue.start)):
+            return False  # "أعلن النظام أن إسرائيل استهدفت": the verb is the nearer name's
+        between = [t for t in TOKEN.findall(text, end, cue.start) if t not in ag.skippable]
+        return len(between) <= 2
+    return False

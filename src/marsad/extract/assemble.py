@@ -1,0 +1,212 @@
+"""Casualty mentions -> records: one record per distinct event or tally.
+
+Statements: a killed (or killed-or-wounded) figure, with the wounded figure of the same
+sentence and the subsets and coordinated parts of it. Statements are the same record when they
+give the same figure, when one updates the other's toll ("ارتفعت حصيلة … إلى"), or when the
+headline tells what the body tells first (the body's exact figure wins; a differing headline
+figure widens low/high). Tallies merge only with tallies, incidents only with incidents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from marsad.extract.candidates import Mention
+from marsad.extract.cues import Lexicons
+from marsad.extract.layout import Clause, Layout
+from marsad.extract.tallies import is_tally
+from marsad.model import Count
+
+
+@dataclass
+class Statement:
+    main: Mention
+    kind: str  # incident | tally
+    wounded: list[Mention] = field(default_factory=list)
+    toll_update: bool = False
+    alternative: bool = False  # another source's figure for the statement before it
+
+
+@dataclass
+class Draft:
+    kind: str
+    statements: list[Statement]
+
+    @property
+    def primary(self) -> Statement:
+        body = [s for s in self.statements if not s.main.clause.title]
+        return body[0] if body else self.statements[0]
+
+    @property
+    def title_only(self) -> bool:
+        return all(s.main.clause.title for s in self.statements)
+
+
+def statements(lay: Layout, mentions: list[Mention], lex: Lexicons) -> list[Statement]:
+    out: list[Statement] = []
+    for m in mentions:
+        if m.kind == "wounded":
+            last = out[-1] if out else None
+            if last and last.main.clause.sentence == m.clause.sentence:
+                last.wounded.append(m)
+            # A wounded-only figure is not a casualty incident we can count on: left out.
+            continue
+        c = m.clause
+        kind = "tally" if is_tally(lay, c, lex, m.start, m.end, central(total(m))) else "incident"
+        update = m.toll or any(True for _ in lex.toll_update.finditer(lay.text, c.start, m.start))
+        alternative = bool(out) and out[-1].main.clause.sentence == c.sentence and _alternative(lay, out[-1], m, lex)
+        out.append(Statement(m, kind, toll_update=update and kind == "incident", alternative=alternative))
+    return out
+
+
+def _alternative(lay: Layout, prev: Statement, m: Mention, lex: Lexicons) -> bool:
+    """ "بمقتل 77 مدنيا، بينما يقول المرصد إن الحصيلة كانت 50": a second source between the two."""
+    between = (prev.main.end, m.start)
+    return prev.main.kind == m.kind and any(True for _ in lex.alternative.finditer(lay.text, *between))
+
+
+def merge(stmts: list[Statement]) -> list[Draft]:
+    drafts: list[Draft] = []
+    for st in stmts:
+        if st.alternative and drafts and drafts[-1].kind == st.kind:
+            drafts[-1].statements.append(st)
+            continue
+        target = _merge_target(st, drafts)
+        if target is None:
+            drafts.append(Draft(st.kind, [st]))
+        else:
+            target.statements.append(st)
+    drafts = _fold_into_tallies(drafts)
+    drafts = [d for d in drafts if not any(s.main.superseded for s in d.statements)]
+    return _drop_vague(drafts)
+
+
+def _fold_into_tallies(drafts: list[Draft]) -> list[Draft]:
+    """An incident figure equal to a tally's figure in the same report is that tally, told twice."""
+    tallies = [d for d in drafts if d.kind == "tally"]
+    out = []
+    for d in drafts:
+        if d.kind == "incident":
+            values = {central(total(s.main)) for s in d.statements if s.main.count.best is not None}
+            home = next((t for t in tallies if values & {central(total(s.main)) for s in t.statements}), None)
+            if home is not None:
+                home.statements.extend(d.statements)
+                continue
+        out.append(d)
+    return out
+
+
+def _drop_vague(drafts: list[Draft]) -> list[Draft]:
+    """ "عشرات القتلى" alone is kept only when the report gives no definite incident figure."""
+
+    def vague(d: Draft) -> bool:
+        return all(s.main.count.best is None for s in d.statements)
+
+    definite = any(d.kind == "incident" and not vague(d) for d in drafts)
+    return [d for d in drafts if not (definite and d.kind == "incident" and vague(d))]
+
+
+def _merge_target(st: Statement, drafts: list[Draft]) -> Draft | None:
+    same_kind = [d for d in drafts if d.kind == st.kind]
+    if not same_kind:
+        return None
+    if st.toll_update:
+        return same_kind[-1]
+    value = central(total(st.main))
+    for d in same_kind:
+        if value is not None and any(central(total(s.main)) == value and _compatible(s, st) for s in d.statements):
+            return d
+    # The headline tells what the body tells first: only the first body statement of a kind.
+    first_body = not any(not s.main.clause.title for d in same_kind for s in d.statements)
+    if not st.main.clause.title and first_body:
+        for d in same_kind:
+            if (
+                d.title_only
+                and _compatible(d.statements[0], st)
+                and _close(total(d.statements[0].main), total(st.main))
+            ):
+                return d
+    return None
+
+
+def total(m: Mention) -> Count:
+    """A statement's whole figure: its coordinated parts added up."""
+    return sum_counts([m.count] + [p.count for p in m.coordinated]) if m.coordinated else m.count
+
+
+def central(c: Count) -> int | None:
+    """The figure to compare: best, else low."""
+    return c.best if c.best is not None else c.low
+
+
+def _compatible(a: Statement, b: Statement) -> bool:
+    ga, gb = a.main.group, b.main.group
+    return a.main.kind == b.main.kind and (ga == gb or "unknown" in (ga, gb))
+
+
+def _close(a: Count, b: Count) -> bool:
+    if a.best is None and a.high is not None:  # a vague headline ("عشرات القتلى") and a body figure
+        vb = central(b)
+        return vb is None or (a.low or 0) <= vb <= a.high
+    va, vb = central(a), central(b)
+    if va is None or vb is None:
+        return True
+    return max(va, vb) <= 2 * min(va, vb)
+
+
+def reconcile(counts: list[Count]) -> Count | None:
+    """One Count from several figures for the same thing: the first exact one is best, the spread
+    of the others gives low/high (headline "نحو 1365" + body 1362 -> 1362/1362/1365)."""
+    counts = [c for c in counts if c is not None]
+    if not counts:
+        return None
+    if len(counts) == 1:
+        c = counts[0]
+        return Count(c.low, c.best, c.high)
+    definite = [c for c in counts if c.best is not None]
+    if not definite:
+        lows = [c.low for c in counts if c.low is not None]
+        highs = [c.high for c in counts if c.high is not None]
+        return Count(min(lows) if lows else None, None, max(highs) if highs else None)
+    exact = [c for c in definite if c.low == c.best]
+    best = (exact or definite)[0].best
+    assert best is not None
+    bests = {c.best for c in definite}
+    lows = [c.low for c in definite if c.low is not None]
+    low = min(lows + [best]) if lows else (min(bests) if len(bests) > 1 else None)
+    # A vague figure ("عشرات") says nothing more once a definite one is known.
+    highs = [c.high for c in definite if c.high is not None] + list(bests)
+    high = max(highs)
+    return Count(low, best, high if high > best else None)
+
+
+def sum_counts(counts: list[Count]) -> Count:
+    """Parts of one statement ("6 جنود و4 مدنيين") add up; an unknown bound stays unknown."""
+
+    def add(attr: str) -> int | None:
+        vals = [getattr(c, attr) for c in counts]
+        return None if any(v is None for v in vals) else sum(vals)
+
+    return Count(add("low"), add("best"), add("high"))
+
+
+def search_order(lay: Layout, clause: Clause) -> list[Clause]:
+    """Where to look for a statement's place, actor and date: its clause, the clauses before it in
+    its sentence, the two sentences before, then the headline and the lead sentence."""
+    order = [clause]
+    same = [c for c in lay.clauses if c.sentence == clause.sentence and c.index < clause.index]
+    order += list(reversed(same))
+    if not clause.title:
+        prev = [c for c in lay.clauses if clause.sentence - 2 <= c.sentence < clause.sentence and not c.title]
+        order += list(reversed(prev))
+        order += [c for c in lay.clauses if c.title]
+    lead = [c for c in lay.clauses if not c.title]
+    if lead:
+        order += [c for c in lead if c.sentence == lead[0].sentence]
+    seen: set[int] = set()
+    return [c for c in order if not (c.index in seen or seen.add(c.index))]
+
+
+def following(lay: Layout, clause: Clause) -> list[Clause]:
+    """The clauses of the two sentences after a statement (a place is often named just after)."""
+    return [c for c in lay.clauses if clause.sentence < c.sentence <= clause.sentence + 2 and not c.title]

@@ -1,0 +1,58 @@
+"""Background history is not news: figures of events dated well before the report are dropped.
+
+A figure is background when its sentence dates something more than BACKGROUND_DAYS before the
+report ("عام 1988", "في 16 آذار/مارس 1988") other than the start of a period ("منذ 2011" makes a
+tally, not history). The same figure repeated elsewhere in the report without a date is the same
+old event and goes too.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from marsad.extract.assemble import central, total
+from marsad.extract.candidates import Mention
+from marsad.extract.cues import Lexicons
+from marsad.extract.layout import Layout
+from marsad.text.dates import find_dates
+
+BACKGROUND_DAYS = 45
+
+
+def drop_background(lay: Layout, mentions: list[Mention], lex: Lexicons) -> list[Mention]:
+    published = lay.doc.published
+    if published is None:
+        return mentions
+    old_sentences: dict[int, bool] = {}
+    old_values: set[int] = set()
+    kept: list[Mention] = []
+    for m in mentions:
+        sent = m.clause.sentence
+        if sent not in old_sentences:
+            old_sentences[sent] = _dates_old(lay, sent, lex, published)
+        if old_sentences[sent]:
+            value = central(total(m))
+            if value is not None:
+                old_values.add(value)
+            continue
+        kept.append(m)
+    return [m for m in kept if central(total(m)) not in old_values]
+
+
+def _dates_old(lay: Layout, sentence: int, lex: Lexicons, published) -> bool:
+    """The sentence dates only old things (a recent date in it keeps it news)."""
+    clauses = lay.sentence_clauses(sentence)
+    start, end = clauses[0].start, clauses[-1].end
+    text = lay.text[start:end]
+    limit = published - timedelta(days=BACKGROUND_DAYS)
+    old = recent = False
+    for d in find_dates(text, published):
+        if d.value is None:
+            continue
+        # "منذ 2011", "منذ منتصف آذار/مارس 2011", "منذ اندلاع الحرب في عام 2011": a period's start.
+        since = any(True for _ in lex.since.finditer(text, max(0, d.start - 30), d.end))
+        if d.value < limit and not since and (d.precision != "year" or d.value.year < published.year):
+            old = True
+        elif d.value >= limit:
+            recent = True
+    return old and not recent

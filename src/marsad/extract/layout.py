@@ -1,0 +1,95 @@
+"""A report's layout for extraction: folded text, sentences, and clauses inside sentences."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from marsad.lang import load
+from marsad.model import Document
+from marsad.text.normalize import Folded, fold, fold_plain
+from marsad.text.sentences import split
+
+
+@dataclass
+class Clause:
+    index: int
+    start: int  # folded offsets into Layout.text
+    end: int
+    sentence: int
+    title: bool
+
+
+@dataclass
+class Layout:
+    doc: Document
+    folded: Folded
+    clauses: list[Clause]
+    title_end: int  # folded offset where the body starts
+    # Per-report memo (actors named, country, place mentions per clause), filled lazily.
+    memo: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.folded.text
+
+    def clause_at(self, pos: int) -> Clause:
+        starts = [c.start for c in self.clauses]
+        return self.clauses[max(0, bisect.bisect_right(starts, pos) - 1)]
+
+    def sentence_clauses(self, sentence: int) -> list[Clause]:
+        return [c for c in self.clauses if c.sentence == sentence]
+
+    def original(self, start: int, end: int) -> tuple[int, int, str]:
+        s, e = self.folded.span(start, end)
+        return s, e, self.doc.text[s:e]
+
+
+@cache
+def _clause_split() -> re.Pattern[str]:
+    markers = load("ar", "casualty_cues")["clause_markers"]
+    alts = "|".join(re.escape(fold_plain(m)).replace(r"\ ", r"\s+") for m in sorted(markers, key=len, reverse=True))
+    return re.compile(r"[،,:]\s*(?=(?:و)?(?:" + alts + r")(?!\w))")
+
+
+def layout(doc: Document) -> Layout:
+    folded = fold(doc.text)
+    text = folded.text
+    title_end = _title_end(doc, folded)
+    clauses: list[Clause] = []
+    spans = split(text)
+    # The headline is one unit even when it has ".." or ":" inside it.
+    if title_end:
+        spans = [(s, e) for s, e in spans if s >= title_end]
+        head = text[:title_end].strip()
+        if head:
+            clauses.append(Clause(0, 0, len(text[:title_end].rstrip()), 0, True))
+    for s, e in spans:
+        sent = len({c.sentence for c in clauses})
+        prev = s
+        for m in _clause_split().finditer(text, s, e):
+            clauses.append(Clause(len(clauses), prev, m.start(), sent, False))
+            prev = m.end()
+        clauses.append(Clause(len(clauses), prev, e, sent, False))
+    return Layout(doc, folded, clauses, title_end)
+
+
+def _title_end(doc: Document, folded: Folded) -> int:
+    start = doc.body_start
+    if not start:
+        return 0
+    if folded.offsets is None:
+        return start
+    return bisect.bisect_left(folded.offsets, start)
+
+
+def clause_dates(lay: Layout, clause: Clause) -> list:
+    """Date mentions of a clause, offsets relative to the clause start (memoised per report)."""
+    from marsad.text.dates import find_dates
+
+    memo = lay.memo.setdefault("dates", {})
+    if clause.index not in memo:
+        memo[clause.index] = find_dates(lay.text[clause.start : clause.end], lay.doc.published)
+    return memo[clause.index]

@@ -1,0 +1,34 @@
+"""A casualty mention: one figure of one clause, before it becomes part of a record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from marsad.extract.layout import Clause
+from marsad.model import Count
+
+
+@dataclass
+class Sub:
+    group: str
+    nationality: str | None
+    count: Count
+    start: int
+    end: int
+
+
+@dataclass
+class Mention:
+    kind: str  # killed | wounded | combined
+    count: Count
+    start: int  # folded span of the statement (cue .. noun)
+    end: int
+    clause: Clause
+    group: str = "unknown"
+    nationality: str | None = None
+    owner_span: tuple[int, int] | None = None
+    subsets: list[Sub] = field(default_factory=list)
+    coordinated: list[Mention] = field(default_factory=list)
+    fuzzy: bool = False
+    toll: bool = False  # a rising toll ("ارتفعت حصيلة … إلى", "ارتفع إلى 15")
+    superseded: bool = False  # "وفق حصيلة سابقة"

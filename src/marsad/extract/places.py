@@ -1,0 +1,140 @@
+"""Which place phrase belongs to a record; resolving it is marsad.geo's job.
+
+Place mentions come from `PlaceResolver.find` over a clause's original text. An incident takes
+the first place after its casualty statement in its own clause, else the nearest before it,
+else the places of the clauses before it, the previous sentences, and the headline.
+Without a resolver (marsad.geo unavailable) records simply have no location.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import cache
+
+from marsad.extract.layout import Clause, Layout
+from marsad.lang import load
+from marsad.model import Location
+from marsad.text.normalize import fold_plain
+
+
+@dataclass
+class Place:
+    start: int  # original offsets into doc.text
+    end: int
+    text: str
+    location: Location
+    anchored: bool = False  # introduced as a location ("في …", "قرب …", "مدينة …")
+
+
+def default_places():
+    try:
+        from marsad.geo import default_resolver
+    except ImportError:
+        return None
+    try:
+        return default_resolver()
+    except Exception:  # noqa: BLE001 - a broken gazetteer must not stop extraction
+        return None
+
+
+def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
+    memo = lay.memo.setdefault("places", {})
+    if clause.index in memo:
+        return memo[clause.index]
+    found: list[Place] = []
+    if resolver is not None:
+        s, e, text = lay.original(clause.start, clause.end)
+        for pm in resolver.find(text):
+            loc = pm.location
+            if loc is None or (loc.admin1 is None and loc.country is None):
+                continue
+            before = _word_before(lay, clause, s + pm.start)
+            if before in _lex().speech:
+                continue  # "قالت دمشق": a government speaking
+            anchored = before in _lex().locatives or _has_kind_word(pm.text) or _attached(pm.text, loc)
+            found.append(Place(s + pm.start, s + pm.end, pm.text, loc, anchored))
+    memo[clause.index] = found
+    return found
+
+
+def choose_place(lay: Layout, order: list[Clause], anchor: int, resolver) -> Place | None:
+    """The place for a statement at folded offset `anchor`, searching clauses in `order`.
+
+    In its own clause a statement takes the first place after it, else the nearest before it;
+    elsewhere only places introduced as locations ("في", "قرب", "مدينة …") count. A place with a
+    governorate beats a bare country ("شرقي سوريا"), wherever it comes in the order.
+    """
+    if resolver is None:
+        return None
+    anchor_orig = lay.folded.orig(anchor)
+    fallback = None
+    for i, clause in enumerate(order):
+        places = clause_places(lay, clause, resolver)
+        if i == 0:
+            places = [p for p in places if p.start >= anchor_orig] + [
+                p for p in reversed(places) if p.start < anchor_orig
+            ]
+        if not clause.title:  # headlines are terse: their names need no preposition
+            places = [p for p in places if p.anchored]
+        for p in places:
+            if p.location.admin1:
+                return p
+            fallback = fallback or p
+    return fallback
+
+
+def regions(lay: Layout, clauses: list[Clause], resolver) -> list[Place]:
+    out: list[Place] = []
+    seen = set()
+    for clause in clauses:
+        for p in clause_places(lay, clause, resolver):
+            key = (p.location.name, p.location.admin1)
+            if key not in seen:
+                seen.add(key)
+                out.append(p)
+    return out
+
+
+def _word_before(lay: Layout, clause: Clause, orig_pos: int) -> str:
+    """The folded word before an original offset, without the conjunction و."""
+    offsets = lay.folded.offsets
+    pos = orig_pos if offsets is None else bisect.bisect_left(offsets, orig_pos)
+    words = lay.text[max(clause.start, pos - 25) : pos].split()
+    if not words:
+        return ""
+    word = words[-1]
+    if len(words) >= 2 and f"{words[-2]} {word}" in _lex().locatives:
+        return f"{words[-2]} {word}"
+    return word[1:] if word.startswith("و") and len(word) > 2 else word
+
+
+def _has_kind_word(text: str) -> bool:
+    from marsad.geo.lexicon import prefix_keys
+
+    first = fold_plain(text).split()[0] if text.split() else ""
+    first = first[1:] if first[:1] in "وبل" and len(first) > 3 else first
+    keys = prefix_keys()
+    return first in keys or (first.startswith("ال") and first[2:] in keys) or ("ال" + first) in keys
+
+
+def _attached(text: str, loc: Location) -> bool:
+    folded = fold_plain(text)
+    return any(folded.startswith(p) for p in _lex().attached) and len(folded) > 3
+
+
+@dataclass(frozen=True)
+class _PlaceWords:
+    speech: frozenset[str]
+    locatives: frozenset[str]
+    attached: tuple[str, ...]
+
+
+@cache
+def _lex() -> _PlaceWords:
+    loc = load("ar", "locatives")
+    return _PlaceWords(
+        speech=frozenset(fold_plain(w) for w in load("ar", "agents")["speech"]),
+        locatives=frozenset(" ".join(fold_plain(w).split()) for w in loc["before"]),
+        attached=tuple(fold_plain(w) for w in loc["attached"]),
+    )

@@ -1,0 +1,234 @@
+"""Drafts -> SCHEMA.md records: counts, victims, actors, event type, place, date, evidence."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from marsad.extract.actors import agents_in
+from marsad.extract.assemble import Draft, following, reconcile, search_order, total
+from marsad.extract.background import BACKGROUND_DAYS
+from marsad.extract.candidates import Mention
+from marsad.extract.cues import Lexicons
+from marsad.extract.events import CIVILIAN_GROUPS, event_rule, event_type
+from marsad.extract.layout import Clause, Layout, clause_dates
+from marsad.extract.places import choose_place, regions
+from marsad.extract.tallies import period_start
+from marsad.model import Evidence, Location, Record, Victim
+
+
+def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record | None:
+    primary = draft.primary.main
+    order = search_order(lay, primary.clause)
+    rec = Record(doc_id=lay.doc.doc_id, kind=draft.kind)
+    evidence: list[Evidence] = []
+    _counts(rec, draft, lay, evidence)
+    _victims(rec, draft)
+    # The victims' own words ("عناصر من قوات النظام", "جندي سوري") never name the perpetrator.
+    exclude = [m.owner_span for st in draft.statements for m in _parts(st.main) if m.owner_span]
+    exclude += [(m.start, m.end) for st in draft.statements for m in _parts(st.main) + st.wounded]
+    exclude += [(s.start, s.end) for st in draft.statements for s in st.main.subsets]
+    _perpetrator(rec, lay, order, primary, lex, exclude, evidence)
+    # A tally's type is only what its own clause says ("خلال هجمات وتفجيرات"), else none.
+    rule, cue = event_rule(lay, order if draft.kind == "incident" else order[:1], lex)
+    if draft.kind == "incident" or cue:
+        rec.event_type, rec.sub_event_type = event_type(rule, rec.victim_group)
+    if cue:
+        evidence.append(_ev(lay, cue[0], cue[1], "event"))
+    if draft.kind == "tally":
+        _tally_fields(rec, lay, draft, lex, resolver, evidence)
+    else:
+        if not _date(rec, lay, order, evidence):
+            return None
+        place = choose_place(lay, order + following(lay, primary.clause), primary.start, resolver)
+        if resolver is not None and rec.perpetrator == "unknown" and (place is None or not place.location.admin1):
+            # Neither where nor by whom: a press review's aside or a crime abroad, not a record.
+            return None
+        if place is not None:
+            rec.location = _location(place.location, place.text)
+            evidence.append(Evidence(place.start, place.end, lay.doc.text[place.start : place.end], "place"))
+    rec.evidence = _dedupe(evidence)
+    return rec
+
+
+def _parts(m: Mention) -> list[Mention]:
+    return [m, *m.coordinated]
+
+
+def _ev(lay: Layout, start: int, end: int, role: str) -> Evidence:
+    s, e, text = lay.original(start, end)
+    return Evidence(s, e, text, role)
+
+
+def _counts(rec: Record, draft: Draft, lay: Layout, evidence: list[Evidence]) -> None:
+    # Body figures first: they are more precise than the headline's.
+    ordered = sorted(draft.statements, key=lambda s: s.main.clause.title)
+    tolls = [s for s in draft.statements if s.toll_update and s.main.kind == "killed"]
+    killed = [total(s.main) for s in ordered if s.main.kind == "killed"]
+    if tolls:
+        # A rising toll replaces the earlier figures: the latest statement of it is the count.
+        killed = [total(tolls[-1].main)]
+    combined = [total(s.main) for s in ordered if s.main.kind == "combined"]
+    wounded = [w.count for s in ordered for w in s.wounded]
+    rec.killed = reconcile(killed)
+    rec.wounded = reconcile(wounded)
+    if not killed:
+        rec.killed_or_wounded = reconcile(combined)
+    for st in draft.statements:
+        for m in _parts(st.main) + st.wounded:
+            evidence.append(_ev(lay, m.start, m.end, "count"))
+        for sub in st.main.subsets:
+            evidence.append(_ev(lay, sub.start, sub.end, "count"))
+
+
+def _victims(rec: Record, draft: Draft) -> None:
+    tolls = [s for s in draft.statements if s.toll_update and s.main.kind == "killed"]
+    # After a rising toll, its statement says who the dead are.
+    primary = tolls[-1].main if tolls else draft.primary.main
+    groups = [m.group for st in draft.statements for m in _parts(st.main) if m.group != "unknown"]
+    rec.victim_group = primary.group if primary.group != "unknown" else (groups[0] if groups else "unknown")
+    subs = {sub.group for sub in primary.subsets}
+    if rec.victim_group == "unknown" and subs and subs <= CIVILIAN_GROUPS:
+        rec.victim_group = "civilians"  # "مئة قتيل بينهم عشرات الأطفال"
+    victims: list[Victim] = []
+    parts = _parts(primary)
+    for m in parts:
+        if m.group == "unknown":
+            continue
+        killed = rec.killed if len(parts) == 1 and m.kind == "killed" else (m.count if m.kind == "killed" else None)
+        wounded = None
+        if len(parts) == 1 and rec.wounded is not None:
+            wounded = rec.wounded
+        victims.append(Victim(m.group, m.nationality, killed, wounded))
+    for sub in primary.subsets:
+        if any(v.group == sub.group and v.nationality == sub.nationality for v in victims):
+            continue
+        counted = primary.kind == "killed"
+        victims.append(
+            Victim(sub.group, sub.nationality, sub.count if counted else None, None if counted else sub.count)
+        )
+    rec.victims = victims
+
+
+def _perpetrator(
+    rec: Record, lay: Layout, order: list[Clause], primary: Mention, lex: Lexicons, exclude, evidence
+) -> None:
+    for i, clause in enumerate(order):
+        agents = agents_in(lay, clause, lex, exclude)
+        if not agents:
+            continue
+        if i == 0:
+            # "قوات تركية ومقاتلين … من المعارضة قصفوا … مما أدى إلى مقتل": the first named leads.
+            before = [a for a in agents if a.start < primary.start]
+            agent = before[0] if before else agents[0]
+        else:
+            agent = agents[0]
+        rec.perpetrator = agent.actor
+        s, e, text = lay.original(agent.start, agent.end)
+        rec.perpetrator_text = text
+        evidence.append(Evidence(s, e, text, "actor"))
+        return
+
+
+def _date(rec: Record, lay: Layout, order: list[Clause], evidence: list[Evidence]) -> bool:
+    """Set the event date from the first clause in `order` that dates something recent."""
+    published = lay.doc.published
+    for clause in order:
+        for d in clause_dates(lay, clause):
+            if d.value is None:
+                continue
+            if published is not None and d.value < published - timedelta(days=BACKGROUND_DAYS):
+                continue
+            if d.precision == "year":
+                continue
+            rec.date = d.value.isoformat()
+            rec.date_precision = d.precision
+            evidence.append(_ev(lay, clause.start + d.start, clause.start + d.end, "date"))
+            return True
+    rec.date = published.isoformat() if isinstance(published, date) else None
+    rec.date_precision = "report"
+    return True
+
+
+def _tally_fields(rec: Record, lay: Layout, draft: Draft, lex: Lexicons, resolver, evidence) -> None:
+    published = lay.doc.published
+    rec.date = published.isoformat() if published else None
+    rec.date_precision = "report"
+    for st in sorted(draft.statements, key=lambda s: s.main.clause.title):
+        start = period_start(lay, st.main.clause, lex)
+        if start:
+            rec.period_start = start
+            break
+    clause = draft.primary.main.clause
+    scope = [clause] + [
+        c for c in lay.clauses if c.sentence == clause.sentence and c.index > clause.index and not c.title
+    ]
+    places = regions(lay, scope, resolver) if resolver is not None else []
+    rec.regions = [_location(p.location, p.text) for p in places]
+    for p in places:
+        evidence.append(Evidence(p.start, p.end, lay.doc.text[p.start : p.end], "place"))
+
+
+def _location(loc: Location, text: str) -> Location:
+    out = Location(**{k: getattr(loc, k) for k in loc.__dataclass_fields__})
+    out.text = text.strip()
+    return out
+
+
+def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
+    seen = set()
+    out = []
+    for e in sorted(evidence, key=lambda e: (e.start, e.end)):
+        key = (e.start, e.end, e.role)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def absorb_updates(built: list[tuple[Record, bool]]) -> list[Record]:
+    """A rising toll ("ارتفعت حصيلة … الاثنين إلى مئة") replaces the earlier, smaller figure for
+    the same place, day (±1) and perpetrator told elsewhere in the report ("مقتل حوالي 80")."""
+    updates = [r for r, toll in built if toll and r.kind == "incident" and r.killed is not None]
+    out: list[Record] = []
+    for rec, toll in built:
+        if not toll and rec.kind == "incident" and any(_earlier_count(rec, u) for u in updates):
+            continue
+        same = next((o for o in out if _same_event(o, rec)), None)
+        if same is not None:
+            _absorb(same, rec)
+            continue
+        out.append(rec)
+    return out
+
+
+def _same_event(a: Record, b: Record) -> bool:
+    """Two figures for one event: same place, same day, same author, same kind of violence
+    ("أكثر من ستين مدنيا … الثلاثاء" and "أكثر من مئة شخص … الثلاثاء", both in the Ghouta)."""
+    if a.kind != "incident" or b.kind != "incident" or a.killed is None or b.killed is None:
+        return False
+    if not (a.location and b.location and a.location.name and a.location.name == b.location.name):
+        return False
+    if a.date_precision != "day" or a.date != b.date or b.date_precision != "day":
+        return False
+    return a.perpetrator == b.perpetrator and a.event_type == b.event_type and a.victim_group == b.victim_group
+
+
+def _absorb(into: Record, other: Record) -> None:
+    into.killed = reconcile([into.killed, other.killed])  # type: ignore[list-item]
+    if into.wounded is None:
+        into.wounded = other.wounded
+    into.evidence = _dedupe(into.evidence + [e for e in other.evidence if e.role == "count"])
+
+
+def _earlier_count(rec: Record, update: Record) -> bool:
+    if rec.killed is None or rec.killed.central() is None or update.killed.central() is None:
+        return False
+    if rec.killed.central() > update.killed.central():  # type: ignore[operator]
+        return False
+    if not (rec.location and update.location and rec.location.admin1 and rec.location.admin1 == update.location.admin1):
+        return False
+    if "unknown" not in (rec.perpetrator, update.perpetrator) and rec.perpetrator != update.perpetrator:
+        return False
+    if rec.date_precision != "day" or update.date_precision != "day":
+        return False
+    return abs((date.fromisoformat(rec.date) - date.fromisoformat(update.date)).days) <= 1  # type: ignore[arg-type]

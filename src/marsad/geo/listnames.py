@@ -1,0 +1,65 @@
+"""A row of a CSV place list -> a place: "village, district" is the village, inside that district."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marsad.geo.lexicon import admin1_country, canonical_admin1, canonical_admin2
+
+_KINDS = {"1": "admin1", "2": "admin2", "3": "admin3", "adm1": "admin1", "adm2": "admin2", "adm3": "admin3"}
+
+
+def place_from_row(row: dict[str, str], cols: dict[str, Any], country: str | None) -> dict[str, Any] | None:
+    from marsad.geo.importers import split_name
+
+    try:
+        lat, lon = float(row[cols["lat"]]), float(row[cols["lon"]])
+    except (TypeError, ValueError, KeyError):
+        return None
+    names: list[str] = []
+    containers: list[str] = []
+    for col in cols["names"]:
+        parts = split_name(row.get(col) or "")
+        if parts:
+            # "Shanina/Haninh village": one place, two spellings.
+            names.extend(p.strip() for p in parts[0].split("/") if p.strip())
+            containers.extend(parts[1:])
+    if not names:
+        return None
+    admin1 = canonical_admin1(row.get(cols["admin1"])) if cols["admin1"] else None
+    admin2 = canonical_admin2(row.get(cols["admin2"]), admin1) if cols["admin2"] else None
+    if admin2 is None and containers:
+        admin2, container_admin1 = _container_admin(containers, admin1)
+        admin1 = admin1 or container_admin1
+    kind = _KINDS.get((row.get(cols["kind"]) or "").strip().lower(), "place") if cols["kind"] else "place"
+    return {
+        "name": names[0],
+        "names": list(dict.fromkeys(names)),
+        "lat": round(lat, 6),
+        "lon": round(lon, 6),
+        "country": country or admin1_country(admin1) or _country_of(row),
+        "admin1": admin1,
+        "admin2": admin2,
+        "kind": kind,
+        "population": 1,
+        "extra": {"containers": containers} if containers else None,
+    }
+
+
+def _container_admin(containers: list[str], admin1: str | None) -> tuple[str | None, str | None]:
+    """The district a container names ("منطقة جبلة", "Jableh District"), if it is one in that governorate."""
+    from marsad.geo import default_resolver
+
+    resolver = default_resolver()
+    for text in containers:
+        loc = resolver.resolve(text, context=(admin1,) if admin1 else ())
+        if loc and loc.admin2 and (admin1 is None or loc.admin1 == admin1):
+            return loc.admin2, loc.admin1
+        if loc and admin1 is None and loc.geo_precision == 3:
+            return None, loc.admin1
+    return None, None
+
+
+def _country_of(row: dict[str, str]) -> str | None:
+    value = (row.get("country") or "").strip().upper()
+    return {"SYR": "SY", "IRQ": "IQ", "SYRIA": "SY", "IRAQ": "IQ"}.get(value, value if len(value) == 2 else None)

@@ -1,0 +1,251 @@
+"""Tallies reconciled: the sum over events beside what reports said, headline vs body, running series.
+
+A tally ("1362 killed since 24 March 2019") is never added to incidents. It is shown beside the sum
+over events for the same period and population, with the difference; a headline figure that differs
+from the body's in one report is flagged; tallies from one source for one population form a series
+(a running count), in which any decrease is flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import Engine
+
+from marsad.model import Count, Record
+from marsad.store import events as store
+from marsad.store.records import Filters, apply_filters
+from marsad.text.normalize import fold_plain
+
+# A headline number this close to a body figure (relative) is the same figure rounded or misprinted.
+_NEAR = 0.1
+_NUMBER = re.compile(r"\d[\d,]*")
+
+
+@dataclass
+class Tally:
+    record_id: str
+    record: Record
+    published: date | None = None
+    title: str | None = None
+    source: str | None = None  # who counted: the attribution, else the outlet
+
+    @property
+    def figure(self) -> int | None:
+        return self.record.killed.central() if self.record.killed else None
+
+    @property
+    def end(self) -> date | None:
+        return date.fromisoformat(self.record.period_end) if self.record.period_end else self.published
+
+    @property
+    def start(self) -> date | None:
+        return date.fromisoformat(self.record.period_start) if self.record.period_start else None
+
+
+@dataclass
+class HeadlineFlag:
+    record_id: str
+    doc_id: str
+    headline: int
+    body: int
+
+
+@dataclass
+class SeriesPoint:
+    record_id: str
+    as_of: str | None
+    killed: int
+    decrease: bool = False
+
+
+@dataclass
+class Series:
+    source: str
+    period_start: str
+    perpetrator: str
+    victim_group: str
+    points: list[SeriesPoint] = field(default_factory=list)
+
+    @property
+    def decreases(self) -> int:
+        return sum(p.decrease for p in self.points)
+
+
+@dataclass
+class TallyLine:
+    record_id: str
+    source: str | None
+    period_start: str | None
+    period_end: str | None
+    perpetrator: str
+    victim_group: str
+    regions: list[str]
+    reported: dict | None
+    coverage: str  # "same window", "covers the window", "within the window", "overlaps"
+    events_in_period: int  # our sum over events, for the tally's own period and population
+    difference: int | None  # reported figure minus events_in_period
+
+
+@dataclass
+class Reconciliation:
+    events: int
+    killed_low: int
+    killed_best: int
+    killed_high: int
+    tallies: list[TallyLine]
+    headline_flags: list[HeadlineFlag]
+    series: list[Series]
+    # How many tallies cover the window (`tallies` may be one page of them).
+    tallies_total: int | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        for s, series in zip(data["series"], self.series, strict=True):
+            s["decreases"] = series.decreases
+        return data
+
+
+def headline_flags(tallies: list[Tally]) -> list[HeadlineFlag]:
+    """Tallies whose report headline gives a nearby but different figure ("نحو 1365" over a body's 1362)."""
+    flags = []
+    by_doc: dict[str, list[Tally]] = {}
+    for t in tallies:
+        by_doc.setdefault(t.record.doc_id, []).append(t)
+    for doc_tallies in by_doc.values():
+        title = doc_tallies[0].title
+        if not title:
+            continue
+        in_title = {int(n.replace(",", "")) for n in _NUMBER.findall(fold_plain(title))}
+        # A figure another tally of the report gives is that tally's headline, not a discrepancy.
+        stated = {v for t in doc_tallies for v in _bounds(t.record.killed)}
+        for t in doc_tallies:
+            body = t.figure
+            if body is None or body in in_title:
+                continue
+            candidates = (in_title - stated) | (in_title & {t.record.killed.high})
+            for number in sorted(candidates):
+                if number != body and abs(number - body) <= _NEAR * body:
+                    flags.append(HeadlineFlag(t.record_id, t.record.doc_id, number, body))
+    return flags
+
+
+def _bounds(count: Count | None) -> set[int]:
+    if count is None:
+        return set()
+    # The high bound may be the headline's figure itself (the extractor keeps both): not a body figure.
+    return {v for v in (count.low, count.best) if v is not None}
+
+
+def series(tallies: list[Tally]) -> list[Series]:
+    """Running counts: one source's tallies for one population since one date, in report order."""
+    groups: dict[tuple, list[Tally]] = {}
+    for t in tallies:
+        if t.record.period_start is None or t.figure is None:
+            continue
+        key = (t.source or "unknown source", t.record.period_start, t.record.perpetrator, t.record.victim_group)
+        groups.setdefault(key, []).append(t)
+    found = []
+    for key, members in groups.items():
+        if len({m.record.doc_id for m in members}) < 2:
+            continue
+        members.sort(key=lambda t: (t.end or date.min, t.record_id))
+        out = Series(*key)
+        previous = None
+        for t in members:
+            out.points.append(
+                SeriesPoint(
+                    t.record_id,
+                    t.end.isoformat() if t.end else None,
+                    t.figure,
+                    previous is not None and t.figure < previous,
+                )
+            )
+            previous = t.figure
+        found.append(out)
+    return found
+
+
+def _coverage(t: Tally, filters: Filters) -> str:
+    start, end = t.start, t.end
+    if filters.since is None and filters.until is None:
+        return "covers the window" if start is None else "overlaps"
+    covers_start = filters.since is None or (start is not None and start <= filters.since) or start is None
+    covers_end = filters.until is None or (end is not None and end >= filters.until)
+    inside_start = filters.since is None or (start is not None and start >= filters.since)
+    inside_end = filters.until is None or (end is not None and end <= filters.until)
+    if start == filters.since and end == filters.until:
+        return "same window"
+    if covers_start and covers_end:
+        return "covers the window"
+    if inside_start and inside_end:
+        return "within the window"
+    return "overlaps"
+
+
+def _regions(record: Record) -> list[str]:
+    places = [*record.regions, *([record.location] if record.location else [])]
+    return [p.admin1 or p.name or p.text or "" for p in places]
+
+
+def _population(t: Tally, filters: Filters) -> Filters:
+    """The user's filters narrowed to the tally's period, perpetrator, victims and single governorate."""
+    record = t.record
+    admin1s = {p.admin1 for p in (*record.regions, *([record.location] if record.location else [])) if p.admin1}
+    return replace(
+        filters,
+        kind=None,
+        since=max(d for d in (filters.since, t.start) if d) if (filters.since or t.start) else None,
+        until=min(d for d in (filters.until, t.end) if d) if (filters.until or t.end) else None,
+        perpetrator=filters.perpetrator or (record.perpetrator if record.perpetrator != "unknown" else None),
+        victim=filters.victim or (record.victim_group if record.victim_group != "unknown" else None),
+        admin1=filters.admin1 or (admin1s.pop() if len(admin1s) == 1 else None),
+    )
+
+
+def load_tallies(engine: Engine, filters: Filters) -> list[Tally]:
+    """Reported tallies overlapping the window (and naming the governorate asked for, if any)."""
+    narrowed = replace(filters, kind="tally", admin1=None)
+    rows = store.tally_records(engine, lambda q: apply_filters(q, narrowed))
+    found = [
+        Tally(r.record_id, Record.from_dict(r.data), r.published, r.title, r.attribution or r.outlet) for r in rows
+    ]
+    if filters.admin1:
+        wanted = filters.admin1.lower()
+        found = [t for t in found if any(p.lower() == wanted for p in _regions(t.record))]
+    return found
+
+
+def tally_line(engine: Engine, t: Tally, filters: Filters) -> TallyLine:
+    """One reported tally beside our sum over events for its own period and population."""
+    ours = store.events_killed(engine, _population(t, filters))[2]
+    figure = t.figure
+    return TallyLine(
+        record_id=t.record_id,
+        source=t.source,
+        period_start=t.record.period_start,
+        period_end=t.end.isoformat() if t.end else None,
+        perpetrator=t.record.perpetrator,
+        victim_group=t.record.victim_group,
+        regions=_regions(t.record),
+        reported=asdict(t.record.killed) if t.record.killed else None,
+        coverage=_coverage(t, filters),
+        events_in_period=int(ours),
+        difference=None if figure is None else figure - int(ours),
+    )
+
+
+def reconcile(engine: Engine, filters: Filters, limit: int | None = None, offset: int = 0) -> Reconciliation:
+    """The sum over events for the window and filters, and every reported tally beside it.
+
+    `limit`/`offset` reconcile one page of the tallies (a query each; the API pages them); flags and
+    series always cover them all."""
+    n, low, best, high = store.events_killed(engine, filters)
+    tallies = load_tallies(engine, filters)
+    page = tallies[offset:] if limit is None else tallies[offset : offset + limit]
+    lines = [tally_line(engine, t, filters) for t in page]
+    return Reconciliation(
+        int(n), int(low), int(best), int(high), lines, headline_flags(tallies), series(tallies), len(tallies)
+    )

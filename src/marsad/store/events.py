@@ -1,0 +1,398 @@
+"""Events (records of several reports that describe one happening), their members and analyst overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Select,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+)
+
+from marsad.store.records import Filters
+from marsad.store.schema import documents, metadata, records
+from marsad.store.search import document_contains
+
+events = Table(
+    "events",
+    metadata,
+    # Stable across re-runs: kept by the event that keeps most of its members.
+    Column("event_id", String(40), primary_key=True),
+    Column("event_type", String(64)),
+    Column("sub_event_type", String(64)),
+    Column("date", Date),
+    Column("date_precision", String(16)),
+    Column("perpetrator", String(64), nullable=False),
+    Column("victim_group", String(64), nullable=False),
+    Column("victim_groups", String(400), nullable=False),
+    Column("admin1", String(100)),
+    Column("admin2", String(100)),
+    Column("country", String(2)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("killed_low", Integer),
+    Column("killed_best", Integer),
+    Column("killed_high", Integer),
+    Column("wounded_low", Integer),
+    Column("wounded_best", Integer),
+    Column("wounded_high", Integer),
+    Column("n_sources", Integer, nullable=False),
+    Column("n_records", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+event_members = Table(
+    "event_members",
+    metadata,
+    Column("record_id", String(320), ForeignKey("records.record_id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", String(40), nullable=False),
+    Column("score", Float),
+    # Why this record is in this event ("same event as …: same place 'Douma' (+2.0); …").
+    Column("reason", Text, nullable=False),
+)
+
+event_overrides = Table(
+    "event_overrides",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("op", String(8), nullable=False),  # "must" (same event) or "cannot" (different events)
+    Column("record_a", String(320), nullable=False),
+    Column("record_b", String(320), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+Index("ix_events_date", events.c.date)
+Index("ix_events_admin1", events.c.admin1)
+Index("ix_event_members_event", event_members.c.event_id)
+Index("ix_event_overrides_a", event_overrides.c.record_a)
+
+_CHUNK = 500
+
+
+def _chunks(values: list, size: int = _CHUNK) -> Iterator[list]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def _record_rows(query: Select, conn) -> list:
+    return list(conn.execute(query))
+
+
+def _record_query() -> Select:
+    return (
+        select(records.c.record_id, records.c.data, documents.c.published)
+        .join(documents, documents.c.doc_id == records.c.doc_id)
+        .where(records.c.kind == "incident")
+    )
+
+
+def unresolved_records(engine: Engine, record_ids: Iterable[str] | None = None) -> list:
+    """(record_id, data, published) of incident records in no event yet (of `record_ids` if given)."""
+    base = _record_query().where(~records.c.record_id.in_(select(event_members.c.record_id)))
+    with engine.connect() as conn:
+        if record_ids is None:
+            return _record_rows(base, conn)
+        rows = []
+        for chunk in _chunks(list(record_ids)):
+            rows.extend(_record_rows(base.where(records.c.record_id.in_(chunk)), conn))
+        return rows
+
+
+def all_incident_records(engine: Engine) -> list:
+    with engine.connect() as conn:
+        return _record_rows(_record_query(), conn)
+
+
+def events_between(engine: Engine, first: date, last: date) -> set[str]:
+    """Ids of events with a member dated in [first, last]."""
+    query = (
+        select(event_members.c.event_id)
+        .join(records, records.c.record_id == event_members.c.record_id)
+        .where(records.c.date >= first, records.c.date <= last)
+        .distinct()
+    )
+    with engine.connect() as conn:
+        return set(conn.execute(query).scalars())
+
+
+def members_of_events(engine: Engine, event_ids: Iterable[str]) -> list:
+    """(event_id, reason, record_id, data, published) of the members of these events."""
+    query = (
+        select(
+            event_members.c.event_id, event_members.c.reason, records.c.record_id, records.c.data, documents.c.published
+        )
+        .join(records, records.c.record_id == event_members.c.record_id)
+        .join(documents, documents.c.doc_id == records.c.doc_id)
+    )
+    rows = []
+    with engine.connect() as conn:
+        for chunk in _chunks(list(event_ids)):
+            rows.extend(conn.execute(query.where(event_members.c.event_id.in_(chunk))))
+    return rows
+
+
+def membership(engine: Engine, record_ids: Iterable[str] | None = None) -> dict[str, str]:
+    """record_id -> event_id."""
+    query = select(event_members.c.record_id, event_members.c.event_id)
+    with engine.connect() as conn:
+        if record_ids is None:
+            return dict(conn.execute(query).all())
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(record_ids)):
+            found.update(conn.execute(query.where(event_members.c.record_id.in_(chunk))).all())
+        return found
+
+
+def event_record_ids(engine: Engine, event_id: str) -> list[str]:
+    query = select(event_members.c.record_id).where(event_members.c.event_id == event_id)
+    with engine.connect() as conn:
+        return sorted(conn.execute(query).scalars())
+
+
+def event_ids(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(select(events.c.event_id)).scalars())
+
+
+def event_exists(engine: Engine, event_id: str) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(events.c.event_id).where(events.c.event_id == event_id)).first() is not None
+
+
+def stale_event_ids(engine: Engine) -> list[str]:
+    """Events whose member count changed behind their back (a document was deleted)."""
+    counts = select(event_members.c.event_id, func.count().label("n")).group_by(event_members.c.event_id).subquery()
+    query = (
+        select(events.c.event_id)
+        .outerjoin(counts, counts.c.event_id == events.c.event_id)
+        .where(or_(counts.c.n.is_(None), counts.c.n != events.c.n_records))
+    )
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def load_overrides(engine: Engine) -> list[tuple[str, str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(event_overrides.c.op, event_overrides.c.record_a, event_overrides.c.record_b).order_by(
+                event_overrides.c.id
+            )
+        )
+        return [tuple(r) for r in rows]
+
+
+def add_overrides(engine: Engine, op: str, pairs: list[tuple[str, str]]) -> None:
+    """Record analyst decisions; a new decision about a pair replaces any earlier one about it."""
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        for a, b in pairs:
+            conn.execute(
+                delete(event_overrides).where(
+                    or_(
+                        (event_overrides.c.record_a == a) & (event_overrides.c.record_b == b),
+                        (event_overrides.c.record_a == b) & (event_overrides.c.record_b == a),
+                    )
+                )
+            )
+        if pairs:
+            conn.execute(
+                insert(event_overrides),
+                [{"op": op, "record_a": a, "record_b": b, "created_at": now} for a, b in pairs],
+            )
+
+
+def event_row(event_id: str, fields: dict) -> dict:
+    """The table row of an event from its merged fields (resolve.merge.summarize)."""
+    location = fields.get("location") or {}
+    killed = fields.get("killed") or {}
+    wounded = fields.get("wounded") or {}
+    groups = {fields["victim_group"], *fields.get("victim_groups_all", ())}
+    return {
+        "event_id": event_id,
+        "event_type": fields.get("event_type"),
+        "sub_event_type": fields.get("sub_event_type"),
+        "date": date.fromisoformat(fields["date"]) if fields.get("date") else None,
+        "date_precision": fields.get("date_precision"),
+        "perpetrator": fields.get("perpetrator") or "unknown",
+        "victim_group": fields.get("victim_group") or "unknown",
+        "victim_groups": "|" + "|".join(sorted(g for g in groups if g)) + "|",
+        "admin1": location.get("admin1"),
+        "admin2": location.get("admin2"),
+        "country": location.get("country"),
+        "lat": location.get("lat"),
+        "lon": location.get("lon"),
+        "killed_low": killed.get("low"),
+        "killed_best": killed.get("best"),
+        "killed_high": killed.get("high"),
+        "wounded_low": wounded.get("low"),
+        "wounded_best": wounded.get("best"),
+        "wounded_high": wounded.get("high"),
+        "n_sources": fields["n_sources"],
+        "n_records": fields["n_records"],
+        "data": {k: v for k, v in fields.items() if k != "victim_groups_all"},
+        "updated_at": datetime.now(UTC),
+    }
+
+
+def save_events(
+    engine: Engine, rows: list[dict], members: list[dict], drop: Iterable[str] = (), replace_all: bool = False
+) -> None:
+    """Write events (rows from `event_row`) and their full member lists in one transaction.
+
+    Events in `rows` are replaced with their members; events in `drop` are deleted; `replace_all`
+    empties both tables first (a full re-resolution).
+    """
+    with engine.begin() as conn:
+        if replace_all:
+            conn.execute(delete(event_members))
+            conn.execute(delete(events))
+        else:
+            gone = list({*drop, *(r["event_id"] for r in rows)})
+            for chunk in _chunks(gone):
+                conn.execute(delete(event_members).where(event_members.c.event_id.in_(chunk)))
+                conn.execute(delete(events).where(events.c.event_id.in_(chunk)))
+            for chunk in _chunks([m["record_id"] for m in members]):
+                conn.execute(delete(event_members).where(event_members.c.record_id.in_(chunk)))
+        for chunk in _chunks(rows, 5000):
+            conn.execute(insert(events), chunk)
+        for chunk in _chunks(members, 5000):
+            conn.execute(insert(event_members), chunk)
+
+
+def _apply_filters(query: Select, filters: Filters) -> Select:
+    conditions = []
+    if filters.since:
+        conditions.append(events.c.date >= filters.since)
+    if filters.until:
+        conditions.append(events.c.date <= filters.until)
+    for column, value in (
+        (events.c.perpetrator, filters.perpetrator),
+        (events.c.admin1, filters.admin1),
+        (events.c.admin2, filters.admin2),
+        (events.c.country, filters.country),
+        (events.c.event_type, filters.event_type),
+    ):
+        if value:
+            conditions.append(func.lower(column) == value.lower())
+    if filters.victim:
+        conditions.append(events.c.victim_groups.contains(f"|{filters.victim}|"))
+    if filters.doc_id or filters.text:
+        members = select(event_members.c.event_id).join(records, records.c.record_id == event_members.c.record_id)
+        if filters.doc_id:
+            members = members.where(records.c.doc_id == filters.doc_id)
+        if filters.text:
+            members = members.where(document_contains(records.c.doc_id, filters.text))
+        conditions.append(events.c.event_id.in_(members))
+    return query.where(*conditions) if conditions else query
+
+
+def query_events(
+    engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0
+) -> list[dict]:
+    """Events in date order, each {"event_id", merged fields…, "sources": [member records…]}."""
+    query = _apply_filters(select(events.c.event_id, events.c.data), filters or Filters())
+    query = query.order_by(events.c.date, events.c.event_id)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    with engine.connect() as conn:
+        found = [{"event_id": r.event_id, **r.data, "sources": []} for r in conn.execute(query)]
+        by_id = {e["event_id"]: e for e in found}
+        member_query = (
+            select(
+                event_members.c.event_id,
+                event_members.c.record_id,
+                event_members.c.reason,
+                event_members.c.score,
+                records.c.data,
+                documents.c.published,
+                documents.c.outlet,
+                documents.c.url,
+            )
+            .join(records, records.c.record_id == event_members.c.record_id)
+            .join(documents, documents.c.doc_id == records.c.doc_id)
+            .order_by(event_members.c.record_id)
+        )
+        for chunk in _chunks(list(by_id)):
+            for row in conn.execute(member_query.where(event_members.c.event_id.in_(chunk))):
+                by_id[row.event_id]["sources"].append(_source(row))
+    return found
+
+
+def _source(row) -> dict:
+    data = row.data
+    return {
+        "record_id": row.record_id,
+        "doc_id": data["doc_id"],
+        "published": row.published.isoformat() if row.published else None,
+        "outlet": row.outlet,
+        "url": row.url,
+        "date": data.get("date"),
+        "date_precision": data.get("date_precision"),
+        "sub_event_type": data.get("sub_event_type"),
+        "perpetrator": data.get("perpetrator"),
+        "victim_group": data.get("victim_group"),
+        "killed": data.get("killed"),
+        "wounded": data.get("wounded"),
+        "location": data.get("location"),
+        "evidence": data.get("evidence") or [],
+        "reason": row.reason,
+    }
+
+
+def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, int, int, int]:
+    """(events, sum of low, sum of best-or-low, sum of high-or-best-or-low) of killed over events."""
+    central = func.coalesce(events.c.killed_best, events.c.killed_low)
+    upper = func.coalesce(events.c.killed_high, events.c.killed_best, events.c.killed_low)
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(events.c.killed_low), 0),
+        func.coalesce(func.sum(central), 0),
+        func.coalesce(func.sum(upper), 0),
+    ).select_from(events)
+    with engine.connect() as conn:
+        return tuple(conn.execute(_apply_filters(query, filters or Filters())).one())
+
+
+def count_events(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(events)).scalar_one()
+
+
+def tally_records(engine: Engine, record_filter_query) -> list:
+    """Tally records with their report's title, outlet, attribution and date.
+
+    `record_filter_query` is `records.apply_filters` bound to the caller's Filters (kind=tally)."""
+    query = (
+        select(
+            records.c.record_id,
+            records.c.data,
+            documents.c.published,
+            documents.c.title,
+            documents.c.outlet,
+            documents.c.attribution,
+            documents.c.text,
+        )
+        .join(documents, documents.c.doc_id == records.c.doc_id)
+        .where(records.c.kind == "tally")
+        .order_by(documents.c.published, records.c.record_id)
+    )
+    with engine.connect() as conn:
+        return list(conn.execute(record_filter_query(query)))

@@ -1,0 +1,87 @@
+"""Free-text search over the documents' folded text, indexed on SQLite.
+
+Filters' `text` means "the folded report text contains this". A LIKE over every document reads the
+whole documents table (raw, cleaned and folded text): about 80 ms at 100,000 reports. An FTS5 index
+with the trigram tokenizer answers the same substring question from an index. It mirrors
+`documents.text_norm` through triggers, and is built for databases made before it. Needles shorter
+than a trigram, other databases (PostgreSQL) and SQLite builds without FTS5 trigram use the LIKE.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Connection, Integer, bindparam, column, event, select, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.types import NullType
+
+from marsad.store.schema import documents, metadata
+from marsad.text.normalize import fold_plain
+
+FTS_TABLE = "documents_fts"
+
+_CREATE = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "text_norm, content='documents', content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON documents BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, text_norm) VALUES (new.id, new.text_norm); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON documents BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text_norm) VALUES ('delete', old.id, old.text_norm); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF text_norm ON documents BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text_norm) VALUES ('delete', old.id, old.text_norm); "
+    f"INSERT INTO {FTS_TABLE}(rowid, text_norm) VALUES (new.id, new.text_norm); END",
+]
+
+# The SQLite library is the process's: whether it has FTS5 trigram is known after the first database.
+_fts_available = True
+
+
+@event.listens_for(metadata, "after_create")
+def _create_index(_target, connection: Connection, **_kw) -> None:
+    global _fts_available
+    if connection.dialect.name != "sqlite" or not _fts_available:
+        return
+    existed = connection.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": FTS_TABLE}
+    ).first()
+    try:
+        with connection.begin_nested():
+            for statement in _CREATE:
+                connection.execute(text(statement))
+    except Exception:  # noqa: BLE001  an SQLite without FTS5 or its trigram tokenizer: LIKE it is
+        _fts_available = False
+        return
+    if not existed:
+        connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
+
+
+class _MatchingDocIds(ColumnElement):
+    """The doc_ids of documents whose folded text contains a needle, as a subquery built per database."""
+
+    type = NullType()
+    inherit_cache = False
+
+    def __init__(self, needle: str) -> None:
+        self.needle = fold_plain(needle).strip()
+
+
+def document_contains(column, needle: str):
+    """A condition on a doc_id column: its document's folded text contains `needle` (folded alike).
+
+    A plain `IN`, so the planner can drive the query from the few matching documents."""
+    return column.op("IN", is_comparison=True)(_MatchingDocIds(needle))
+
+
+@compiles(_MatchingDocIds)
+def _with_like(element: _MatchingDocIds, compiler, **kw) -> str:
+    matching = select(documents.c.doc_id).where(documents.c.text_norm.contains(element.needle, autoescape=True))
+    return compiler.process(matching.scalar_subquery(), **kw)
+
+
+@compiles(_MatchingDocIds, "sqlite")
+def _with_fts(element: _MatchingDocIds, compiler, **kw) -> str:
+    if not _fts_available or len(element.needle) < 3:
+        return _with_like(element, compiler, **kw)
+    # A quoted FTS5 string is matched as a substring by the trigram tokenizer; inner quotes are doubled.
+    phrase = bindparam("fts_phrase", '"' + element.needle.replace('"', '""') + '"', unique=True)
+    rowids = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_phrase").bindparams(phrase)
+    matching = select(documents.c.doc_id).where(documents.c.id.in_(rowids.columns(column("rowid", Integer))))
+    return compiler.process(matching.scalar_subquery(), **kw)

@@ -1,0 +1,200 @@
+"""Date phrases in folded Arabic text, resolved against the report's publication date.
+
+Relative words (اليوم، أمس) and weekday names (الخميس، يوم السبت الماضي) are resolved here, fast.
+Explicit dates ("24 مارس من العام 2019", "٢٤ آذار", "كانون الثاني 2018") are found by a pattern
+and parsed by one reused dateparser DateDataParser (ar-SY reads standard and Levantine months);
+dateparser is never run on free text (it would read 1362 as a year).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
+
+from marsad.lang import load
+from marsad.text.normalize import fold_plain
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    value: date | None
+    precision: str  # day | month | year
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    relative: re.Pattern[str]
+    relative_days: dict[str, int]
+    weekday: re.Pattern[str]
+    weekday_num: dict[str, int]
+    explicit: re.Pattern[str]
+    month_year: re.Pattern[str]
+    year: re.Pattern[str]
+    month_num: dict[str, int]
+    ordinal: re.Pattern[str]
+    ordinal_num: dict[str, int]
+    ordinal_heads: frozenset[str]
+    month_only: re.Pattern[str]
+
+
+def _alt(forms: list[str]) -> str:
+    folded = sorted({" ".join(fold_plain(f).split()) for f in forms}, key=len, reverse=True)
+    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in folded)
+
+
+@cache
+def _patterns() -> _Patterns:
+    data = load("ar", "dates")
+    rel_days = {" ".join(fold_plain(f).split()): int(k) for k, fs in data["relative"].items() for f in fs}
+    wd_num = {fold_plain(f): int(k) for k, fs in data["weekdays"].items() for f in fs}
+    month_num = {" ".join(fold_plain(f).split()): int(k) for k, fs in data["months"].items() for f in fs}
+    ord_num = {" ".join(fold_plain(f).split()): int(k) for k, fs in data["ordinals"].items() for f in fs}
+    month = "(?:" + _alt([f for fs in data["months"].values() for f in fs]) + ")"
+    months = rf"(?P<month>{month})(?:\s*[/(]\s*{month}\s*\)?)?"
+    year = r"(?:\s*,?\s*(?:من\s+)?(?:العام|عام)?\s*(?P<year>(?:19|20)\d\d))?"
+    return _Patterns(
+        relative=re.compile(r"(?<!\w)(?:" + _alt(list(rel_days)) + r")(?!\w)"),
+        relative_days=rel_days,
+        weekday=re.compile(
+            r"(?<!\w)(?:[وف]?(?:"
+            + _alt(data["times_of_day"])
+            + r")\s+)?(?P<wd>"
+            + _alt(list(wd_num))
+            + r")(?P<past>\s+(?:"
+            + _alt(data["past"])
+            + r"))?(?!\w)"
+        ),
+        weekday_num=wd_num,
+        explicit=re.compile(r"(?<![\w\d])(?P<day>[0-3]?\d)\s*(?:من\s+)?" + months + year + r"(?!\w)"),
+        month_year=re.compile(
+            r"(?<!\w)(?:شهر\s+)?" + months + r"\s*(?:من\s+)?(?:العام|عام)?\s*(?P<year>(?:19|20)\d\d)"
+        ),
+        year=re.compile(r"(?<!\w)(?:في|عام|العام|سنة|خلال|منذ|الفترة من)\s+(?:عام\s+)?(?P<year>(?:19|20)\d\d)(?!\d)"),
+        month_num=month_num,
+        ordinal=re.compile(
+            r"(?<!\w)(?:[وف]?(?:في|يوم)\s+)?(?P<ord>"
+            + _alt(list(ord_num))
+            + r")\s+(?:من\s+)?(?:شهر\s+)?"
+            + months
+            + year
+            + r"(?!\w)"
+        ),
+        ordinal_num=ord_num,
+        ordinal_heads=frozenset(fold_plain(w) for w in data["ordinal_heads"]),
+        month_only=re.compile(
+            r"(?<!\w)(?:" + _alt(data["month_lead"]) + r")\s+(?:شهر\s+)?" + months + r"(?!\s*(?:/\s*)?\d)(?!\w)"
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def _parser_for() -> object:
+    from dateparser.date import DateDataParser
+
+    # Only absolute dates reach it (relative words and weekdays are resolved above), so the
+    # costly relative-time parser is switched off.
+    return DateDataParser(locales=["ar-SY"], settings={"PREFER_DATES_FROM": "past", "PARSERS": ["absolute-time"]})
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(phrase: str, published: date | None) -> date | None:
+    """Parse one explicit date phrase (never free text) relative to `published`."""
+    parser = _parser_for()
+    base = datetime(published.year, published.month, published.day) if published else datetime(2100, 1, 1)
+    parser._settings.RELATIVE_BASE = base  # type: ignore[attr-defined]
+    try:
+        data = parser.get_date_data(phrase)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - a phrase dateparser cannot read is just unparsed
+        return None
+    return data.date_obj.date() if data and data.date_obj else None
+
+
+def find_dates(text: str, published: date | None) -> list[DateMention]:
+    """Date mentions in folded `text`, left to right, resolved where possible."""
+    pats = _patterns()
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in pats.explicit.finditer(text):
+        value = _explicit(int(m.group("day")), m.group("month"), m.group("year"), published, pats)
+        if value:
+            found.append(DateMention(m.start(), m.end(), value, "day", value.year))
+            taken.append((m.start(), m.end()))
+    for m in pats.ordinal.finditer(text):
+        before = text[max(0, m.start() - 12) : m.start()].split()
+        if before and before[-1] in pats.ordinal_heads:
+            continue  # "الأسبوع الثاني من شهر شباط" is a week, not the 2nd
+        if free(m.start(), m.end()):
+            day = pats.ordinal_num[" ".join(m.group("ord").split())]
+            value = _explicit(day, m.group("month"), m.group("year"), published, pats)
+            if value:
+                found.append(DateMention(m.start(), m.end(), value, "day", value.year))
+                taken.append((m.start(), m.end()))
+    for m in pats.month_year.finditer(text):
+        if free(m.start(), m.end()):
+            month = pats.month_num.get(" ".join(m.group("month").split()))
+            year = int(m.group("year"))
+            if month:
+                found.append(DateMention(m.start(), m.end(), date(year, month, 1), "month", year))
+                taken.append((m.start(), m.end()))
+    if published is not None:
+        for m in pats.month_only.finditer(text):
+            month = pats.month_num.get(" ".join(m.group("month").split()))
+            if month and free(m.start(), m.end()):
+                year = published.year if month <= published.month else published.year - 1
+                found.append(DateMention(m.start(), m.end(), date(year, month, 1), "month", year))
+                taken.append((m.start(), m.end()))
+    for m in pats.year.finditer(text):
+        if free(m.start(), m.end()):
+            year = int(m.group("year"))
+            found.append(DateMention(m.start(), m.end(), date(year, 1, 1), "year", year))
+            taken.append((m.start(), m.end()))
+    if published is not None:
+        for m in pats.relative.finditer(text):
+            if free(m.start(), m.end()):
+                days = pats.relative_days[" ".join(m.group(0).split())]
+                found.append(DateMention(m.start(), m.end(), published - timedelta(days=days), "day"))
+                taken.append((m.start(), m.end()))
+        for m in pats.weekday.finditer(text):
+            if free(m.start(), m.end()):
+                found.append(_weekday(m, published, pats))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _weekday(m: re.Match[str], published: date, pats: _Patterns) -> DateMention:
+    wd = pats.weekday_num[m.group("wd")]
+    delta = (published.weekday() - wd) % 7
+    if delta == 0 and m.group("past"):
+        delta = 7
+    return DateMention(m.start(), m.end(), published - timedelta(days=delta), "day")
+
+
+def _explicit(day: int, month_word: str, year: str | None, published: date | None, pats: _Patterns) -> date | None:
+    month = pats.month_num.get(" ".join(month_word.split()))
+    if not month or not 1 <= day <= 31:
+        return None
+    phrase = f"{day} {month_word}" + (f" {year}" if year else "")
+    # With a year the publication date cannot change the answer: cache the phrase alone.
+    parsed = _dateparser(phrase, None if year else published)
+    if parsed is not None and parsed.month == month and parsed.day == day:
+        return parsed
+    # dateparser may not read a folded spelling: build the date from the lexicon's month number.
+    yr = int(year) if year else (published.year if published else None)
+    if yr is None:
+        return None
+    try:
+        value = date(yr, month, day)
+    except ValueError:
+        return None
+    if not year and published and value > published:
+        value = date(yr - 1, month, day)
+    return value

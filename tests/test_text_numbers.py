@@ -1,0 +1,61 @@
+"""Number expressions -> Count (SCHEMA.md low/best/high), on phrases from real reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.model import Count
+from marsad.text.normalize import fold_plain
+from marsad.text.numbers import find_numbers
+
+
+def counts(text: str) -> list[tuple[int | None, Count]]:
+    return [(n.value, n.count) for n in find_numbers(fold_plain(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("وصل إلى 1362 قتيلا", 1362),
+        ("وصل إلى ١٣٦٢ قتيلا", 1362),
+        ("1,362 قتيلا", 1362),
+        ("مقتل أربعة جنود", 4),
+        ("أربع نساء", 4),
+        ("اثنان من القوات", 2),
+        ("اثنين من القتلى", 2),
+        ("ثلاثة عشر عنصرا", 13),
+        ("خمسة وعشرون مدنيا", 25),
+        ("مئة وخمسون", 150),
+        ("ثلاثمائة شخص", 300),
+        ("ألفين", 2000),
+        ("ثلاثة آلاف", 3000),
+        ("أكثر من 350 ألف قتيل", 350000),
+        ("نصف مليون قتيل", 500000),
+        ("الخمسة عشر الموالين", 15),
+        ("أحد عشر", 11),
+    ],
+)
+def test_figures(text, value):
+    assert counts(text)[0][0] == value
+
+
+def test_qualifiers_follow_schema():
+    assert counts("ما لا يقل عن 24 قتيلا")[0][1] == Count(24, 24, None)
+    assert counts("أكثر من ستين مدنيا")[0][1] == Count(60, 60, None)
+    assert counts("38 قتيلا على الأقل")[0][1] == Count(38, 38, None)
+    assert counts("نحو 1365 قتيلاً")[0][1] == Count(None, 1365, None)
+    assert counts("حوالي 80 مدنيا")[0][1] == Count(None, 80, None)
+    assert counts("ما يصل إلى 20 شخصا")[0][1] == Count(None, 20, 20)
+
+
+def test_vague_quantities_are_ranges_without_best():
+    assert counts("مقتل العشرات")[0][1] == Count(20, None, 99)
+    assert counts("مئات الجرحى")[0][1] == Count(200, None, 999)
+    assert counts("عشرات الآلاف من المدنيين")[0][1] == Count(20000, None, 99999)
+
+
+def test_weekday_and_definite_numbers_are_not_figures():
+    # "يوم الاثنين" is Monday, "الثلاث سنوات" is "the three years": not counts.
+    assert counts("قتلوا يوم الاثنين") == []
+    assert [v for v, _ in counts("خلال الثلاث سنوات الأخيرة")] == []
+    assert counts("11.9 في المئة") == []
