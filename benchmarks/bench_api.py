@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import socket
 import statistics
@@ -207,6 +208,18 @@ def request_makers(engine, rng: random.Random) -> dict[str, Callable[[], tuple[s
         "GET /api/map": lambda: ("GET", "/api/map", {"params": filters()}),
         "GET /api/outlines": lambda: ("GET", "/api/outlines", {}),
         "GET /api/vocabulary": lambda: ("GET", "/api/vocabulary", {}),
+        # A report not stored yet (an ANT article with a line added): extraction, storage, event resolution.
+        "POST /api/ingest (new report)": lambda: (
+            "POST",
+            "/api/ingest",
+            {
+                "json": {
+                    **json.loads(rng.choice(ant_docs)),
+                    "docno": None,
+                    "text": f"{rng.random()}\n" + json.loads(rng.choice(ant_docs))["text"],
+                }
+            },
+        ),  # fmt: skip
         # Re-posting stored ANT reports: the duplicate path (hash check + its records), no new rows.
         "POST /api/ingest (stored report)": lambda: (
             "POST",

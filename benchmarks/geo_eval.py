@@ -1,6 +1,6 @@
 """Geocoding accuracy on real incident locations (Airwars, UCDP), for each scenario of issue 4.
 
-    python benchmarks/geo_eval.py [--scenario embedded|ocha|list|english|ucdp|all]
+    python benchmarks/geo_eval.py [--scenario embedded|ocha|list|ucdp|all] [--without-known-places]
 
 Prints, per scenario: admin1 accuracy (over all rows with a true governorate), coverage (lat/lon
 returned), median and 80th-percentile error in km over the resolved rows, and the share of rows
@@ -187,10 +187,24 @@ def _ucdp_admin1(row: dict[str, str]) -> str | None:
     return canonical_admin1(row.get("adm_1"))
 
 
+def _drop_known_places() -> None:
+    """What the hand-written town list (geo/data/known_places.tsv) contributes: build the embedded
+    gazetteer without it, in a cache directory of its own (call before the first resolver is built)."""
+    import os
+
+    import marsad.geo.default as default
+
+    os.environ["MARSAD_CACHE_DIR"] = tempfile.mkdtemp(prefix="marsad-geo-noknown-")
+    default.known_places = lambda: ()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scenario", default="all", choices=["embedded", "ocha", "list", "ucdp", "all"])
+    parser.add_argument("--without-known-places", action="store_true", help="leave out known_places.tsv")
     args = parser.parse_args()
+    if args.without_known_places:
+        _drop_known_places()
     if not AIRWARS.exists():
         sys.exit(f"geo data not found at {GEO}")
     scenarios = {"embedded", "ocha", "list", "ucdp"} if args.scenario == "all" else {args.scenario}

@@ -206,6 +206,7 @@ def test_outlines_and_vocabulary(client):
         "kind=event",
         "country=SYR",
         "since=0001-01-01",
+        "text=ab",
     ],
 )
 def test_bad_parameters_are_clear_4xx(client, query):

@@ -169,3 +169,21 @@ def test_part_of_an_earlier_figure_is_not_a_new_incident(corpus):
     # "فإن اثنين من القتلى الروس قضوا …، توفي اثنان منهم في وقت لاحق": parts of figures given before.
     doc = sentence(corpus, "FR-internationalNews-1478-20180527", "اثنين من القتلى الروس")
     assert [r for r in extract(doc) if r.killed and r.killed.best == 2] == []
+
+
+def test_court_sentence_is_not_an_incident(corpus):
+    # "قضت المحكمة العسكرية … بإعدام 17 متهما": a trial, not political violence.
+    doc = sentence(corpus, "CN-middleEast-1490-20181011", "بإعدام 17")
+    assert extract(doc) == []
+
+
+def test_two_figures_for_one_day_and_place_are_one_record(corpus):
+    # "بمقتل أكثر من ستين مدنيا … الثلاثاء" and "أكثر من مئة شخص قد قتلوا … لليوم الثاني":
+    # the same Tuesday in the Ghouta by the same forces, so one record spanning both figures.
+    recs = [r for r in extract(corpus["BB-middleEast-64-20180220"]) if r.kind == "incident"]
+    tuesday = [r for r in recs if r.killed.best == 60]
+    assert len(tuesday) == 1 and tuesday[0].killed.high == 100
+    assert not [r for r in recs if r.killed.best == 100]
+    # A period's start ("منذ تكثيف القصف الحكومي ليل الأحد") is not the date of the next event.
+    [six] = [r for r in recs if r.killed.best == 6]
+    assert six.date == "2018-02-20"

@@ -134,3 +134,14 @@ def test_resolving_in_batches_gives_the_events_of_one_run(engine):
     in_batches = event_store.membership(engine)
     update_events(engine, full=True)
     assert event_store.membership(engine) == in_batches
+
+
+def test_a_deleted_report_leaves_its_events(engine):
+    save(engine, gold_reports())
+    update_events(engine)
+    douma = event_of(engine, f"{DOUMA_LATE}:0")
+    assert store.delete_document(engine, DOUMA_LATE)
+    update_events(engine)
+    after = next(e for e in event_store.query_events(engine) if e["event_id"] == douma["event_id"])
+    assert after["n_records"] == douma["n_records"] - 1
+    assert DOUMA_LATE not in {s["doc_id"] for s in after["sources"]}

@@ -1,10 +1,14 @@
-"""Writers for stored records: JSONL (SCHEMA.md records), flat CSV and GeoJSON points."""
+"""Writers for stored records and events: JSONL (SCHEMA.md records), flat CSV and GeoJSON points.
+
+Rows are SCHEMA.md dicts carrying their stable id (`record_id`, or `event_id` for events), so a
+downstream dataset can be updated by id rather than replaced.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from marsad.store import StoredRecord
@@ -12,8 +16,7 @@ from marsad.store import StoredRecord
 LOCATION_FIELDS = ("text", "name", "admin1", "admin2", "country", "lat", "lon", "geo_precision")
 COUNT_BOUNDS = ("low", "best", "high")
 
-CSV_COLUMNS = [
-    "record_id",
+SCALAR_FIELDS = (
     "doc_id",
     "kind",
     "event_type",
@@ -25,6 +28,10 @@ CSV_COLUMNS = [
     "perpetrator",
     "perpetrator_text",
     "victim_group",
+)
+
+CSV_COLUMNS = [
+    *SCALAR_FIELDS,
     *(f"killed_{b}" for b in COUNT_BOUNDS),
     *(f"wounded_{b}" for b in COUNT_BOUNDS),
     *(f"location_{f}" for f in LOCATION_FIELDS),
@@ -34,24 +41,9 @@ CSV_COLUMNS = [
 ]
 
 
-def flatten(stored: StoredRecord) -> dict[str, Any]:
+def flatten(data: dict[str, Any]) -> dict[str, Any]:
     """One CSV row: SCHEMA.md names joined with '_'; lists stay JSON so nothing is lost."""
-    data = stored.record.to_dict()
-    row: dict[str, Any] = {"record_id": stored.record_id}
-    for key in (
-        "doc_id",
-        "kind",
-        "event_type",
-        "sub_event_type",
-        "date",
-        "date_precision",
-        "period_start",
-        "period_end",
-        "perpetrator",
-        "perpetrator_text",
-        "victim_group",
-    ):
-        row[key] = data.get(key)
+    row: dict[str, Any] = {key: data.get(key) for key in SCALAR_FIELDS}
     for prefix in ("killed", "wounded"):
         count = data.get(prefix) or {}
         for bound in COUNT_BOUNDS:
@@ -65,39 +57,66 @@ def flatten(stored: StoredRecord) -> dict[str, Any]:
     return row
 
 
-def write_csv(rows: Iterable[StoredRecord], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    n = 0
+def record_rows(rows: Iterable[StoredRecord]) -> Iterator[dict[str, Any]]:
+    """Stored records as SCHEMA.md dicts with their `record_id` first."""
     for stored in rows:
-        writer.writerow(flatten(stored))
+        yield {"record_id": stored.record_id, **stored.record.to_dict()}
+
+
+def event_rows(events: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Events as exported: merged fields, and each source's record id (full sources stay in JSONL)."""
+    for event in events:
+        yield {**event, "source_record_ids": [s["record_id"] for s in event.get("sources") or []]}
+
+
+def _id_key(row: dict[str, Any]) -> str:
+    return "event_id" if "event_id" in row else "record_id"
+
+
+def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    extra = {}
+    if "event_id" in row:
+        extra = {"n_sources": row.get("n_sources"), "source_record_ids": " ".join(row["source_record_ids"])}
+    return {_id_key(row): row[_id_key(row)], **flatten(row), **extra}
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+    writer = None
+    n = 0
+    for row in rows:
+        flat = _csv_row(row)
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(flat))
+            writer.writeheader()
+        writer.writerow(flat)
         n += 1
+    if writer is None:  # nothing to write: still a header, so the file has its columns
+        csv.writer(out).writerow(["record_id", *CSV_COLUMNS])
     return n
 
 
-def write_jsonl(rows: Iterable[StoredRecord], out: TextIO) -> int:
+def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
     n = 0
-    for stored in rows:
-        out.write(json.dumps({"record_id": stored.record_id, **stored.record.to_dict()}, ensure_ascii=False))
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False))
         out.write("\n")
         n += 1
     return n
 
 
-def write_geojson(rows: Iterable[StoredRecord], out: TextIO) -> int:
-    """A FeatureCollection of records with coordinates; records without a point are left out."""
+def write_geojson(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """A FeatureCollection of points; rows without coordinates are left out."""
     features = []
-    for stored in rows:
-        location = stored.record.location
-        if location is None or location.lat is None or location.lon is None:
+    for row in rows:
+        location = row.get("location") or {}
+        if location.get("lat") is None or location.get("lon") is None:
             continue
-        properties = flatten(stored)
         features.append(
             {
                 "type": "Feature",
-                "id": stored.record_id,
-                "geometry": {"type": "Point", "coordinates": [location.lon, location.lat]},
-                "properties": properties,
+                "id": row[_id_key(row)],
+                "geometry": {"type": "Point", "coordinates": [location["lon"], location["lat"]]},
+                "properties": _csv_row(row),
             }
         )
     json.dump({"type": "FeatureCollection", "features": features}, out, ensure_ascii=False)

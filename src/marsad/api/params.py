@@ -22,6 +22,10 @@ EventType = Enum("EventType", {name: name for name in EVENT_TYPES}, type=str)
 Kind = Enum("Kind", {name: name for name in RECORD_KINDS}, type=str)
 
 MAX_LIMIT = 500
+TEXT_HELP = (
+    "Words the report contains, at least 3 characters (matched on the folded text: any alef form, "
+    "no diacritics or tatweel)."
+)
 # Far above any real store; the bound keeps SQLite's 64-bit OFFSET from overflowing.
 MAX_OFFSET = 10_000_000
 # Dates outside this window are not news; the bound also keeps date arithmetic in range.
@@ -52,9 +56,7 @@ def filters(
     country: Annotated[str | None, Query(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2.")] = None,
     kind: Annotated[Kind | None, Query(description="incident or tally.")] = None,
     event_type: Annotated[EventType | None, Query(description="ACLED event type.")] = None,
-    text: Annotated[
-        str | None, Query(max_length=200, description="Words the report contains (Arabic folded: any alef form).")
-    ] = None,
+    text: Annotated[str | None, Query(min_length=3, max_length=200, description=TEXT_HELP)] = None,
     doc_id: Annotated[str | None, Query(max_length=300, description="Records of one document.")] = None,
 ) -> Filters:
     since, until = _day(since, "since"), _day(until, "until")

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from marsad import store
-from marsad.api.params import Page, filters, get_engine, page
+from marsad.api.params import TEXT_HELP, Page, filters, get_engine, page
 from marsad.api.serialize import document_item, record_item
 from marsad.store.aggregates import document_records, list_documents
 
@@ -52,7 +52,7 @@ def get_record(engine: EngineDep, record_id: Annotated[str, Path(max_length=320)
 def documents(
     engine: EngineDep,
     window: PageDep,
-    text: Annotated[str | None, Query(max_length=200, description="Words the report contains.")] = None,
+    text: Annotated[str | None, Query(min_length=3, max_length=200, description=TEXT_HELP)] = None,
 ) -> dict:
     total, found = list_documents(engine, (text or "").strip() or None, window.limit, window.offset)
     items = [

@@ -175,7 +175,7 @@ def example_paths() -> list[str]:
 
 def demo(db: DbOption = None) -> None:
     """Ingest the bundled example report(s), then print the incidents and a tally."""
-    from marsad.cli.query import print_tally
+    from marsad.cli.events import tally_view
 
     engine = store.connect(db)
     started = time.perf_counter()
@@ -187,4 +187,4 @@ def demo(db: DbOption = None) -> None:
     )
     stored = store.query_records(engine)
     console.print(records_table([s.record for s in stored], [s.record_id for s in stored]))
-    print_tally(engine, store.Filters())
+    tally_view(engine, store.Filters(), as_json=False)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from marsad import store
 from marsad.cli.common import (
@@ -26,9 +25,8 @@ from marsad.cli.common import (
     err_console,
 )
 from marsad.cli.ingest import records_table
-from marsad.export import WRITERS
-from marsad.model import Count
-from marsad.store.tally import reported_tallies, sum_incidents
+from marsad.export import WRITERS, event_rows, record_rows
+from marsad.store.events import query_events
 
 
 def register(app: typer.Typer) -> None:
@@ -58,42 +56,10 @@ def incidents(
     engine = store.connect(db)
     found = store.query_records(engine, filters, limit=limit)
     if output_format == "jsonl":
-        WRITERS["jsonl"](found, sys.stdout)
+        WRITERS["jsonl"](record_rows(found), sys.stdout)
         return
     console.print(records_table([s.record for s in found], [s.record_id for s in found]))
     console.print(f"{len(found)} record(s)", highlight=False)
-
-
-def print_tally(engine, filters: store.Filters) -> None:
-    """The sum over incidents, and beside it (never added to it) the tallies reports gave."""
-    total = sum_incidents(engine, filters)
-    console.print(
-        f"[bold]Sum over {total.incidents} incident record(s)[/bold]"
-        f" ({total.incidents_without_count} with no killed count):\n"
-        f"  killed   low {total.killed_low}  best {total.killed_best}  high {total.killed_high}\n"
-        f"  wounded  low {total.wounded_low}  best {total.wounded_best}  high {total.wounded_high}",
-        highlight=False,
-    )
-    tallies = reported_tallies(engine, filters)
-    if not tallies:
-        console.print("No reported tally covers this window.")
-        return
-    table = Table(title="Reported tallies covering the window (not added to the sum)")
-    for column in ("record", "period", "perpetrator", "victims", "killed low", "best", "high", "regions"):
-        table.add_column(column, overflow="fold")
-    for stored in tallies:
-        record = stored.record
-        killed = record.killed or Count()
-        period_end = record.period_end or (stored.published.isoformat() if stored.published else "report date")
-        table.add_row(
-            stored.record_id,
-            f"{record.period_start or '…'} to {period_end}",
-            record.perpetrator,
-            ", ".join(sorted({record.victim_group, *(v.group for v in record.victims)})),
-            *("" if v is None else str(v) for v in (killed.low, killed.best, killed.high)),
-            ", ".join(r.admin1 or r.text or "" for r in record.regions),
-        )
-    console.print(table)
 
 
 def tally(
@@ -129,14 +95,25 @@ def export(
     country: CountryOption = None,
     kind: KindOption = None,
     event_type: EventTypeOption = None,
+    what: Annotated[
+        str, typer.Option("--what", help="records (one per report statement) or events (merged across reports).")
+    ] = "records",
 ) -> None:
-    """Write the stored records as CSV (flattened SCHEMA.md names), JSONL or GeoJSON."""
+    """Write the stored records or events as CSV (flattened SCHEMA.md names), JSONL or GeoJSON.
+
+    Records keep their `record_id` and events their `event_id` across re-runs, so a downstream
+    dataset can be updated by id."""
     writer = WRITERS.get(output_format)
     if writer is None:
         raise typer.BadParameter("must be csv, jsonl or geojson", param_hint="--format")
+    if what not in ("records", "events"):
+        raise typer.BadParameter("must be records or events", param_hint="--what")
     filters = build_filters(since, until, perpetrator, victim, admin1, country, kind, event_type)
     engine = store.connect(db)
-    rows = store.iter_records(engine, filters)
+    if what == "events":
+        rows = event_rows(query_events(engine, filters))
+    else:
+        rows = record_rows(store.iter_records(engine, filters))
     if output is None:
         writer(rows, sys.stdout)
         return
@@ -145,4 +122,4 @@ def export(
     with partial.open("w", encoding="utf-8", newline="") as handle:
         n = writer(rows, handle)
     partial.replace(output)
-    err_console.print(f"{n} record(s) written to {output}", highlight=False)
+    err_console.print(f"{n} {what} written to {output}", highlight=False)

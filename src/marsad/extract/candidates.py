@@ -9,12 +9,16 @@ before them. Everything else (dates, ages, durations, sizes, money) is left alon
 
 from __future__ import annotations
 
+from functools import cache
+
 from marsad.extract.cues import Lexicons
 from marsad.extract.filters import accidental, conjoined, negated, not_casualty, partitive
 from marsad.extract.layout import Clause, Layout, clause_dates
 from marsad.extract.mention import Mention, Sub
 from marsad.extract.tokens import has_number, prev_token, strip_clitics, tokens_between
 from marsad.extract.victims import singular_dual, subset, subset_cue, victim_after, victim_before, victim_group
+from marsad.lang import load
+from marsad.text.normalize import fold_plain
 from marsad.text.numbers import Number, find_numbers
 
 __all__ = ["Mention", "Sub", "accidental", "find_mentions", "negated"]
@@ -70,10 +74,17 @@ def _shift(n: Number, offset: int) -> Number:
     )
 
 
+@cache
+def _one_adjective() -> frozenset[str]:
+    return frozenset(fold_plain(w) for w in load("ar", "numbers")["one_adjective"])
+
+
 def _classify(lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: list[Mention]) -> Mention | None:
     text = lay.text
     cs, ce = clause.start, clause.end
     noun = victim_after(text, num.num_end, ce, lex) or victim_before(text, num, cs, lex)
+    if noun is None and text[num.num_start : num.num_end] in _one_adjective():
+        return None  # "عائلة واحدة": "one" as an adjective of something else
     noun_end = noun.end if noun else num.num_end
     kind, start, end = None, num.start, max(num.end, noun_end)
     for pos in (num.num_end, noun_end):

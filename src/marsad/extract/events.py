@@ -9,13 +9,22 @@ CIVILIAN_GROUPS = frozenset({"civilians", "children", "women", "journalists", "m
 
 
 def event_rule(lay: Layout, clauses: list[Clause], lex: Lexicons) -> tuple[EventRule, tuple[int, int] | None]:
-    """The most specific rule cued in the first clause (in search order) that has any cue."""
+    """The most specific rule cued in the first clause (in search order) that has a specific cue.
+
+    A generic attack word ("هجوم", "اشتباكات") does not stop the search: the headline or the
+    sentence before often says how ("تفجيران انتحاريان", "الهجوم الصاروخي"); it is the answer
+    only when nothing more specific is said.
+    """
+    generic = None
     for clause in clauses:
         hits = lex.events.find_all(lay.text, clause.start, clause.end)
         if hits:
             best = min(hits, key=lambda m: m.value)
-            return lex.event_rules[best.value], (best.start, best.end)
-    return lex.default_event, None
+            rule = lex.event_rules[best.value]
+            if not rule.armed_target:
+                return rule, (best.start, best.end)
+            generic = generic or (rule, (best.start, best.end))
+    return generic or (lex.default_event, None)
 
 
 def event_type(rule: EventRule, victim_group: str) -> tuple[str, str | None]:

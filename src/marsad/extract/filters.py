@@ -41,8 +41,9 @@ def partitive(text: str, num: Number, clause: Clause, lex: Lexicons) -> bool:
 
 def negated(lay: Layout, m: Mention, lex: Lexicons) -> bool:
     """ "لم يسفر عن سقوط قتلى", "نفى مقتل": a denial or hypothesis just before the statement."""
-    lo = max(m.clause.start, m.start - 60)
-    return any(tokens_between(lay.text, n.end, m.start) <= 5 for n in lex.negation.finditer(lay.text, lo, m.start))
+    # "قضت المحكمة العسكرية بمحافظة الإسكندرية في مصر، الخميس، بإعدام 17": up to 8 words away.
+    lo = max(m.clause.start, m.start - 90)
+    return any(tokens_between(lay.text, n.end, m.start) <= 8 for n in lex.negation.finditer(lay.text, lo, m.start))
 
 
 def accidental(lay: Layout, clause: Clause, lex: Lexicons) -> bool:

@@ -37,7 +37,7 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record | None:
     if draft.kind == "tally":
         _tally_fields(rec, lay, draft, lex, resolver, evidence)
     else:
-        if not _date(rec, lay, order, evidence):
+        if not _date(rec, lay, order, evidence, lex):
             return None
         place = choose_place(lay, order + following(lay, primary.clause), primary.start, resolver)
         if resolver is not None and rec.perpetrator == "unknown" and (place is None or not place.location.admin1):
@@ -129,7 +129,12 @@ def _perpetrator(
         return
 
 
-def _date(rec: Record, lay: Layout, order: list[Clause], evidence: list[Evidence]) -> bool:
+def _period_start(lay: Layout, clause: Clause, d, lex: Lexicons) -> bool:
+    start = clause.start + d.start
+    return any(True for _ in lex.since.finditer(lay.text, max(clause.start, start - 30), start + 1))
+
+
+def _date(rec: Record, lay: Layout, order: list[Clause], evidence: list[Evidence], lex: Lexicons) -> bool:
     """Set the event date from the first clause in `order` that dates something recent."""
     published = lay.doc.published
     for clause in order:
@@ -138,8 +143,8 @@ def _date(rec: Record, lay: Layout, order: list[Clause], evidence: list[Evidence
                 continue
             if published is not None and d.value < published - timedelta(days=BACKGROUND_DAYS):
                 continue
-            if d.precision == "year":
-                continue
+            if d.precision == "year" or _period_start(lay, clause, d, lex):
+                continue  # a year is too vague; "منذ ليل الأحد" starts a period, it is not the day
             rec.date = d.value.isoformat()
             rec.date_precision = d.precision
             evidence.append(_ev(lay, clause.start + d.start, clause.start + d.end, "date"))
@@ -156,7 +161,8 @@ def _tally_fields(rec: Record, lay: Layout, draft: Draft, lex: Lexicons, resolve
     for st in sorted(draft.statements, key=lambda s: s.main.clause.title):
         start = period_start(lay, st.main.clause, lex)
         if start:
-            rec.period_start = start
+            rec.period_start = start[0]
+            evidence.append(_ev(lay, start[1], start[2], "date"))
             break
     clause = draft.primary.main.clause
     scope = [clause] + [

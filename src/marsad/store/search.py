@@ -54,13 +54,14 @@ def _create_index(_target, connection: Connection, **_kw) -> None:
 
 
 class _MatchingDocIds(ColumnElement):
-    """The doc_ids of documents whose folded text contains a needle, as a subquery built per database."""
+    """The doc_ids (or row ids) of documents whose folded text contains a needle, as a subquery per database."""
 
     type = NullType()
     inherit_cache = False
 
-    def __init__(self, needle: str) -> None:
+    def __init__(self, needle: str, key: str = "doc_id") -> None:
         self.needle = fold_plain(needle).strip()
+        self.key = key
 
 
 def document_contains(column, needle: str):
@@ -70,9 +71,15 @@ def document_contains(column, needle: str):
     return column.op("IN", is_comparison=True)(_MatchingDocIds(needle))
 
 
+def text_contains(needle: str):
+    """The same condition on the documents table itself (by row id: one lookup fewer per match)."""
+    return documents.c.id.op("IN", is_comparison=True)(_MatchingDocIds(needle, key="id"))
+
+
 @compiles(_MatchingDocIds)
 def _with_like(element: _MatchingDocIds, compiler, **kw) -> str:
-    matching = select(documents.c.doc_id).where(documents.c.text_norm.contains(element.needle, autoescape=True))
+    key = documents.c[element.key]
+    matching = select(key).where(documents.c.text_norm.contains(element.needle, autoescape=True))
     return compiler.process(matching.scalar_subquery(), **kw)
 
 
@@ -83,5 +90,8 @@ def _with_fts(element: _MatchingDocIds, compiler, **kw) -> str:
     # A quoted FTS5 string is matched as a substring by the trigram tokenizer; inner quotes are doubled.
     phrase = bindparam("fts_phrase", '"' + element.needle.replace('"', '""') + '"', unique=True)
     rowids = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_phrase").bindparams(phrase)
-    matching = select(documents.c.doc_id).where(documents.c.id.in_(rowids.columns(column("rowid", Integer))))
+    rowids = rowids.columns(column("rowid", Integer))
+    if element.key == "id":
+        return compiler.process(rowids.scalar_subquery(), **kw)
+    matching = select(documents.c.doc_id).where(documents.c.id.in_(rowids))
     return compiler.process(matching.scalar_subquery(), **kw)
