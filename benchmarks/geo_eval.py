@@ -1,6 +1,6 @@
 """Geocoding accuracy on real incident locations (Airwars, UCDP), for each scenario of issue 4.
 
-    python benchmarks/geo_eval.py [--scenario embedded|ocha|list|ucdp|all] [--without-known-places]
+    python benchmarks/geo_eval.py [--scenario embedded|ocha|list|context|ucdp|all] [--without-known-places]
 
 Prints, per scenario: admin1 accuracy (over all rows with a true governorate), coverage (lat/lon
 returned), median and 80th-percentile error in km over the resolved rows, and the share of rows
@@ -54,12 +54,17 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def measure(
-    resolver: PlaceResolver, rows: list[dict[str, str]], text_col: str, admin1: Callable, latlon: Callable
+    resolver: PlaceResolver,
+    rows: list[dict[str, str]],
+    text_col: str,
+    admin1: Callable,
+    latlon: Callable,
+    context: Callable | None = None,
 ) -> dict[str, float]:
     right = total_admin1 = resolved = 0
     errors: list[float] = []
     for row in rows:
-        loc = resolver.resolve(row[text_col])
+        loc = resolver.resolve(row[text_col], context(row) if context else ())
         truth_admin1 = admin1(row)
         if truth_admin1:
             total_admin1 += 1
@@ -154,8 +159,39 @@ def run(scenarios: set[str]) -> None:
             resolver = resolver_for(engine)
             report(f"+ OCHA + list half {label}, location_ar", _airwars(resolver, second))
             report(f"+ OCHA + list half {label}, location_en", _airwars(resolver, second, "location_en"))
+    if "context" in scenarios:
+        _with_context(tmp, rows)
     if "ucdp" in scenarios:
         _ucdp(tmp)
+
+
+def _with_context(tmp: str, rows: list[dict[str, str]]) -> None:
+    """The list scenario with the row's governorate passed as `context`, as a report that names it
+    would; and how often the spelling near-misses that only context allows (`geo/fuzzy.py`) are right:
+    rows unresolved without context and resolved with it."""
+    for label, first, second in (("A", *_halves(rows)), ("B", *reversed(_halves(rows)))):
+        engine = _engine(tmp, f"ctx{label}")
+        _import_ocha(engine)
+        half = Path(tmp) / f"ctxhalf{label}.csv"
+        _write_half(first, half)
+        import_file(engine, half, **LIST_OPTIONS)
+        resolver = resolver_for(engine)
+        hits = near = right = 0
+        for row in second:
+            if not row["admin1_ocha"] or resolver.resolve(row["location_ar"]) is not None:
+                continue
+            loc = resolver.resolve(row["location_ar"], context=[row["admin1_ocha"]])
+            if loc is None:
+                continue
+            hits += 1
+            right += loc.admin1 == row["admin1_ocha"]
+            near += distance_km(loc.lat, loc.lon, float(row["latitude"]), float(row["longitude"])) <= 10
+        with_ctx = measure(
+            resolver, second, "location_ar", lambda r: r["admin1_ocha"],
+            lambda r: (float(r["latitude"]), float(r["longitude"])), context=lambda r: [r["admin1_ocha"]],
+        )  # fmt: skip
+        report(f"+ OCHA + list half {label}, with governorate context", with_ctx)
+        print(f"  near-miss spellings found only with context: {hits}; right governorate {right}, within 10 km {near}")
 
 
 def _ucdp(tmp: str) -> None:
@@ -200,14 +236,14 @@ def _drop_known_places() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scenario", default="all", choices=["embedded", "ocha", "list", "ucdp", "all"])
+    parser.add_argument("--scenario", default="all", choices=["embedded", "ocha", "list", "context", "ucdp", "all"])
     parser.add_argument("--without-known-places", action="store_true", help="leave out known_places.tsv")
     args = parser.parse_args()
     if args.without_known_places:
         _drop_known_places()
     if not AIRWARS.exists():
         sys.exit(f"geo data not found at {GEO}")
-    scenarios = {"embedded", "ocha", "list", "ucdp"} if args.scenario == "all" else {args.scenario}
+    scenarios = {"embedded", "ocha", "list", "context", "ucdp"} if args.scenario == "all" else {args.scenario}
     run(scenarios)
 
 

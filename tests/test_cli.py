@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from marsad import store
 from marsad.cli import app
 from marsad.sources import read_sources
+from marsad.store.events import unresolved_records
 
 runner = CliRunner()
 
@@ -139,6 +140,8 @@ def test_a_killed_ingest_resumes_when_run_again(tmp_path, ant_path):
     assert 0 < partial < total
     subprocess.run(command, env=env, check=True)
     assert store.count_documents(engine) == total
+    # Records the killed run stored but never grouped into events are resolved by the re-run.
+    assert unresolved_records(engine) == []
 
 
 def test_demo_ingests_the_bundled_report_and_prints_incidents_and_a_tally(db):

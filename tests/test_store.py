@@ -98,6 +98,9 @@ def test_filters_select_by_actor_victim_place_and_window(engine, ant_docs):
     assert count(engine, store.Filters(perpetrator="russia")) == 1
     assert count(engine, store.Filters(victim="children")) == 1
     assert count(engine, store.Filters(admin1="idleb")) == 2
+    # A filter may list alternatives.
+    assert count(engine, store.Filters(perpetrator="russia, isis")) == 3
+    assert count(engine, store.Filters(victim="children,syrian_government")) == 2
     assert count(engine, store.Filters(kind="incident", since=store_date("2018-03-10"))) == 1
     # A tally counts as inside a window that its period overlaps.
     assert count(engine, store.Filters(kind="tally", since=store_date("2018-03-10"))) == 1

@@ -59,3 +59,10 @@ def test_weekday_and_definite_numbers_are_not_figures():
     assert counts("قتلوا يوم الاثنين") == []
     assert [v for v, _ in counts("خلال الثلاث سنوات الأخيرة")] == []
     assert counts("11.9 في المئة") == []
+
+
+def test_ranges_are_low_and_high():
+    assert counts("تراوحت بين 40 و70 قتيلا") == [(40, Count(40, None, 70))]
+    assert counts("من 40 إلى 70 قتيلا")[0][1] == Count(40, None, 70)
+    # Two figures joined by "و" without "بين" are two figures ("6 جنود و4 مدنيين").
+    assert [c for _, c in counts("مقتل 6 جنود و4 مدنيين")] == [Count(6, 6, None), Count(4, 4, None)]

@@ -55,10 +55,14 @@ def parse_day(value: str | None, option: str) -> date | None:
 
 SinceOption = Annotated[str | None, typer.Option("--since", help="Earliest event date, YYYY-MM-DD.")]
 UntilOption = Annotated[str | None, typer.Option("--until", help="Latest event date, YYYY-MM-DD.")]
-PerpetratorOption = Annotated[str | None, typer.Option("--perpetrator", help="Actor id, e.g. isis.")]
-VictimOption = Annotated[str | None, typer.Option("--victim", help="Victim group id, e.g. civilians.")]
-Admin1Option = Annotated[str | None, typer.Option("--admin1", help="Governorate, e.g. Deir-ez-Zor.")]
-CountryOption = Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2, e.g. SY.")]
+PerpetratorOption = Annotated[
+    str | None, typer.Option("--perpetrator", help="Actor id(s), comma-separated, e.g. isis.")
+]
+VictimOption = Annotated[
+    str | None, typer.Option("--victim", help="Victim group id(s), e.g. syrian_government,pro_government_militias.")
+]
+Admin1Option = Annotated[str | None, typer.Option("--admin1", help="Governorate(s), e.g. Deir-ez-Zor,Ar-Raqqa.")]
+CountryOption = Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 code(s), e.g. SY,IQ.")]
 KindOption = Annotated[str | None, typer.Option("--kind", help="incident or tally.")]
 EventTypeOption = Annotated[str | None, typer.Option("--event-type", help="ACLED event type.")]
 TextOption = Annotated[str | None, typer.Option("--text", help="Words the report must contain.")]

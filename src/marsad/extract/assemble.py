@@ -54,7 +54,10 @@ def statements(lay: Layout, mentions: list[Mention], lex: Lexicons) -> list[Stat
         c = m.clause
         kind = "tally" if is_tally(lay, c, lex, m.start, m.end, central(total(m))) else "incident"
         update = m.toll or any(True for _ in lex.toll_update.finditer(lay.text, c.start, m.start))
-        alternative = bool(out) and out[-1].main.clause.sentence == c.sentence and _alternative(lay, out[-1], m, lex)
+        alternative = bool(out) and (
+            (out[-1].main.clause.sentence == c.sentence and _alternative(lay, out[-1], m, lex))
+            or any(True for _ in lex.alternative_figure.finditer(lay.text, c.start, m.start))
+        )
         out.append(Statement(m, kind, toll_update=update and kind == "incident", alternative=alternative))
     return out
 

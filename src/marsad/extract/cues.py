@@ -53,6 +53,7 @@ class Lexicons:
     fillers: frozenset[str]
     superseded: Matcher[str]
     alternative: Matcher[str]
+    alternative_figure: Matcher[str]
     victims: Matcher[VictimNoun]
     nationalities: Matcher[tuple[str, str]]
     armed_heads: frozenset[str]
@@ -132,6 +133,7 @@ def lexicons() -> Lexicons:
         fillers=frozenset(fold_plain(f) for f in cas["fillers"]),
         superseded=_plain(cas["superseded"]),
         alternative=_plain(cas["alternative"]),
+        alternative_figure=_plain(cas["alternative_figure"]),
         victims=Matcher(victims, article=True),
         nationalities=Matcher(nats),
         armed_heads=frozenset(fold_plain(w) for w in nat_data["armed_heads"]),

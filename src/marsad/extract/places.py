@@ -45,7 +45,11 @@ def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
     found: list[Place] = []
     if resolver is not None:
         s, e, text = lay.original(clause.start, clause.end)
-        for pm in resolver.find(text):
+        try:
+            mentions = resolver.find(text)
+        except Exception:  # noqa: BLE001 - a gazetteer bug must not lose the report's casualties
+            mentions = []
+        for pm in mentions:
             loc = pm.location
             if loc is None or (loc.admin1 is None and loc.country is None):
                 continue

@@ -11,33 +11,66 @@ of the true point and all 32 in the right governorate (`benchmarks/geo_eval.py -
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
 from marsad.geo.gazetteer import Gazetteer, Place
+from marsad.geo.lexicon import prefixes
 from marsad.geo.normalize import ar_tokens, has_arabic
 
-# Folded letters (ى→ي, ة→ه) that spellings of one name add, drop or swap; all others must agree.
-WEAK_LETTERS = frozenset("اويه")
+# Folded letters that spellings of one name add or drop anywhere (long vowels), and those that
+# alternate at its end (ة/ه, ا, ى/ي: "مديرة" / "مديرا", "أم حرملة" / "أم حرمل").
+VOWELS = frozenset("اوي")
+ENDINGS = frozenset("اويه")
 MIN_KEY = 4  # letters: shorter names are too many and too alike
 LONG_KEY = 8  # from this length two weak-letter edits are allowed
 CORE = frozenset({"SY", "IQ"})
 
 
+_FIRST_SEGMENT = re.compile(r"[,،؛;:.()\[\]«»\"!?؟|\n/]|\s[-–—]\s")
+
+
+@cache
+def _leading_words() -> frozenset[str]:
+    """Words before a name that are not part of it ("قرية", "قرب", "في")."""
+    ar = prefixes("ar")
+    return frozenset(k for k in (*ar["before"], *ar["link"]) if " " not in k)
+
+
+def name_key(text: str) -> str:
+    """The first name of an Arabic phrase, folded, without the words before it or spaces:
+    "قرية عين جارة، جبل سمعان" -> "عينجاره"."""
+    if not has_arabic(text):
+        return ""
+    tokens = ar_tokens(_FIRST_SEGMENT.split(text, maxsplit=1)[0])
+    lead = _leading_words()
+    while tokens and tokens[0] in lead:
+        tokens = tokens[1:]
+    return "".join(tokens)
+
+
 def weak_edit(query: str, key: str, max_edits: int) -> bool:
-    """`key` differs from `query` by at most `max_edits` edits, each on a weak letter."""
+    """`key` differs from `query` by at most `max_edits` edits, each a long vowel added or dropped,
+    or a different ending; a consonant never differs ("حسين" is not "حطين")."""
     if abs(len(query) - len(key)) > max_edits:
         return False
     if Levenshtein.distance(query, key, score_cutoff=max_edits) > max_edits:
         return False
     for op in Levenshtein.editops(query, key):
-        if op.tag == "insert" and key[op.dest_pos] not in WEAK_LETTERS:
-            return False
-        if op.tag == "delete" and query[op.src_pos] not in WEAK_LETTERS:
-            return False
-        if op.tag == "replace" and not (query[op.src_pos] in WEAK_LETTERS and key[op.dest_pos] in WEAK_LETTERS):
+        final = op.src_pos >= len(query) - 1 and op.dest_pos >= len(key) - 1
+        if op.tag == "insert":
+            letter = key[op.dest_pos]
+        elif op.tag == "delete":
+            letter = query[op.src_pos]
+        else:
+            if not (final and query[op.src_pos] in ENDINGS and key[op.dest_pos] in ENDINGS):
+                return False
+            continue
+        if not (letter in VOWELS or (final and letter in ENDINGS)):
             return False
     return True
 

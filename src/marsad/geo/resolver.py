@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from marsad.geo.fuzzy import NearMisses, name_key
 from marsad.geo.gazetteer import Gazetteer, Place
 from marsad.geo.lexicon import EFFECT_PRECISION
 from marsad.geo.scan import Scanner, Span
@@ -66,16 +67,19 @@ class PlaceResolver:
         self.gazetteer = gazetteer
         self.scanner = Scanner(gazetteer, stopwords)
         self._context_cache = lru_cache(maxsize=4096)(self._context_place)
+        self._near_misses: NearMisses | None = None  # built at the first phrase that needs it
 
     # -- public interface -------------------------------------------------------------------
     def resolve(self, text: str, context: Sequence[str] = ()) -> Location | None:
         if not text or not text.strip():
             return None
         spans = [s for s in map(self._trusted, self.scanner.scan(text, translit=True, strict=False)) if s]
-        if not spans:
-            return None
-        primary = self._primary(spans)
         ctx = self._outer_context(context)
+        if not spans:
+            # An unknown name: another spelling of a village of the governorate the report names?
+            near = self._near_miss(text, None, ctx.admin1)
+            return _location(text.strip(), near, 1, 0) if near else None
+        primary = self._primary(spans)
         for span in spans:
             if span is not primary:
                 best = self._best(span, _Context())[0]
@@ -86,10 +90,16 @@ class PlaceResolver:
         if container is not None and place.admin1 and container.admin1 and place.admin1 != container.admin1:
             # "أشرفية صحنايا", "بالقرب من محطة بغداد، حلب": no reading of the first name lies in the
             # place named after it, so the first name is something we do not know inside that one.
+            near = self._near_miss(text[: primary.end], container)
+            if near:
+                return _location(text.strip(), near, 1, 0)
             return _location(text.strip(), container, 3 if container.is_area else 2, 0)
         if primary is spans[0] and _unknown_words_before(text[: primary.start]):
             # Words before the name that we do not know ("مشفى ... في حلب", "الفتيح, منطقة جبلة"):
-            # the event is somewhere in or near the named place, not at it.
+            # another spelling of a village inside the named place, or else somewhere in or near it.
+            near = self._near_miss(text[: primary.start], place)
+            if near:
+                return _location(text.strip(), near, 1, 0)
             precision = max(precision, 3 if place.is_area else 2)
         return _location(text.strip(), place, precision, alternatives)
 
@@ -160,6 +170,27 @@ class PlaceResolver:
             return None
         place = self._best(later[0], _Context())[0]
         return place if place.country in CORE_COUNTRIES and place.kind != "country" else None
+
+    def _near_miss(self, text: str, container: Place | None, admin1: Collection[str] = ()) -> Place | None:
+        """The one settlement, inside `container` (or the governorates `admin1`), whose name is the
+        first name of `text` spelled with other weak letters; None if none or several."""
+        key = name_key(text)
+        if not key or (container is None and not admin1):
+            return None
+        if self._near_misses is None:
+            self._near_misses = NearMisses(self.gazetteer)
+        if container is None:
+            hits = self._near_misses.find(key, admin1)
+        elif container.country not in CORE_COUNTRIES or not container.admin1 or container.kind == "country":
+            return None
+        else:
+            district = container.admin2 if container.kind in ("admin2", "admin3") else None
+            hits = self._near_misses.find(key, (container.admin1,), district)
+            if not container.is_area:
+                hits = [h for h in hits if distance_km(h.lat, h.lon, container.lat, container.lon) <= 2 * CITY_KM]
+        if not hits or any(distance_km(h.lat, h.lon, hits[0].lat, hits[0].lon) > SAME_PLACE_KM for h in hits):
+            return None
+        return max(hits, key=lambda p: (p.priority, p.population))
 
     def _outer_context(self, context: Sequence[str]) -> _Context:
         ctx = _Context()

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from marsad.model import Count, Record
 from marsad.store import events as store
-from marsad.store.records import Filters, apply_filters
+from marsad.store.records import Filters, apply_filters, choices
 from marsad.text.normalize import fold_plain
 
 # A headline number this close to a body figure (relative) is the same figure rounded or misprinted.
@@ -213,8 +213,8 @@ def load_tallies(engine: Engine, filters: Filters) -> list[Tally]:
         Tally(r.record_id, Record.from_dict(r.data), r.published, r.title, r.attribution or r.outlet) for r in rows
     ]
     if filters.admin1:
-        wanted = filters.admin1.lower()
-        found = [t for t in found if any(p.lower() == wanted for p in _regions(t.record))]
+        wanted = set(choices(filters.admin1))
+        found = [t for t in found if any(p.lower() in wanted for p in _regions(t.record))]
     return found
 
 

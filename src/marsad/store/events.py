@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
 )
 
-from marsad.store.records import Filters
+from marsad.store.records import Filters, any_group, any_of
 from marsad.store.schema import documents, metadata, records
 from marsad.store.search import document_contains
 
@@ -291,9 +291,9 @@ def _apply_filters(query: Select, filters: Filters) -> Select:
         (events.c.event_type, filters.event_type),
     ):
         if value:
-            conditions.append(func.lower(column) == value.lower())
+            conditions.append(any_of(column, value))
     if filters.victim:
-        conditions.append(events.c.victim_groups.contains(f"|{filters.victim}|"))
+        conditions.append(any_group(events.c.victim_groups, filters.victim))
     if filters.doc_id or filters.text:
         members = select(event_members.c.event_id).join(records, records.c.record_id == event_members.c.record_id)
         if filters.doc_id:

@@ -16,7 +16,11 @@ from marsad.text.normalize import fold_plain as fold
 
 @dataclass
 class Filters:
-    """What a user narrows records by; None means no restriction."""
+    """What a user narrows records by; None means no restriction.
+
+    Actor, place, country and type filters may list alternatives separated by commas
+    ("Deir-ez-Zor,Ar-Raqqa" matches either), compared case-insensitively.
+    """
 
     since: date | None = None
     until: date | None = None
@@ -153,6 +157,20 @@ def count_documents(engine: Engine) -> int:
         return conn.execute(select(func.count()).select_from(documents)).scalar_one()
 
 
+def choices(value: str | None) -> list[str]:
+    """The alternatives a filter value lists ("Homs, Hama" -> ["homs", "hama"])."""
+    return [v.strip().lower() for v in (value or "").split(",") if v.strip()]
+
+
+def any_of(column, value: str):
+    return func.lower(column).in_(choices(value))
+
+
+def any_group(column, value: str):
+    """Matches a "|group|group|" column holding any of the groups asked for."""
+    return or_(*(column.contains(f"|{group}|") for group in choices(value)))
+
+
 def apply_filters(query: Select, filters: Filters) -> Select:
     """The WHERE clause every record listing shares. Tallies match a window they overlap."""
     conditions = []
@@ -184,12 +202,13 @@ def apply_filters(query: Select, filters: Filters) -> Select:
         (records.c.admin2, filters.admin2),
         (records.c.country, filters.country),
         (records.c.event_type, filters.event_type),
-        (records.c.doc_id, filters.doc_id),
     ):
         if value:
-            conditions.append(func.lower(column) == value.lower())
+            conditions.append(any_of(column, value))
+    if filters.doc_id:
+        conditions.append(records.c.doc_id == filters.doc_id)
     if filters.victim:
-        conditions.append(records.c.victim_groups.contains(f"|{filters.victim}|"))
+        conditions.append(any_group(records.c.victim_groups, filters.victim))
     if filters.text:
         conditions.append(document_contains(records.c.doc_id, filters.text))
     return query.where(*conditions) if conditions else query

@@ -42,6 +42,8 @@ class _Lex:
     teen: frozenset[str]
     before: re.Pattern[str]
     after: re.Pattern[str]
+    range_open: re.Pattern[str]
+    range_join: frozenset[str]
 
 
 @cache
@@ -76,6 +78,10 @@ def _lex() -> _Lex:
         teen=frozenset(fold_plain(f) for f in data["teen"]),
         before=re.compile(r"(?:^|(?<=[\s(]))[وب]?(?:" + before + r")\s*$"),
         after=re.compile(r"\s*[,،]?\s*(?:" + after + r")(?!\w)"),
+        range_open=re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(fold_plain(w)) for w in quals["range_open"]) + r")\s*$"
+        ),
+        range_join=frozenset(fold_plain(w) for w in quals["range_join"]),
     )
 
 
@@ -113,7 +119,27 @@ def find_numbers(text: str) -> list[Number]:
         start, end = toks[i][1], toks[j - 1][2]
         found.append(_with_qualifiers(text, start, end, value, vague, lex))
         i = j
-    return found
+    return _ranges(text, found, lex)
+
+
+def _ranges(text: str, found: list[Number], lex: _Lex) -> list[Number]:
+    """ "بين 40 و70 قتيلا": two figures joined as a range become one (low, high)."""
+    out: list[Number] = []
+    for n in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.value is not None
+            and n.value is not None
+            and prev.qualifier is None
+            and prev.value < n.value
+            and " ".join(text[prev.end : n.start].split()) in lex.range_join
+            and lex.range_open.search(text, max(0, prev.start - 10), prev.start)
+        ):
+            out[-1] = Number(prev.start, n.end, prev.num_start, n.num_end, prev.value, Count(prev.value, None, n.value))
+            continue
+        out.append(n)
+    return out
 
 
 def _with_qualifiers(text: str, start: int, end: int, value: int | tuple[int, int], vague: bool, lex: _Lex) -> Number:
