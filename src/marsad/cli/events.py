@@ -177,7 +177,8 @@ def print_reconciliation(result: Reconciliation) -> None:
                 for_terminal(line.source or ""),
                 f"{line.period_start or '…'} to {line.period_end or '…'}",
                 f"{line.perpetrator} → {line.victim_group}; " + for_terminal(", ".join(line.regions)),
-                _count(line.reported),
+                _count(line.reported)
+                + "".join(f"\n incl. {_count(killed)} {group}" for group, killed in line.among.items()),
                 line.coverage,
                 str(line.events_in_period),
                 "" if line.difference is None else f"{line.difference:+d}",

@@ -9,6 +9,7 @@ Without a resolver (marsad.geo unavailable) records simply have no location.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -89,15 +90,58 @@ def choose_place(lay: Layout, order: list[Clause], anchor: int, resolver) -> Pla
 
 
 def regions(lay: Layout, clauses: list[Clause], resolver) -> list[Place]:
+    """A tally's regions: the places of its clauses, and every member of a list of places
+    ("في غرب الفرات وبادية دير الزور والرقة وحمص والسويداء") once one member is a known place."""
+    found: list[Place] = []
+    for clause in clauses:
+        places = clause_places(lay, clause, resolver)
+        found += places
+        if places:
+            found += _list_members(lay, clause, places, resolver)
     out: list[Place] = []
     seen = set()
-    for clause in clauses:
-        for p in clause_places(lay, clause, resolver):
-            key = (p.location.name, p.location.admin1)
-            if key not in seen:
-                seen.add(key)
-                out.append(p)
+    for p in sorted(found, key=lambda p: p.start):
+        key = (p.location.name, p.location.admin1)
+        if key not in seen and not any(o.start <= p.start < o.end for o in out):
+            seen.add(key)
+            out.append(p)
     return out
+
+
+_LIST_START = re.compile(r"(?<!\w)في\s+")
+_LIST_END = re.compile(r"[.،,؛:()\"]")
+
+
+def _list_members(lay: Layout, clause: Clause, known: list[Place], resolver) -> list[Place]:
+    """Resolve each conjunct of a coordinated list after "في" that holds a known place."""
+    text = lay.text
+    members: list[Place] = []
+    for m in _LIST_START.finditer(text, clause.start, clause.end):
+        stop = _LIST_END.search(text, m.end(), clause.end)
+        spans = _conjuncts(text, m.end(), stop.start() if stop else clause.end)
+        if len(spans) < 2:
+            continue
+        orig = [lay.original(a, b) for a, b in spans]
+        if not any(k.start < e and s < k.end for s, e, _ in orig for k in known):
+            continue  # not a list of places
+        for s, e, phrase in orig:
+            if len(phrase.split()) > 4 or any(k.start < e and s < k.end for k in known):
+                continue
+            loc = resolver.resolve(phrase)
+            if loc is not None and loc.admin1:
+                members.append(Place(s, e, phrase, loc, True))
+    return members
+
+
+def _conjuncts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of "X وY وZ" members (the conjunction و left out)."""
+    spans = []
+    prev = start
+    for m in re.finditer(r"\s+و(?=\S)", text[start:end]):
+        spans.append((prev, start + m.start()))
+        prev = start + m.end()
+    spans.append((prev, end))
+    return [(a, b) for a, b in spans if b > a]
 
 
 def _word_before(lay: Layout, clause: Clause, orig_pos: int) -> str:

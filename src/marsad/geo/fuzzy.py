@@ -72,6 +72,8 @@ def weak_edit(query: str, key: str, max_edits: int) -> bool:
             continue
         if not (letter in VOWELS or (final and letter in ENDINGS)):
             return False
+        if letter == "ي" and (op.dest_pos if op.tag == "insert" else op.src_pos) == 2:
+            return False  # a ي after the first two letters makes a diminutive: مشيرفة is not مشرفة
     return True
 
 

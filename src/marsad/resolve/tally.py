@@ -84,6 +84,8 @@ class TallyLine:
     victim_group: str
     regions: list[str]
     reported: dict | None
+    # Sub-groups the report counts among the dead ("بينهم اثنان من القوات الروسية"): {group: killed}.
+    among: dict[str, dict]
     coverage: str  # "same window", "covers the window", "within the window", "overlaps"
     events_in_period: int  # our sum over events, for the tally's own period and population
     difference: int | None  # reported figure minus events_in_period
@@ -231,6 +233,7 @@ def tally_line(engine: Engine, t: Tally, filters: Filters) -> TallyLine:
         victim_group=t.record.victim_group,
         regions=_regions(t.record),
         reported=asdict(t.record.killed) if t.record.killed else None,
+        among={v.group: asdict(v.killed) for v in t.record.victims if v.killed and v.group != t.record.victim_group},
         coverage=_coverage(t, filters),
         events_in_period=int(ours),
         difference=None if figure is None else figure - int(ours),
