@@ -102,7 +102,11 @@ def screenshot(page, name: str) -> None:
 
 
 def test_first_view_shows_map_timeline_tally_and_events(page, server):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     open_dashboard(page, server + "/")
+    offsite = [url for url in requested if not url.startswith((server, "data:"))]
+    assert requested and not offsite, f"the dashboard must work offline, it asked for {offsite}"
     screenshot(page, "dashboard.png")
     tallies = api(page, server + "/api/tallies")
     events = api(page, server + "/api/events?limit=25")
@@ -168,3 +172,13 @@ def test_labels_switch_to_arabic_and_back(page, server):
     page.get_by_test_id("lang-toggle").click()
     assert page.locator("html").get_attribute("dir") == "ltr"
     assert page.locator("h1").inner_text() == english
+
+
+def test_api_docs_page_works_offline(page, server):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock", timeout=15_000)
+    paths = {p.inner_text() for p in page.locator(".opblock-summary-path").all()}
+    assert {"/api/records", "/api/events", "/api/tallies", "/api/ingest"} <= paths
+    assert all(url.startswith((server, "data:")) for url in requested), requested

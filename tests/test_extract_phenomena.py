@@ -187,3 +187,10 @@ def test_two_figures_for_one_day_and_place_are_one_record(corpus):
     # A period's start ("منذ تكثيف القصف الحكومي ليل الأحد") is not the date of the next event.
     [six] = [r for r in recs if r.killed.best == 6]
     assert six.date == "2018-02-20"
+
+
+def test_named_among_the_dead_without_a_figure(corpus):
+    # Headline "مقتل 14 مقاتلا من بينهم إيرانيون": Iranians among the 14, their number not given.
+    [rec] = [r for r in extract(corpus["FR-middleEast-232-20180409"]) if r.kind == "incident"]
+    assert rec.killed.best == 14
+    assert [(v.group, v.nationality, v.killed) for v in rec.victims if v.nationality == "IR"] == [("iran", "IR", None)]

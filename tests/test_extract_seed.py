@@ -42,10 +42,12 @@ def test_seed_tally_reconciles_headline_and_body(seed_records):
     assert tally.victim_group == "syrian_government"
     russians = [v for v in tally.victims if v.group == "russia"]
     assert len(russians) == 1 and russians[0].nationality == "RU" and russians[0].killed.best == 2
-    # Regions are the places of the tally's clause ("في غرب الفرات وبادية دير الزور والرقة وحمص
-    # والسويداء"); which of them the gazetteer resolves is marsad.geo's part.
+    # Regions are the members of the tally's list of places ("في غرب الفرات وبادية دير الزور والرقة
+    # وحمص والسويداء"); resolving each (here four governorates) is marsad.geo's part.
     admin1s = {r.admin1 for r in tally.regions}
-    assert admin1s and admin1s <= {"Ar-Raqqa", "Homs", "As-Sweida", "Deir-ez-Zor"}
+    assert (
+        {"Ar-Raqqa", "Homs", "As-Sweida", "Deir-ez-Zor"} <= admin1s <= {"Ar-Raqqa", "Homs", "As-Sweida", "Deir-ez-Zor"}
+    )
 
 
 def test_seed_non_casualty_numbers_make_no_record(seed_records):

@@ -52,3 +52,7 @@ def test_ordinal_days_and_bare_months():
     assert dates("منذ أواخر نوفمبر/تشرين الثاني") == [(date(2017, 11, 1), "month")]
     # "The second week of February" is not the 2nd of February.
     assert all(p != "day" for _, p in dates("في الأسبوع الثاني من شهر شباط/فبراير الحالي"))
+
+
+def test_relative_weeks_have_week_precision():
+    assert dates("الغارة الأمريكية على دير الزور الأسبوع الماضي") == [(date(2018, 3, 31), "week")]

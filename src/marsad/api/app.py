@@ -5,7 +5,8 @@ from __future__ import annotations
 from importlib import resources
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -20,6 +21,9 @@ def create_app(engine: Engine) -> FastAPI:
         title="marsad",
         version=__version__,
         description="Casualty records extracted from conflict news, every number traced to its evidence.",
+        # The default docs pages load their scripts from a CDN: /docs is served from vendored files below.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine = engine
     app.include_router(routes_data.router)
@@ -34,6 +38,16 @@ def create_app(engine: Engine) -> FastAPI:
             "documents": store.count_documents(engine),
             "records": store.count_records(engine),
         }
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title="marsad API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="data:,",
+        )
 
     @app.get("/", include_in_schema=False)
     def dashboard() -> FileResponse:

@@ -16,7 +16,15 @@ from marsad.extract.filters import accidental, conjoined, negated, not_casualty,
 from marsad.extract.layout import Clause, Layout, clause_dates
 from marsad.extract.mention import Mention, Sub
 from marsad.extract.tokens import has_number, prev_token, strip_clitics, tokens_between
-from marsad.extract.victims import singular_dual, subset, subset_cue, victim_after, victim_before, victim_group
+from marsad.extract.victims import (
+    singular_dual,
+    subset,
+    subset_cue,
+    unnumbered_subsets,
+    victim_after,
+    victim_before,
+    victim_group,
+)
 from marsad.lang import load
 from marsad.text.normalize import fold_plain
 from marsad.text.numbers import Number, find_numbers
@@ -53,6 +61,7 @@ def find_mentions(lay: Layout, clause: Clause, lex: Lexicons) -> list[Mention]:
             continue
         m = _classify(lay, num, clause, lex, mentions)
         if m is not None:
+            m.subsets += unnumbered_subsets(lay, m, lex)
             sentence_end = lay.sentence_clauses(clause.sentence)[-1].end
             m.superseded = any(True for _ in lex.superseded.finditer(text, m.start, sentence_end))
             mentions.append(m)

@@ -12,7 +12,7 @@ from marsad.model import Count
 class Sub:
     group: str
     nationality: str | None
-    count: Count
+    count: Count | None  # None: named among the dead without a figure ("من بينهم إيرانيون")
     start: int
     end: int
 
@@ -32,3 +32,4 @@ class Mention:
     fuzzy: bool = False
     toll: bool = False  # a rising toll ("ارتفعت حصيلة … إلى", "ارتفع إلى 15")
     superseded: bool = False  # "وفق حصيلة سابقة"
+    generic: bool = False  # the group was guessed from a generic noun ("أشخاص" -> civilians)

@@ -108,7 +108,6 @@ def regions(lay: Layout, clauses: list[Clause], resolver) -> list[Place]:
     return out
 
 
-_LIST_START = re.compile(r"(?<!\w)في\s+")
 _LIST_END = re.compile(r"[.،,؛:()\"]")
 
 
@@ -116,7 +115,7 @@ def _list_members(lay: Layout, clause: Clause, known: list[Place], resolver) -> 
     """Resolve each conjunct of a coordinated list after "في" that holds a known place."""
     text = lay.text
     members: list[Place] = []
-    for m in _LIST_START.finditer(text, clause.start, clause.end):
+    for m in _lex().list_start.finditer(text, clause.start, clause.end):
         stop = _LIST_END.search(text, m.end(), clause.end)
         spans = _conjuncts(text, m.end(), stop.start() if stop else clause.end)
         if len(spans) < 2:
@@ -176,6 +175,7 @@ class _PlaceWords:
     speech: frozenset[str]
     locatives: frozenset[str]
     attached: tuple[str, ...]
+    list_start: re.Pattern[str]
 
 
 @cache
@@ -185,4 +185,5 @@ def _lex() -> _PlaceWords:
         speech=frozenset(fold_plain(w) for w in load("ar", "agents")["speech"]),
         locatives=frozenset(" ".join(fold_plain(w).split()) for w in loc["before"]),
         attached=tuple(fold_plain(w) for w in loc["attached"]),
+        list_start=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold_plain(w)) for w in loc["list_start"]) + r")\s+"),
     )

@@ -89,6 +89,9 @@ def _victims(rec: Record, draft: Draft) -> None:
     subs = {sub.group for sub in primary.subsets}
     if rec.victim_group == "unknown" and subs and subs <= CIVILIAN_GROUPS:
         rec.victim_group = "civilians"  # "مئة قتيل بينهم عشرات الأطفال"
+    armed = [g for g in subs if g not in CIVILIAN_GROUPS]
+    if primary.generic and armed:
+        rec.victim_group = armed[0]  # "مقتل 55 شخصا بينهم 16 مقاتلا مواليا للنظام"
     victims: list[Victim] = []
     parts = _parts(primary)
     for m in parts:
@@ -99,7 +102,9 @@ def _victims(rec: Record, draft: Draft) -> None:
         if len(parts) == 1 and rec.wounded is not None:
             wounded = rec.wounded
         victims.append(Victim(m.group, m.nationality, killed, wounded))
-    for sub in primary.subsets:
+    # The primary statement's subsets first; the headline or a repetition may name more.
+    others = [sub for st in draft.statements if st.main is not primary for sub in st.main.subsets]
+    for sub in primary.subsets + others:
         if any(v.group == sub.group and v.nationality == sub.nationality for v in victims):
             continue
         counted = primary.kind == "killed"

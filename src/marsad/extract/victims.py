@@ -61,6 +61,7 @@ def victim_group(
             m.group = nat.value[1]
         elif group == "person":
             m.group = "civilians"
+            m.generic = True
     elif group == "inherit":
         m.group = prior[-1].group if prior else "unknown"
     else:
@@ -117,6 +118,23 @@ def subset(lay: Layout, num: Number, clause: Clause, lex: Lexicons) -> Sub | Non
     return Sub(group, nationality, num.count, cue.start, end)
 
 
+def unnumbered_subsets(lay: Layout, m: Mention, lex: Lexicons) -> list[Sub]:
+    """ "مقتل 14 مقاتلا من بينهم إيرانيون": who is among the dead, without a figure of its own."""
+    text = lay.text
+    out: list[Sub] = []
+    for cue in lex.subset.finditer(text, m.end, min(m.clause.end, m.end + 30)):
+        if tokens_between(text, m.end, cue.start) > 2:
+            break
+        noun = lex.victims.match_at(text, cue.end)
+        nat = lex.nationalities.match_at(text, noun.end if noun else cue.end)
+        if noun is not None and noun.value.group not in ("owner", "person", "inherit"):
+            out.append(Sub(noun.value.group, nat.value[0] if nat else None, None, cue.start, noun.end))
+        elif nat is not None:
+            out.append(Sub(nat.value[1], nat.value[0], None, cue.start, nat.end))
+        break
+    return out
+
+
 def singular_dual(lay: Layout, clause: Clause, lex: Lexicons, taken: list[Mention]) -> list[Mention]:
     """ "مقتل جندي" = 1, "إصابة طفلين" = 2: a victim noun in the singular or dual right after a cue."""
     text = lay.text
@@ -143,7 +161,7 @@ def singular_dual(lay: Layout, clause: Clause, lex: Lexicons, taken: list[Mentio
                 noun = v
             if noun is None or noun.value.number == "plural" or noun.value.group == "inherit":
                 continue
-            if tokens_between(text, noun.end, verb.start) > 1:
+            if tokens_between(text, noun.end, verb.start) > 1 or any(c in "،,.:" for c in text[noun.end : verb.start]):
                 continue
             if any(m.start <= noun.start < m.end or noun.start <= m.start < verb.end for m in taken + found):
                 continue

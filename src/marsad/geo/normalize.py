@@ -16,24 +16,15 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from marsad.text.normalize import fold_plain
+
 _ARABIC = re.compile(r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]")
-_BIDI_AND_TASHKEEL = re.compile(
-    r"[\u064B-\u065F\u0670\u0640\u06D6-\u06ED\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]"
-)
-_AR_FOLD = str.maketrans(
+# On top of text.normalize's folding (marks, alef/hamza seats, ة, ى, digits): the hamza on the line
+# is dropped (names are spelled with and without it), and the Persian and Kurdish letters of
+# GeoNames' alternate names become the Arabic ones.
+_GEO_FOLD = str.maketrans(
     {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ة": "ه",
-        "ى": "ي",
-        "ؤ": "و",
-        "ئ": "ي",
         "ء": "",
-        # Persian and Kurdish letters found in GeoNames' alternate names.
-        "ک": "ك",
-        "ی": "ي",
         "ە": "ه",
         "ھ": "ه",
         "گ": "ك",
@@ -46,8 +37,8 @@ _AR_FOLD = str.maketrans(
         "ڵ": "ل",
     }
 )
-_AR_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-TOKEN_RE = re.compile(r"[\w\u064B-\u065F\u0670\u0640'’`ʿʾ]+")
+# Words: letters, digits and the marks inside them; "_" separates ("تل_الذهب").
+TOKEN_RE = re.compile(r"(?:[^\W_]|[\u064B-\u065F\u0670\u0640'’`ʿʾ])+")
 _LATIN_ARTICLES = frozenset(
     [
         "al",
@@ -83,14 +74,15 @@ def has_arabic(text: str) -> bool:
 
 
 def clean(text: str) -> str:
-    """Remove invisible marks (bidi controls, tashkeel, tatweel) and presentation forms ("ﺣﻠﺐ")."""
-    return _BIDI_AND_TASHKEEL.sub("", unicodedata.normalize("NFKC", text))
+    """Text folded as the extraction folds it (text.normalize.fold_plain), after presentation forms
+    ("ﺣﻠﺐ") are turned into letters."""
+    return fold_plain(unicodedata.normalize("NFKC", text))
 
 
 @lru_cache(maxsize=200_000)
 def ar_fold(token: str) -> str:
     """One Arabic word folded (alef/hamza forms, ta marbuta, alef maqsura), article kept."""
-    return clean(token).translate(_AR_FOLD).translate(_AR_DIGITS)
+    return clean(token).translate(_GEO_FOLD)
 
 
 def strip_article(folded: str) -> str:

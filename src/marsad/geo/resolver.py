@@ -138,7 +138,8 @@ class PlaceResolver:
         if span.partial:
             if span.how == "translit":
                 return None
-            ids = [i for i in ids if places[i].is_area or places[i].population >= PARTIAL_MIN_POPULATION]
+            # Nor a foreign city or a country: "مخيم كويت الرحمة", "مدرسة خالد بن وليد" (Bāneh).
+            ids = [i for i in ids if _big_local(places[i])]
         if "place" in span.effects:
             ids = [i for i in ids if places[i].country in CORE_COUNTRIES or places[i].priority > 0]
         if not ids:
@@ -231,6 +232,11 @@ class PlaceResolver:
                 clusters.append((score, [place], {place.source}))
         best = max(clusters, key=lambda c: c[0] + SOURCE_AGREEMENT * min(len(c[2]) - 1, 3))
         return _representative(best[1], span), len(clusters) - 1
+
+
+def _big_local(p: Place) -> bool:
+    local = (p.country in CORE_COUNTRIES or p.priority > 0) and p.kind != "country"
+    return local and (p.is_area or p.population >= PARTIAL_MIN_POPULATION)
 
 
 def _representative(members: list[Place], span: Span) -> Place:

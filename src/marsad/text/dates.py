@@ -30,6 +30,8 @@ class DateMention:
 class _Patterns:
     relative: re.Pattern[str]
     relative_days: dict[str, int]
+    weeks: re.Pattern[str]
+    relative_weeks: dict[str, int]
     weekday: re.Pattern[str]
     weekday_num: dict[str, int]
     explicit: re.Pattern[str]
@@ -51,6 +53,7 @@ def _alt(forms: list[str]) -> str:
 def _patterns() -> _Patterns:
     data = load("ar", "dates")
     rel_days = {" ".join(fold_plain(f).split()): int(k) for k, fs in data["relative"].items() for f in fs}
+    rel_weeks = {" ".join(fold_plain(f).split()): int(k) for k, fs in data["relative_weeks"].items() for f in fs}
     wd_num = {fold_plain(f): int(k) for k, fs in data["weekdays"].items() for f in fs}
     month_num = {" ".join(fold_plain(f).split()): int(k) for k, fs in data["months"].items() for f in fs}
     ord_num = {" ".join(fold_plain(f).split()): int(k) for k, fs in data["ordinals"].items() for f in fs}
@@ -60,6 +63,8 @@ def _patterns() -> _Patterns:
     return _Patterns(
         relative=re.compile(r"(?<!\w)(?:" + _alt(list(rel_days)) + r")(?!\w)"),
         relative_days=rel_days,
+        weeks=re.compile(r"(?<!\w)(?:" + _alt(list(rel_weeks)) + r")(?!\w)"),
+        relative_weeks=rel_weeks,
         weekday=re.compile(
             r"(?<!\w)(?:[وف]?(?:"
             + _alt(data["times_of_day"])
@@ -158,6 +163,11 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
             found.append(DateMention(m.start(), m.end(), date(year, 1, 1), "year", year))
             taken.append((m.start(), m.end()))
     if published is not None:
+        for m in pats.weeks.finditer(text):
+            if free(m.start(), m.end()):
+                weeks = pats.relative_weeks[" ".join(m.group(0).split())]
+                found.append(DateMention(m.start(), m.end(), published - timedelta(weeks=weeks), "week"))
+                taken.append((m.start(), m.end()))
         for m in pats.relative.finditer(text):
             if free(m.start(), m.end()):
                 days = pats.relative_days[" ".join(m.group(0).split())]

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Characters dropped outright: harakat, superscript alef, Quranic marks, tatweel, zero-width marks.
+# Characters dropped outright: harakat (and the rarer marks U+0656-065F), superscript alef, Quranic
+# marks, tatweel, zero-width and bidi embedding/isolate marks (place names copied from web pages carry them).
 _DROP = (
     "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0670"
+    "\u0656\u0657\u0658\u0659\u065a\u065b\u065c\u065d\u065e\u065f"
     "\u0640\u200b\u200c\u200d\u200e\u200f\u061c\ufeff"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
 _DROP_RE = re.compile("[" + _DROP + "\u06d6-\u06ed]")
 

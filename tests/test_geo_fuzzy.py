@@ -1,0 +1,82 @@
+"""Other spellings of a village, looked for inside the district or governorate named with it."""
+
+from __future__ import annotations
+
+import csv
+import random
+
+import pytest
+
+from conftest import DATA, need
+from marsad.geo import default_resolver
+from marsad.geo.fuzzy import name_key, weak_edit
+from marsad.geo.normalize import ar_key, has_arabic
+from marsad.geo.resolver import distance_km
+
+AIRWARS = DATA / "geo" / "airwars_geocode_dev.csv"
+
+
+def test_only_weak_letters_and_merged_consonants_may_differ():
+    assert weak_edit(ar_key("عنجارة"), ar_key("عينجارة"), 1)  # a long vowel written or not
+    assert weak_edit(ar_key("مديرة"), ar_key("مديرا"), 1)  # the ending
+    assert weak_edit(ar_key("أم حرمل").replace(" ", ""), ar_key("أم حرملة").replace(" ", ""), 1)
+    assert weak_edit(ar_key("الجردي"), ar_key("الجرذي"), 1)  # ذ spoken and written د
+    assert not weak_edit(ar_key("حسين"), ar_key("حطين"), 1)  # another consonant: another village
+    assert not weak_edit(ar_key("مشرفة"), ar_key("مشيرفة"), 1)  # a diminutive is another name
+    assert not weak_edit(ar_key("كفرنايا"), ar_key("كفرناها"), 1)  # ه/ي inside the word
+
+
+def test_name_key_is_the_first_name_without_the_words_before_it():
+    assert name_key("قرية عين جارة، منطقة جبل سمعان") == "عينجاره"
+    assert name_key("Kafr Nabl") == ""
+
+
+@pytest.fixture(scope="module")
+def villages():
+    """Embedded settlements of Syria with a one-word Arabic name holding a long vowel inside."""
+    resolver = default_resolver()
+    out = []
+    for place in resolver.gazetteer.places:
+        if place.is_area or place.country != "SY" or not place.admin1 or place.lat is None:
+            continue
+        for name in place.names:
+            key = ar_key(name) if has_arabic(name) else ""
+            if " " not in key and len(key) >= 6 and "ي" in key[3:-1]:
+                out.append((key, place))
+                break
+    return out
+
+
+def test_a_village_spelled_without_a_long_vowel_is_found_in_the_governorate_named(villages):
+    resolver = default_resolver()
+    sample = random.Random(7).sample(villages, min(60, len(villages)))
+    found = unknown = 0
+    for key, place in sample:
+        pos = key.index("ي", 3)
+        variant = key[:pos] + key[pos + 1 :]
+        if resolver.resolve(variant) is not None:
+            continue  # the variant is itself a name somewhere
+        unknown += 1
+        loc = resolver.resolve(variant, context=[place.admin1])
+        if loc is not None:
+            assert loc.admin1 == place.admin1
+            assert distance_km(loc.lat, loc.lon, place.lat, place.lon) <= 5.0, (variant, key, loc)
+            found += 1
+    assert unknown >= 20
+    # Not all: where two villages of the governorate are that close in spelling, none is chosen.
+    assert found >= 0.7 * unknown
+
+
+def test_airwars_phrases_naming_a_container_resolve_in_the_right_governorate():
+    """ "village, district", "quarter, city": the village itself, another spelling of it inside the
+    container, or the container."""
+    with open(need(AIRWARS), encoding="utf-8") as fh:
+        rows = [
+            r for r in csv.DictReader(fh) if r["admin1_ocha"] and ("," in r["location_ar"] or "،" in r["location_ar"])
+        ]
+    resolver = default_resolver()
+    resolved = [(row, resolver.resolve(row["location_ar"])) for row in rows]
+    resolved = [(row, loc) for row, loc in resolved if loc is not None]
+    assert len(resolved) >= 30
+    right = sum(loc.admin1 == row["admin1_ocha"] for row, loc in resolved)
+    assert right >= 0.9 * len(resolved)
