@@ -258,3 +258,9 @@ def test_a_store_without_resolved_events_shows_records_as_events(tmp_path):
         assert body["basis"] == "records" and body["events"] == len(incidents)
         assert body["killed_best"] == sum(central(r["killed"]) for r in incidents)
     engine.dispose()
+
+
+def test_text_search_takes_any_characters(client):
+    for needle in ("00\x00", '"قصف"', "%_%", "a' OR 1=1 --", "NEAR(a b)"):
+        assert client.get("/api/records", params={"text": needle}).status_code == 200, needle
+        assert client.get("/api/documents", params={"text": needle}).status_code == 200, needle

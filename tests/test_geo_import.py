@@ -82,6 +82,10 @@ def test_list_village_district_entries_become_the_village_inside_the_district(tm
             found += 1
             assert loc.admin1 == row["admin1_ocha"]
             assert loc.admin2 is not None  # the district after the comma
+            # Its other spellings find it too: a prefix word, ة/ه and hamza seats.
+            variant = "قرية " + village.strip().replace("ة", "ه").replace("أ", "ا").replace("إ", "ا")
+            again = resolver.resolve(variant)
+            assert again is not None and (again.lat, again.lon) == (loc.lat, loc.lon), variant
     assert found >= len({r["location_ar"] for r in listed}) * 0.8
 
 

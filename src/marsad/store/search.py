@@ -60,7 +60,8 @@ class _MatchingDocIds(ColumnElement):
     inherit_cache = False
 
     def __init__(self, needle: str, key: str = "doc_id") -> None:
-        self.needle = fold_plain(needle).strip()
+        # NUL ends a string for the FTS5 query parser: no report text holds one anyway.
+        self.needle = fold_plain(needle).replace("\x00", "").strip()
         self.key = key
 
 
