@@ -10,6 +10,7 @@ import pytest
 from conftest import DATA, need
 from marsad.geo import default_resolver
 from marsad.geo.fuzzy import name_key, weak_edit
+from marsad.geo.lexicon import admin_units
 from marsad.geo.normalize import ar_key, has_arabic
 from marsad.geo.resolver import distance_km
 
@@ -29,6 +30,7 @@ def test_only_weak_letters_and_merged_consonants_may_differ():
 def test_name_key_is_the_first_name_without_the_words_before_it():
     assert name_key("قرية عين جارة، منطقة جبل سمعان") == "عينجاره"
     assert name_key("Kafr Nabl") == ""
+    assert name_key("مدرسة الفردوس") == ""  # a school's name is not a village's
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +67,22 @@ def test_a_village_spelled_without_a_long_vowel_is_found_in_the_governorate_name
     assert unknown >= 20
     # Not all: where two villages of the governorate are that close in spelling, none is chosen.
     assert found >= 0.7 * unknown
+
+
+def test_the_governorate_named_after_the_village_serves_as_context(villages):
+    resolver = default_resolver()
+    governorates = {u.admin1: u.names_ar[0] for u in admin_units() if u.kind == "admin1" and u.names_ar}
+    found = tried = 0
+    for key, place in random.Random(8).sample(villages, min(60, len(villages))):
+        pos = key.index("ي", 3)
+        variant = key[:pos] + key[pos + 1 :]
+        if resolver.resolve(variant) is not None or place.admin1 not in governorates:
+            continue
+        tried += 1
+        loc = resolver.resolve(f"{variant}، محافظة {governorates[place.admin1]}")
+        assert loc is not None and loc.admin1 == place.admin1
+        found += loc.geo_precision == 1 and distance_km(loc.lat, loc.lon, place.lat, place.lon) <= 5.0
+    assert tried >= 20 and found >= 0.7 * tried
 
 
 def test_airwars_phrases_naming_a_container_resolve_in_the_right_governorate():

@@ -38,20 +38,24 @@ _FIRST_SEGMENT = re.compile(r"[,،؛;:.()\[\]«»\"!?؟|\n/]|\s[-–—]\s")
 
 
 @cache
-def _leading_words() -> frozenset[str]:
-    """Words before a name that are not part of it ("قرية", "قرب", "في")."""
+def _leading_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Words before a name that are not part of it ("قرية", "قرب", "في"), and among them those
+    that say the name is a site's, not a village's ("مدرسة", "شارع")."""
     ar = prefixes("ar")
-    return frozenset(k for k in (*ar["before"], *ar["link"]) if " " not in k)
+    lead = frozenset(k for k in (*ar["before"], *ar["link"]) if " " not in k)
+    return lead, frozenset(k for k in lead if ar["before"].get(k) == "facility")
 
 
 def name_key(text: str) -> str:
     """The first name of an Arabic phrase, folded, without the words before it or spaces:
-    "قرية عين جارة، جبل سمعان" -> "عينجاره"."""
+    "قرية عين جارة، جبل سمعان" -> "عينجاره"; "" when it names a site ("مدرسة الفردوس")."""
     if not has_arabic(text):
         return ""
     tokens = ar_tokens(_FIRST_SEGMENT.split(text, maxsplit=1)[0])
-    lead = _leading_words()
+    lead, sites = _leading_words()
     while tokens and tokens[0] in lead:
+        if tokens[0] in sites:
+            return ""
         tokens = tokens[1:]
     return "".join(tokens)
 
@@ -93,9 +97,9 @@ class NearMisses:
             keys = {"".join(ar_tokens(n)) for n in place.names if has_arabic(n)}
             self.by_admin1[place.admin1].extend((k, i) for k in keys if k)
 
-    def find(self, key: str, admin1: Iterable[str], admin2: str | None = None) -> list[Place]:
-        """Settlements in those governorates (and that district, if given) whose name is `key` up to
-        weak letters; all of them, to be judged by the caller."""
+    def find(self, key: str, admin1: Iterable[str]) -> list[Place]:
+        """Settlements in those governorates whose name is `key` up to weak letters; all of them,
+        to be judged by the caller."""
         if len(key) < MIN_KEY:
             return []
         max_edits = 2 if len(key) >= LONG_KEY else 1
@@ -103,7 +107,5 @@ class NearMisses:
         for a1 in admin1:
             for k, i in self.by_admin1.get(a1, ()):
                 if i not in hits and weak_edit(key, k, max_edits):
-                    place = self.places[i]
-                    if admin2 is None or place.admin2 == admin2:
-                        hits[i] = place
+                    hits[i] = self.places[i]
         return list(hits.values())

@@ -185,10 +185,20 @@ class PlaceResolver:
         elif container.country not in CORE_COUNTRIES or not container.admin1 or container.kind == "country":
             return None
         else:
+            # Inside the district (points without one, as the embedded ones, near its seat), or near the town.
             district = container.admin2 if container.kind in ("admin2", "admin3") else None
-            hits = self._near_misses.find(key, (container.admin1,), district)
-            if not container.is_area:
-                hits = [h for h in hits if distance_km(h.lat, h.lon, container.lat, container.lon) <= 2 * CITY_KM]
+            radius = SAME_AREA_KM if container.is_area else 2 * CITY_KM
+            hits = [
+                h
+                for h in self._near_misses.find(key, (container.admin1,))
+                if container.kind == "admin1"
+                or (district and h.admin2 == district)
+                or (
+                    (not district or h.admin2 is None)
+                    and container.lat is not None
+                    and distance_km(h.lat, h.lon, container.lat, container.lon) <= radius
+                )
+            ]
         if not hits or any(distance_km(h.lat, h.lon, hits[0].lat, hits[0].lon) > SAME_PLACE_KM for h in hits):
             return None
         return max(hits, key=lambda p: (p.priority, p.population))

@@ -24,6 +24,7 @@ from marsad.geo.normalize import (
     skeleton_from_latin,
     skeletons_from_arabic,
     strip_article,
+    words_only,
 )
 
 _SEGMENT_BREAK = re.compile(r"[,،؛;:.()\[\]«»\"!?؟|\n/]|\s[-–—]\s")
@@ -68,7 +69,7 @@ def tokenize(text: str) -> tuple[list[Token], bool]:
     breaks = [m.start() for m in _SEGMENT_BREAK.finditer(text)]
     b = 0  # breaks[b] is the first break not yet passed
     seg = 0
-    for m in TOKEN_RE.finditer(text):
+    for m in TOKEN_RE.finditer(words_only(text)):
         start = m.start()
         if b < len(breaks) and breaks[b] < start:
             if tokens:

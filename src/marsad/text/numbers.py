@@ -112,14 +112,25 @@ def find_numbers(text: str) -> list[Number]:
     i = 0
     while i < len(toks):
         parsed = _parse_at(toks, i, lex)
+        start = toks[i][1]
+        if parsed is None and found and _joined_word(toks, i, found[-1], lex):
+            # "بين مئة ومئتي": a number word joined by و right after a figure is a figure too.
+            word, s, e = toks[i]
+            parsed = _parse_at([*toks[:i], (word[1:], s + 1, e), *toks[i + 1 :]], i, lex)
+            start = s + 1
         if parsed is None:
             i += 1
             continue
         j, value, vague = parsed
-        start, end = toks[i][1], toks[j - 1][2]
+        end = toks[j - 1][2]
         found.append(_with_qualifiers(text, start, end, value, vague, lex))
         i = j
     return _ranges(text, found, lex)
+
+
+def _joined_word(toks: list[tuple[str, int, int]], i: int, prev: Number, lex: _Lex) -> bool:
+    word = toks[i][0]
+    return i > 0 and toks[i - 1][2] == prev.num_end and word.startswith("و") and word[1:] in lex.words
 
 
 def _ranges(text: str, found: list[Number], lex: _Lex) -> list[Number]:
@@ -243,13 +254,17 @@ def _parse_words(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[i
                 total += val
             else:
                 cur += val
-        elif kind == "unit" and last == "unit" and val == 10 and not joined and cur < 10:
+        elif kind == "unit" and last == "unit" and val == 10 and not joined and cur % 100 < 10:
             cur += 10  # ثلاثة عشر
         elif kind == "hundred" and last == "unit" and not joined and val == 100:
             cur = cur * 100
         elif kind == "scale" and not joined and last in ("unit", "ten", "hundred", "teen"):
             total += (cur or 1) * val
             cur = 0
+        elif joined and kind == "hundred" and last != "scale":
+            break  # "مئة ومئتي": two figures (a range or list), hundreds only follow thousands
+        elif joined and kind in ("unit", "ten") and (kind == last or cur % 100 >= 10):
+            break  # "عشرين وثلاثين", "خمسة وستة", "عشرة وعشرين": two figures
         elif joined and kind in ("unit", "ten", "hundred", "scale_dual"):
             if kind == "scale_dual":
                 total += val
