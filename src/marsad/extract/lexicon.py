@@ -17,6 +17,9 @@ from marsad.text.normalize import fold_plain
 V = TypeVar("V")
 
 _PREFIX = r"(?P<pfx>(?:[وف])?(?:[بلك])?)"
+# Between the words of a phrase: spaces, or a quote opening an inner name (تنظيم "الدولة الإسلامية").
+_GAP = r'\s+"?'
+_SPACE = re.compile(r'\s+"?')
 
 
 @dataclass
@@ -50,10 +53,11 @@ class Matcher(Generic[V]):
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match[V]]:
         end = len(text) if endpos is None else endpos
         for m in self.regex.finditer(text, pos, end):
-            word = m.group("w").replace("  ", " ")
+            word = m.group("w")
             value = self.table.get(word)
             if value is None:
-                value = self.table.get(re.sub(r"\s+", " ", word))
+                word = _SPACE.sub(" ", word)
+                value = self.table.get(word)
             if value is not None:
                 yield Match(m.start(), m.end(), word, value)
 
@@ -67,7 +71,7 @@ class Matcher(Generic[V]):
         m = self.regex.match(text, pos)
         if not m:
             return None
-        word = re.sub(r"\s+", " ", m.group("w"))
+        word = _SPACE.sub(" ", m.group("w"))
         value = self.table.get(word)
         return None if value is None else Match(m.start(), m.end(), word, value)
 
@@ -91,7 +95,7 @@ def _node_regex(node: dict) -> str:
     alts = []
     for ch in sorted(k for k in node if k):
         sub = _node_regex(node[ch])
-        alts.append((r"\s+" if ch == " " else re.escape(ch)) + sub)
+        alts.append((_GAP if ch == " " else re.escape(ch)) + sub)
     if not alts:
         return ""
     body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
