@@ -56,7 +56,8 @@ def throughput() -> None:
 
     resolver = default_resolver()
     with open(DATA / "geo" / "airwars_geocode_dev.csv", encoding="utf-8") as fh:
-        phrases = [r["location_ar"] for r in csv.DictReader(fh)]
+        rows = list(csv.DictReader(fh))
+    phrases = [r["location_ar"] for r in rows]
     for p in phrases:  # warm-up
         resolver.resolve(p)
     t = time.perf_counter()
@@ -66,6 +67,16 @@ def throughput() -> None:
             resolver.resolve(p)
     rate = rounds * len(phrases) / (time.perf_counter() - t)
     print(f"resolve(): {rate:10.0f} per second ({len(phrases)} Airwars phrases x {rounds})")
+    # With a governorate as context, unknown names are also looked for as spelling near-misses.
+    contexts = [[r["admin1_ocha"]] if r["admin1_ocha"] else [] for r in rows]
+    for p, c in zip(phrases, contexts, strict=True):  # warm-up (builds the near-miss index)
+        resolver.resolve(p, c)
+    t = time.perf_counter()
+    for _ in range(rounds):
+        for p, c in zip(phrases, contexts, strict=True):
+            resolver.resolve(p, c)
+    rate = rounds * len(phrases) / (time.perf_counter() - t)
+    print(f"resolve(context=[governorate]): {rate:10.0f} per second")
 
     sentences = []
     with open(DATA / "articles" / "ant_syria_iraq_2018.jsonl", encoding="utf-8") as fh:

@@ -86,7 +86,9 @@ def test_killed_or_wounded_figure_is_never_split(corpus):
 def test_singular_noun_is_one_and_age_is_not_a_count(corpus):
     doc = sentence(corpus, "FR-middleEast-283-20180415", "ما أدى لمقتل طفل")
     [rec] = incidents(doc)
-    assert rec.killed.best == 1 and rec.victim_group == "children"
+    # SCHEMA.md: a child victim is a civilian; the subgroup goes to victims[].
+    assert rec.killed.best == 1 and rec.victim_group == "civilians"
+    assert [(v.group, v.killed.best) for v in rec.victims] == [("children", 1)]
     assert rec.perpetrator == "pro_government_militias"  # "لإطلاق نار من مسلحين موالين للنظام"
 
 

@@ -8,11 +8,13 @@ import random
 import pytest
 
 from conftest import DATA, need
-from marsad.geo import default_resolver
+from marsad.geo import default_resolver, resolver_for
 from marsad.geo.fuzzy import name_key, weak_edit
+from marsad.geo.importers import import_file
 from marsad.geo.lexicon import admin_units
 from marsad.geo.normalize import ar_key, has_arabic
 from marsad.geo.resolver import distance_km
+from marsad.store import connect
 
 AIRWARS = DATA / "geo" / "airwars_geocode_dev.csv"
 
@@ -98,3 +100,17 @@ def test_airwars_phrases_naming_a_container_resolve_in_the_right_governorate():
     assert len(resolved) >= 30
     right = sum(loc.admin1 == row["admin1_ocha"] for row, loc in resolved)
     assert right >= 0.9 * len(resolved)
+
+
+def test_a_far_village_named_with_a_known_one_gives_the_known_one(tmp_path):
+    """ "العباس و هجين": OCHA's only العباس is a quarter of Damascus, 400 km from Hajin."""
+    engine = connect(f"sqlite:///{tmp_path / 'ocha.db'}")
+    import_file(engine, need(DATA / "geo" / "syr_gazetteer_ocha.csv"))
+    resolver = resolver_for(engine)
+    alone, partner = resolver.resolve("العباس"), resolver.resolve("هجين")
+    assert alone is not None and partner is not None
+    assert distance_km(alone.lat, alone.lon, partner.lat, partner.lon) > 60
+    both = resolver.resolve("العباس و هجين")
+    assert (both.name, both.geo_precision) == (partner.name, 2)
+    # Two cities named together are both meant: the first is kept.
+    assert resolver.resolve("دمشق وحلب").name == resolver.resolve("دمشق").name

@@ -66,3 +66,18 @@ def test_ranges_are_low_and_high():
     assert counts("من 40 إلى 70 قتيلا")[0][1] == Count(40, None, 70)
     # Two figures joined by "و" without "بين" are two figures ("6 جنود و4 مدنيين").
     assert [c for _, c in counts("مقتل 6 جنود و4 مدنيين")] == [Count(6, 6, None), Count(4, 4, None)]
+
+
+def test_number_words_joined_by_wa_are_compounds_only_in_descending_order():
+    # "ما بين مئة ومئتي قتيل" (SK-middleEast-610-20180327) is a range, not 300.
+    assert counts("ما بين مئة ومئتي قتيل") == [(100, Count(100, None, 200))]
+    assert counts("بين عشرة وعشرين")[0][1] == Count(10, None, 20)
+    assert [v for v, _ in counts("ألف وثلاثمئة واثنين وستين")] == [1362]
+    assert [v for v, _ in counts("مئة وخمسة عشر")] == [115]
+    assert [v for v, _ in counts("ثلاثمئة وخمسة وعشرون")] == [325]
+
+
+def test_number_word_with_the_conjunction_is_a_figure():
+    # "قتل 16 طفلا وأربع نساء" (FR-internationalNews-534-20180320): 16, then 4.
+    assert [v for v, _ in counts("قتل 16 طفلا وأربع نساء")] == [16, 4]
+    assert [v for v, _ in counts("عشرين وثلاثين قتيلا")] == [20, 30]

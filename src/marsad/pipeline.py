@@ -27,6 +27,8 @@ class IngestStats:
     records: int = 0
     errors: list[SourceError] = field(default_factory=list)
     new_record_ids: list[str] = field(default_factory=list)
+    # Stored ids of the reports that were already in the store.
+    seen_doc_ids: list[str] = field(default_factory=list)
     # What event resolution did with the new records (marsad.resolve.update_events).
     events: dict = field(default_factory=dict)
 
@@ -46,15 +48,20 @@ def ingest(engine: Engine, items: Iterable[Document | SourceError]) -> IngestSta
         else:
             stats.read += 1
             _ingest_one(engine, item, places, stats)
-    # Events grow with each ingest: records not yet in an event (this run's, or those an interrupted run
-    # stored but never resolved) are resolved against the events near their dates.
-    stats.events = update_events(engine)
+    # Events grow with each ingest: this run's records are resolved against the events near their dates,
+    # and so are those of reports met again, which an interrupted run may have stored but not resolved.
+    leftovers = store.record_ids_of(engine, stats.seen_doc_ids) if stats.seen_doc_ids else []
+    if stats.new_record_ids or leftovers:
+        # A report met twice in one run is both new and seen: each record once.
+        stats.events = update_events(engine, list(dict.fromkeys(stats.new_record_ids + leftovers)))
     return stats
 
 
 def _ingest_one(engine: Engine, doc: Document, places, stats: IngestStats) -> None:
-    if store.has_document(engine, doc.content_hash):
+    stored_as = store.stored_doc_id(engine, doc.content_hash)
+    if stored_as is not None:
         stats.duplicates += 1
+        stats.seen_doc_ids.append(stored_as)
         return
     records = extract(doc, places=places)
     if store.save_document(engine, doc, records):

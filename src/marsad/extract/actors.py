@@ -14,6 +14,7 @@ from functools import cache
 from marsad.extract.cues import Actor, Lexicons
 from marsad.extract.layout import Clause, Layout
 from marsad.extract.lexicon import Matcher
+from marsad.extract.tokens import strip_clitics
 from marsad.lang import load
 from marsad.text.normalize import fold_plain
 from marsad.text.numbers import TOKEN
@@ -36,6 +37,9 @@ class _Agents:
     linkers: frozenset[str]
     skippable: frozenset[str]
     between: frozenset[str]
+    hypothetical: frozenset[str]
+    claim: Matcher[str]
+    claim_denial: Matcher[str]
 
 
 @cache
@@ -48,6 +52,9 @@ def _agents() -> _Agents:
         linkers=frozenset(fold_plain(f) for f in data["owner_linkers"]),
         skippable=frozenset(fold_plain(f) for f in data["skippable"]),
         between=frozenset(fold_plain(f) for f in data["between"]),
+        hypothetical=frozenset(fold_plain(f) for f in data["hypothetical"]),
+        claim=Matcher((f, f) for f in data["claim"]),
+        claim_denial=Matcher((f, f) for f in data["claim_denial"]),
     )
 
 
@@ -117,8 +124,10 @@ def agents_in(lay: Layout, clause: Clause, lex: Lexicons, exclude: list[tuple[in
         if any(s <= m.start < e for s, e in exclude):
             continue
         prev = TOKEN.findall(text, max(clause.start, m.start - 40), m.start)
+        if _hypothetical(prev, ag):
+            continue
         # A name right after "على"/"مواقع" is the target of the attack, not its author.
-        if prev and (prev[-1] in ag.target or (prev[-1] == "من" and len(prev) > 1 and prev[-2] in ag.target)):
+        if prev and (_target(prev[-1], ag) or (prev[-1] == "من" and len(prev) > 1 and _target(prev[-2], ag))):
             continue
         if _agent_before(text, m.start, clause.start, ag) or _agent_after(text, m.end, clause.end, ag, lex):
             actor = _resolve(lay, m.value, m.start, lex)
@@ -126,6 +135,20 @@ def agents_in(lay: Layout, clause: Clause, lex: Lexicons, exclude: list[tuple[in
     found += _national_attacks(lay, clause, lex, exclude)
     found.sort(key=lambda a: a.start)
     return found
+
+
+def claimant(lay: Layout, clause: Clause, lex: Lexicons) -> ActorMention | None:
+    """The actor that claims responsibility in `clause` ("أعلن تنظيم الدولة المسؤولية عنها")."""
+    text = lay.text
+    ag = _agents()
+    for cue in ag.claim.finditer(text, clause.start, clause.end):
+        if any(True for _ in ag.claim_denial.finditer(text, clause.start, cue.start)):
+            return None
+        named = [m for m in lex.actors.finditer(text, max(clause.start, cue.start - 40), cue.start)]
+        if named:
+            m = named[-1]
+            return ActorMention(_resolve(lay, m.value, m.start, lex), m.value.nationality, m.start, m.end, m.form)
+    return None
 
 
 def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> list[ActorMention]:
@@ -145,6 +168,8 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
             word = prev[-1]
             head_start = text.rfind(word, clause.start, pos)
             if word in lex.armed_heads or ag.before.match_at(text, head_start):
+                if _hypothetical(TOKEN.findall(text, max(clause.start, head_start - 30), head_start + len(word)), ag):
+                    break
                 code, group = m.value
                 found.append(ActorMention(group, code, m.start, m.end, m.form))
                 break
@@ -152,6 +177,15 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
                 break
             pos = head_start
     return found
+
+
+def _target(word: str, ag: _Agents) -> bool:
+    return word in ag.target or strip_clitics(word) in ag.target  # "الخاضعة لسيطرة المعارضة"
+
+
+def _hypothetical(prev: list[str], ag: _Agents) -> bool:
+    """ "تحسبا لضربة أميركية": the attack is expected, not done; its author did nothing yet."""
+    return any(strip_clitics(t) in ag.hypothetical or t in ag.hypothetical for t in prev[-3:])
 
 
 def _agent_before(text: str, start: int, cs: int, ag: _Agents) -> bool:

@@ -62,12 +62,24 @@ def find_mentions(lay: Layout, clause: Clause, lex: Lexicons) -> list[Mention]:
         m = _classify(lay, num, clause, lex, mentions)
         if m is not None:
             m.subsets += unnumbered_subsets(lay, m, lex)
-            sentence_end = lay.sentence_clauses(clause.sentence)[-1].end
-            m.superseded = any(True for _ in lex.superseded.finditer(text, m.start, sentence_end))
+            m.superseded = _superseded(lay, m, lex)
             mentions.append(m)
     mentions += singular_dual(lay, clause, lex, mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _superseded(lay: Layout, m: Mention, lex: Lexicons) -> bool:
+    """ "… 16 وفق حصيلة سابقة", "وكانت حصيلة سابقة قد أفادت بمقتل 16": an outdated figure."""
+    text = lay.text
+    clauses = lay.sentence_clauses(m.clause.sentence)
+    if any(True for _ in lex.superseded.finditer(text, m.start, clauses[-1].end)):
+        return True
+    for cue in lex.superseded.finditer(text, clauses[0].start, m.start):
+        between = text[cue.end : m.start]
+        if len(between.split()) <= 8 and not find_numbers(between):
+            return True
+    return False
 
 
 def _shift(n: Number, offset: int) -> Number:
@@ -106,6 +118,11 @@ def _classify(lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: li
         w = lex.wounded_nouns.match_at(text, pos)
         if k or w:
             kind, end = ("killed", k.end) if k else ("wounded", w.end)  # type: ignore[union-attr]
+            if noun is None:
+                # "80 قتيلا مدنيا": a victim noun right after the casualty noun says who they were.
+                adj = lex.victims.match_at(text, end)
+                if adj is not None and adj.end <= ce and adj.value.group != "inherit":
+                    noun, end = adj, adj.end
             break
     if kind is None and not_casualty(text, num, clause, lex):
         return None

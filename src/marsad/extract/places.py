@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from marsad.extract.layout import Clause, Layout
@@ -58,9 +58,29 @@ def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
             if before in _lex().speech:
                 continue  # "قالت دمشق": a government speaking
             anchored = before in _lex().locatives or _has_kind_word(pm.text) or _attached(pm.text, loc)
-            found.append(Place(s + pm.start, s + pm.end, pm.text, loc, anchored))
+            if found and _reference_point(lay, found[-1], s + pm.start, pm.text):
+                continue  # "الغوطة الشرقية قرب دمشق": where the place before it lies
+            found.append(Place(s + pm.start, s + pm.end, pm.text, _near_capital(pm.text, loc), anchored))
     memo[clause.index] = found
     return found
+
+
+def _starts_with(text: str, words: tuple[str, ...]) -> bool:
+    folded = " ".join(fold_plain(text).split())
+    return any(folded.startswith(w + " ") for w in words)
+
+
+def _reference_point(lay: Layout, prev: Place, start: int, text: str) -> bool:
+    gap = lay.doc.text[prev.end : start]
+    return len(gap) <= 3 and not gap.strip(" ،,") and _starts_with(text, _lex().relative)
+
+
+def _near_capital(text: str, loc: Location) -> Location:
+    """ "قرب دمشق": outside the capital city, in the governorate around it."""
+    around = _lex().surroundings.get(loc.admin1 or "")
+    if around is None or not _starts_with(text, _lex().near):
+        return loc
+    return replace(loc, admin1=around, geo_precision=max(loc.geo_precision or 0, 2))
 
 
 def choose_place(lay: Layout, order: list[Clause], anchor: int, resolver) -> Place | None:
@@ -176,6 +196,9 @@ class _PlaceWords:
     locatives: frozenset[str]
     attached: tuple[str, ...]
     list_start: re.Pattern[str]
+    relative: tuple[str, ...]
+    near: tuple[str, ...]
+    surroundings: dict[str, str]
 
 
 @cache
@@ -186,4 +209,7 @@ def _lex() -> _PlaceWords:
         locatives=frozenset(" ".join(fold_plain(w).split()) for w in loc["before"]),
         attached=tuple(fold_plain(w) for w in loc["attached"]),
         list_start=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold_plain(w)) for w in loc["list_start"]) + r")\s+"),
+        relative=tuple(" ".join(fold_plain(w).split()) for w in loc["relative"]),
+        near=tuple(" ".join(fold_plain(w).split()) for w in loc["near"]),
+        surroundings=dict(loc["surroundings"]),
     )

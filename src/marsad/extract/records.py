@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from marsad.extract.actors import agents_in
+from marsad.extract.actors import agents_in, claimant
 from marsad.extract.assemble import Draft, following, reconcile, search_order, total
 from marsad.extract.background import BACKGROUND_DAYS
 from marsad.extract.candidates import Mention
@@ -80,6 +80,9 @@ def _counts(rec: Record, draft: Draft, lay: Layout, evidence: list[Evidence]) ->
             evidence.append(_ev(lay, sub.start, sub.end, "count"))
 
 
+_CIVILIAN_SUBGROUPS = frozenset({"children", "women"})
+
+
 def _victims(rec: Record, draft: Draft) -> None:
     tolls = [s for s in draft.statements if s.toll_update and s.main.kind == "killed"]
     # After a rising toll, its statement says who the dead are.
@@ -92,6 +95,8 @@ def _victims(rec: Record, draft: Draft) -> None:
     armed = [g for g in subs if g not in CIVILIAN_GROUPS]
     if primary.generic and armed:
         rec.victim_group = armed[0]  # "مقتل 55 شخصا بينهم 16 مقاتلا مواليا للنظام"
+    if rec.victim_group in _CIVILIAN_SUBGROUPS:
+        rec.victim_group = "civilians"  # "مقتل 16 طفلا": the children go to victims[], the group is civilians
     victims: list[Victim] = []
     parts = _parts(primary)
     for m in parts:
@@ -118,7 +123,8 @@ def _perpetrator(
     rec: Record, lay: Layout, order: list[Clause], primary: Mention, lex: Lexicons, exclude, evidence
 ) -> None:
     for i, clause in enumerate(order):
-        agents = agents_in(lay, clause, lex, exclude)
+        # An armed group is not the author of its own members' deaths ("63 قتلوا من التنظيم").
+        agents = [a for a in agents_in(lay, clause, lex, exclude) if a.actor != rec.victim_group]
         if not agents:
             continue
         if i == 0:
@@ -127,11 +133,25 @@ def _perpetrator(
             agent = before[0] if before else agents[0]
         else:
             agent = agents[0]
-        rec.perpetrator = agent.actor
-        s, e, text = lay.original(agent.start, agent.end)
-        rec.perpetrator_text = text
-        evidence.append(Evidence(s, e, text, "actor"))
+        _set_perpetrator(rec, lay, agent, evidence)
         return
+    # Told without its author, then claimed a few sentences later.
+    for clause in lay.clauses:
+        if primary.clause.sentence < clause.sentence <= primary.clause.sentence + _CLAIM_SENTENCES:
+            agent = claimant(lay, clause, lex)
+            if agent is not None and agent.actor != rec.victim_group:
+                _set_perpetrator(rec, lay, agent, evidence)
+                return
+
+
+_CLAIM_SENTENCES = 8
+
+
+def _set_perpetrator(rec: Record, lay: Layout, agent, evidence: list[Evidence]) -> None:
+    rec.perpetrator = agent.actor
+    s, e, text = lay.original(agent.start, agent.end)
+    rec.perpetrator_text = text
+    evidence.append(Evidence(s, e, text, "actor"))
 
 
 def _period_start(lay: Layout, clause: Clause, d, lex: Lexicons) -> bool:

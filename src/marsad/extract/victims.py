@@ -43,6 +43,9 @@ def victim_group(
     text = lay.text
     after = max(num.end, noun.end if noun else num.num_end, m.end if m.kind != "combined" else num.end)
     owner = owner_at(lay, after, m.clause.end, lex)
+    if owner is None and noun is not None and noun.end < after:
+        # "5 مسلحين من القوات الشعبية قتلوا": the owner sits between the noun and its verb.
+        owner = owner_at(lay, noun.end, m.clause.end, lex)
     if owner is None and noun is None:
         owner = _owner_of_cue_noun(lay, num, m.clause, lex)
     nat = lex.nationalities.match_at(text, noun.end) if noun else None

@@ -94,6 +94,11 @@ class PlaceResolver:
             if near:
                 return _location(text.strip(), near, 1, 0)
             return _location(text.strip(), container, 3 if container.is_area else 2, 0)
+        partner = self._partner(spans, primary, text)
+        if partner is not None and _far_village(place, partner):
+            # "العباس و هجين": places named together lie together; no reading of the first lies near
+            # the second, so the first is a village we do not know, near the second.
+            return _location(text.strip(), partner, 2, 0)
         if primary is spans[0] and _unknown_words_before(text[: primary.start]):
             # Words before the name that we do not know ("مشفى ... في حلب", "الفتيح, منطقة جبلة"):
             # another spelling of a village inside the named place, or else somewhere in or near it.
@@ -203,6 +208,14 @@ class PlaceResolver:
             return None
         return max(hits, key=lambda p: (p.priority, p.population))
 
+    def _partner(self, spans: list[Span], primary: Span, text: str) -> Place | None:
+        """A settlement of Syria or Iraq named right after the primary name and joined to it by "و"."""
+        later = [s for s in spans if s.start > primary.start]
+        if not later or not _CONJUNCTION.search(text, primary.end, later[0].start + 1):
+            return None
+        place = self._best(later[0], _Context())[0]
+        return place if place.country in CORE_COUNTRIES and not place.is_area and place.lat is not None else None
+
     def _outer_context(self, context: Sequence[str]) -> _Context:
         ctx = _Context()
         for item in context:
@@ -247,6 +260,11 @@ class PlaceResolver:
 def _big_local(p: Place) -> bool:
     local = (p.country in CORE_COUNTRIES or p.priority > 0) and p.kind != "country"
     return local and (p.is_area or p.population >= PARTIAL_MIN_POPULATION)
+
+
+def _far_village(place: Place, partner: Place) -> bool:
+    small = place.kind == "place" and place.population < PARTIAL_MIN_POPULATION and place.lat is not None
+    return small and distance_km(place.lat, place.lon, partner.lat, partner.lon) > SAME_AREA_KM
 
 
 def _representative(members: list[Place], span: Span) -> Place:

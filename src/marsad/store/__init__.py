@@ -16,10 +16,11 @@ from marsad.store.records import (
     count_records,
     delete_document,
     get_document,
-    has_document,
     iter_records,
     query_records,
+    record_ids_of,
     save_document,
+    stored_doc_id,
 )
 
 __all__ = [
@@ -31,8 +32,9 @@ __all__ = [
     "database_url",
     "delete_document",
     "get_document",
-    "has_document",
+    "record_ids_of",
     "iter_records",
     "query_records",
     "save_document",
+    "stored_doc_id",
 ]

@@ -111,7 +111,7 @@ def unresolved_records(engine: Engine, record_ids: Iterable[str] | None = None) 
         if record_ids is None:
             return _record_rows(base, conn)
         rows = []
-        for chunk in _chunks(list(record_ids)):
+        for chunk in _chunks(list(dict.fromkeys(record_ids))):  # each id once, or a record is resolved twice
             rows.extend(_record_rows(base.where(records.c.record_id.in_(chunk)), conn))
         return rows
 
@@ -156,7 +156,7 @@ def membership(engine: Engine, record_ids: Iterable[str] | None = None) -> dict[
         if record_ids is None:
             return dict(conn.execute(query).all())
         found: dict[str, str] = {}
-        for chunk in _chunks(list(record_ids)):
+        for chunk in _chunks(list(dict.fromkeys(record_ids))):  # each id once, or a record is resolved twice
             found.update(conn.execute(query.where(event_members.c.record_id.in_(chunk))).all())
         return found
 

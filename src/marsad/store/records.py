@@ -87,9 +87,19 @@ def _unique_doc_id(conn, doc: Document) -> str:
     return doc.doc_id if taken is None else f"{doc.doc_id}~{doc.content_hash[:8]}"
 
 
-def has_document(engine: Engine, content_hash: str) -> bool:
+def stored_doc_id(engine: Engine, content_hash: str) -> str | None:
+    """The id under which a report with this content is stored, if it is."""
     with engine.connect() as conn:
-        return conn.execute(select(exists().where(documents.c.content_hash == content_hash))).scalar()
+        return conn.execute(select(documents.c.doc_id).where(documents.c.content_hash == content_hash)).scalar()
+
+
+def record_ids_of(engine: Engine, doc_ids: list[str]) -> list[str]:
+    found: list[str] = []
+    with engine.connect() as conn:
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start : start + 500]
+            found.extend(conn.execute(select(records.c.record_id).where(records.c.doc_id.in_(chunk))).scalars())
+    return found
 
 
 def save_document(engine: Engine, doc: Document, doc_records: list[Record]) -> bool:

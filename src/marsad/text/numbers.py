@@ -113,8 +113,8 @@ def find_numbers(text: str) -> list[Number]:
     while i < len(toks):
         parsed = _parse_at(toks, i, lex)
         start = toks[i][1]
-        if parsed is None and found and _joined_word(toks, i, found[-1], lex):
-            # "بين مئة ومئتي": a number word joined by و right after a figure is a figure too.
+        if parsed is None and _joined_word(toks[i][0], lex):
+            # "بين مئة ومئتي", "16 طفلا وأربع نساء": a number word joined by و is a figure too.
             word, s, e = toks[i]
             parsed = _parse_at([*toks[:i], (word[1:], s + 1, e), *toks[i + 1 :]], i, lex)
             start = s + 1
@@ -128,9 +128,8 @@ def find_numbers(text: str) -> list[Number]:
     return _ranges(text, found, lex)
 
 
-def _joined_word(toks: list[tuple[str, int, int]], i: int, prev: Number, lex: _Lex) -> bool:
-    word = toks[i][0]
-    return i > 0 and toks[i - 1][2] == prev.num_end and word.startswith("و") and word[1:] in lex.words
+def _joined_word(word: str, lex: _Lex) -> bool:
+    return word.startswith("و") and lex.words.get(word[1:], ("scale",))[0] not in ("scale", "fraction")
 
 
 def _ranges(text: str, found: list[Number], lex: _Lex) -> list[Number]:
