@@ -53,7 +53,8 @@ def statements(lay: Layout, mentions: list[Mention], lex: Lexicons) -> list[Stat
             continue
         c = m.clause
         kind = "tally" if is_tally(lay, c, lex, m.start, m.end, central(total(m))) else "incident"
-        update = m.toll or any(True for _ in lex.toll_update.finditer(lay.text, c.start, m.start))
+        # The cue may open the mention itself ("مما يرفع حصيلة القتلى إلى 27").
+        update = m.toll or any(True for _ in lex.toll_update.finditer(lay.text, c.start, m.end))
         alternative = bool(out) and (
             (out[-1].main.clause.sentence == c.sentence and _alternative(lay, out[-1], m, lex))
             or any(True for _ in lex.alternative_figure.finditer(lay.text, c.start, m.start))
