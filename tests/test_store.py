@@ -125,3 +125,29 @@ def test_the_schema_is_versioned_and_reopening_keeps_the_data(store_url, ant_doc
         versions = [row.version for row in conn.execute(select(schema_version))]
         assert conn.execute(select(records.c.record_id)).scalars().all() == [f"{ant_docs[4].doc_id}:0"]
     assert versions == list(range(1, LATEST + 1))
+
+
+def test_an_older_database_is_upgraded_in_place_without_losing_data(store_url, ant_docs, monkeypatch):
+    """A later release adds a migration step; opening an existing database applies it once."""
+    from sqlalchemy import text
+
+    from marsad.store import migrations
+
+    engine = store.connect(store_url)
+    store.save_document(engine, ant_docs[5], [record_for(ant_docs[5], killed=Count.exact(7))])
+    engine.dispose()
+
+    def add_reviewed_column(conn):
+        conn.execute(text("ALTER TABLE records ADD COLUMN reviewed_by VARCHAR(80)"))
+        conn.execute(text("UPDATE records SET reviewed_by = 'machine'"))
+
+    next_version = migrations.LATEST + 1
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", [*migrations.MIGRATIONS, (next_version, "who reviewed a record", add_reviewed_column)]
+    )
+    upgraded = store.connect(store_url)
+    reopened = store.connect(store_url)  # a second open must not apply the step again
+    with reopened.connect() as conn:
+        assert conn.execute(text("SELECT max(version) FROM schema_version")).scalar() == next_version
+        assert conn.execute(text("SELECT reviewed_by FROM records")).scalars().all() == ["machine"]
+    assert [s.record.killed.best for s in store.query_records(upgraded)] == [7]

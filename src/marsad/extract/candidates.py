@@ -106,7 +106,8 @@ def _classify(lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: li
     noun = victim_after(text, num.num_end, ce, lex) or victim_before(text, num, cs, lex)
     if noun is None and text[num.num_start : num.num_end] in _one_adjective():
         return None  # "عائلة واحدة": "one" as an adjective of something else
-    noun_end = noun.end if noun else num.num_end
+    # "رجلا واحدا على الأقل قتل": a noun before the figure ends where the figure does.
+    noun_end = max(noun.end, num.end) if noun else num.num_end
     kind, start, end = None, num.start, max(num.end, noun_end)
     for pos in (num.num_end, noun_end):
         if conjoined(text, pos):
@@ -159,10 +160,17 @@ def _cue_before(text: str, num: Number, cs: int, lex: Lexicons) -> tuple[str, in
             gap = tokens_between(text, m.end, num.start)
             if gap > m.value or (gap and has_number(text, m.end, num.start)):
                 continue  # too far, or the cue belongs to an earlier figure
+            if kind == "combined" and _figure_before(text, m.start, cs):
+                kind = "wounded"  # "رجلا واحدا قتل وأصيب 6 مدنيين": the killed verb is the earlier figure's
             # A later cue is nearer; on a tie the longer (combined) phrase already won.
             if best is None or m.end > best[0]:
                 best = (m.end, kind, m.start)
     return (best[1], best[2]) if best else None
+
+
+def _figure_before(text: str, pos: int, cs: int) -> bool:
+    words = text[cs:pos].split()[-4:]
+    return bool(words) and has_number(" ".join(words), 0, len(" ".join(words)))
 
 
 def _verb_after(text: str, pos: int, ce: int, lex: Lexicons) -> tuple[str, int] | None:
