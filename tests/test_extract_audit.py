@@ -164,3 +164,84 @@ def test_reference_point_after_a_place_is_not_the_place(corpus):
     [rec] = incidents(doc)
     assert rec.location is not None and rec.location.admin1 == "Rural Damascus"
     assert "الغوطة" in (rec.location.text or "")
+
+
+def test_toll_raised_by_the_statement_is_the_count(corpus):
+    # "أسفرت عن مقتل 11 إيرانيا مما يرفع حصيلة القتلى إلى 27 على الأقل": the toll is 27.
+    [rec] = incidents(corpus["FR-middleEast-447-20180512"])
+    assert rec.killed.best == 27
+
+
+def test_killed_verb_after_a_figure_splits_a_combined_cue(corpus):
+    # "إن رجلا واحدا على الأقل قتل وأصيب 6 مدنيين": one killed, six wounded (not six killed or wounded).
+    doc = sentence(corpus, "CN-middleEast-1295-20180906", "رجلا واحدا")
+    [rec] = incidents(doc)
+    assert rec.killed.best == 1 and rec.wounded.best == 6 and rec.killed_or_wounded is None
+
+
+def test_weekday_with_the_conjunction_dates_its_own_event(corpus):
+    # "والثلاثاء الماضي، قتل ما لا يقل عن 14 شخصاً": Tuesday's 14 are not Thursday's one.
+    recs = incidents(corpus["CN-middleEast-1297-20180906"])
+    assert sorted((r.killed.best, r.date) for r in recs) == [(1, "2018-09-06"), (14, "2018-09-04")]
+
+
+def test_attack_that_only_wounds_is_an_incident_with_killed_null(corpus):
+    # "شن ما يشتبه بأنه هجوم بالغاز أدى إلى إصابة ستة أشخاص في منطقة عفرين": killed is not stated.
+    [rec] = incidents(corpus["AL-internationalNews-29-20180217"])
+    assert rec.killed is None and rec.wounded.best == 6 and rec.perpetrator == "turkey"
+
+
+def test_wounded_beside_a_death_toll_are_that_event(corpus):
+    # "استشهد 3 مواطنين وجرح 4 آخرون": one incident, not a second wounded-only one.
+    [rec] = incidents(corpus["SK-middleEast-3377-20180814"])
+    assert rec.killed.best == 3
+
+
+def test_direction_from_the_capital_is_its_countryside(corpus):
+    # "هجوم صاروخي إسرائيلي على قاعدة عسكرية جنوب دمشق": outside the city, in Rural Damascus;
+    # "شخصين قتلا في انفجار في العاصمة دمشق" stays in Damascus.
+    recs = incidents(corpus["BB-middleEast-473-20180509"])
+    assert {(r.killed.best, r.location.admin1) for r in recs} == {(15, "Rural Damascus"), (2, "Damascus")}
+
+
+def test_reporter_location_is_not_the_event_place(corpus):
+    # "عثرت السلطات … على جثة معارض إيراني … وفق ما ذكر مراسل سكاي نيوز عربية في أربيل": the body
+    # was found "في قضاء بنجوين شرقي محافظة السليمانية".
+    [rec] = incidents(corpus["SK-middleEast-2968-20180718"])
+    assert rec.location is not None and rec.location.admin1 == "Al-Sulaymaniyah"
+
+
+def test_members_named_after_an_attack_word_are_its_authors(corpus):
+    # "قتل جنديان تركيان … في هجوم شنه عناصر من منظمة حزب العمال الكردستاني ضد قوة تركية"
+    [rec] = incidents(corpus["SK-internationalNews-1701-20180521"])
+    assert rec.killed.best == 2 and rec.perpetrator == "sdf_ypg"
+    # Headline "مقتل جندي تركي"; the body names the author: "في هجوم لعناصر حزب العمال الكردستاني".
+    [rec] = incidents(corpus["SK-internationalNews-1851-20180529"])
+    assert rec.killed.best == 1 and rec.perpetrator == "sdf_ypg" and rec.victim_group == "turkey"
+
+
+def test_members_as_victims_stay_victims(corpus):
+    # "مقتل 36 عنصرا على الأقل من قوات النظام": the regime's members are the dead, not the authors.
+    doc = sentence(corpus, "FR-internationalNews-534-20180320", "حي القدم")
+    [rec] = incidents(doc)
+    assert rec.victim_group == "syrian_government" and rec.perpetrator != "syrian_government"
+
+
+def test_death_noun_with_pronoun_after_the_count(corpus):
+    # "لقي 9 أشخاص على الاقل مصرعهم مساء اليوم الاثنين في هجوم بسيارة مفخخة"
+    doc = sentence(corpus, "JA-internationalNews-236-20160905", "مصرعهم")
+    [rec] = incidents(doc)
+    assert rec.killed.best == 9 and rec.location.admin1 == "Baghdad"
+
+
+def test_days_of_strikes_make_a_tally(corpus):
+    # "لقي أكثر من 400 مدني مصرعهم، في خمسة أيام من الغارات": a period total; Thursday's 46 an incident.
+    recs = extract(corpus["SK-middleEast-14-20180222"])
+    assert {r.kind for r in _killed(recs, 400)} == {"tally"}
+    assert [r.kind for r in _killed(recs, 46)] == ["incident"]
+
+
+def test_dawn_is_not_a_detonation(corpus):
+    # "12 مسلحا غير سوريين يقاتلون إلى جانب القوات السورية فجر الخميس في غارات للتحالف الدولي"
+    [rec] = incidents(corpus["SK-middleEast-1917-20180524"])
+    assert rec.killed.best == 12 and rec.perpetrator == "us_led_coalition"

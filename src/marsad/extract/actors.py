@@ -38,6 +38,7 @@ class _Agents:
     skippable: frozenset[str]
     between: frozenset[str]
     hypothetical: frozenset[str]
+    members: frozenset[str]
     claim: Matcher[str]
     claim_denial: Matcher[str]
 
@@ -53,6 +54,7 @@ def _agents() -> _Agents:
         skippable=frozenset(fold_plain(f) for f in data["skippable"]),
         between=frozenset(fold_plain(f) for f in data["between"]),
         hypothetical=frozenset(fold_plain(f) for f in data["hypothetical"]),
+        members=frozenset(fold_plain(f) for f in data["members"]),
         claim=Matcher((f, f) for f in data["claim"]),
         claim_denial=Matcher((f, f) for f in data["claim_denial"]),
     )
@@ -127,7 +129,8 @@ def agents_in(lay: Layout, clause: Clause, lex: Lexicons, exclude: list[tuple[in
         if _hypothetical(prev, ag):
             continue
         # A name right after "على"/"مواقع" is the target of the attack, not its author.
-        if prev and (_target(prev[-1], ag) or (prev[-1] == "من" and len(prev) > 1 and _target(prev[-2], ag))):
+        targeted = prev and (_target(prev[-1], ag) or (prev[-1] == "من" and len(prev) > 1 and _target(prev[-2], ag)))
+        if targeted and not _attacking_members(text, clause.start, m.start, prev, ag):
             continue
         if _agent_before(text, m.start, clause.start, ag) or _agent_after(text, m.end, clause.end, ag, lex):
             actor = _resolve(lay, m.value, m.start, lex)
@@ -179,6 +182,14 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
     return found
 
 
+def _attacking_members(text: str, cs: int, start: int, prev: list[str], ag: _Agents) -> bool:
+    """ "هجوم لعناصر حزب العمال": members named right after an attack word are its authors."""
+    word = prev[-2] if prev[-1] == "من" and len(prev) > 1 else prev[-1]
+    if strip_clitics(word) not in ag.members:
+        return False
+    return _agent_before(text, text.rfind(word, cs, start), cs, ag)
+
+
 def _target(word: str, ag: _Agents) -> bool:
     return word in ag.target or strip_clitics(word) in ag.target  # "الخاضعة لسيطرة المعارضة"
 
@@ -192,7 +203,7 @@ def _agent_before(text: str, start: int, cs: int, ag: _Agents) -> bool:
     lo = max(cs, start - 40)
     for cue in ag.before.finditer(text, lo, start):
         between = TOKEN.findall(text, cue.end, start)
-        if len([t for t in between if t not in ag.between]) <= 1:
+        if len([t for t in between if t not in ag.between and strip_clitics(t) not in ag.between]) <= 1:
             return True
     return False
 

@@ -49,7 +49,9 @@ def statements(lay: Layout, mentions: list[Mention], lex: Lexicons) -> list[Stat
             last = out[-1] if out else None
             if last and last.main.clause.sentence == m.clause.sentence:
                 last.wounded.append(m)
-            # A wounded-only figure is not a casualty incident we can count on: left out.
+            elif _attack_wounded(lay, m, lex):
+                # "أصيب 5 مدنيين بقصف": an incident with killed null (SCHEMA: unstated is null, not 0).
+                out.append(Statement(m, "incident"))
             continue
         c = m.clause
         kind = "tally" if is_tally(lay, c, lex, m.start, m.end, central(total(m))) else "incident"
@@ -60,7 +62,22 @@ def statements(lay: Layout, mentions: list[Mention], lex: Lexicons) -> list[Stat
             or any(True for _ in lex.alternative_figure.finditer(lay.text, c.start, m.start))
         )
         out.append(Statement(m, kind, toll_update=update and kind == "incident", alternative=alternative))
-    return out
+    # A wounded figure near a death toll (or under a headline with one) is most likely that event's.
+    near_dead = [s.main.clause for s in out if s.main.kind != "wounded"]
+    return [
+        s
+        for s in out
+        if s.main.kind != "wounded"
+        or not any(c.title or abs(c.sentence - s.main.clause.sentence) <= 2 for c in near_dead)
+    ]
+
+
+def _attack_wounded(lay: Layout, m: Mention, lex: Lexicons) -> bool:
+    """A wounded figure with an attack cue in its clause and no period cue (not a sports injury)."""
+    c = m.clause
+    if is_tally(lay, c, lex, m.start, m.end, central(total(m))):
+        return False
+    return any(True for _ in lex.events.finditer(lay.text, c.start, c.end))
 
 
 def _alternative(lay: Layout, prev: Statement, m: Mention, lex: Lexicons) -> bool:
@@ -91,7 +108,11 @@ def _fold_into_tallies(drafts: list[Draft]) -> list[Draft]:
     out = []
     for d in drafts:
         if d.kind == "incident":
-            values = {central(total(s.main)) for s in d.statements if s.main.count.best is not None}
+            values = {
+                central(total(s.main))
+                for s in d.statements
+                if s.main.count.best is not None and s.main.kind != "wounded"
+            }
             home = next((t for t in tallies if values & {central(total(s.main)) for s in t.statements}), None)
             if home is not None:
                 home.statements.extend(d.statements)

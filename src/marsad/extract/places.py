@@ -55,8 +55,8 @@ def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
             if loc is None or (loc.admin1 is None and loc.country is None):
                 continue
             before = _word_before(lay, clause, s + pm.start)
-            if before in _lex().speech:
-                continue  # "قالت دمشق": a government speaking
+            if before in _lex().speech or _reporter_before(lay, clause, s + pm.start):
+                continue  # "قالت دمشق": a government speaking; "مراسل … في أربيل": the reporter
             anchored = before in _lex().locatives or _has_kind_word(pm.text) or _attached(pm.text, loc)
             if found and _reference_point(lay, found[-1], s + pm.start, pm.text):
                 continue  # "الغوطة الشرقية قرب دمشق": where the place before it lies
@@ -176,6 +176,13 @@ def _word_before(lay: Layout, clause: Clause, orig_pos: int) -> str:
     return word[1:] if word.startswith("و") and len(word) > 2 else word
 
 
+def _reporter_before(lay: Layout, clause: Clause, orig_pos: int) -> bool:
+    offsets = lay.folded.offsets
+    pos = orig_pos if offsets is None else bisect.bisect_left(offsets, orig_pos)
+    words = [w.strip('"') for w in lay.text[max(clause.start, pos - 60) : pos].split()[-5:]]
+    return any(w in _lex().reporter or w[1:] in _lex().reporter for w in words)
+
+
 def _has_kind_word(text: str) -> bool:
     from marsad.geo.lexicon import prefix_keys
 
@@ -199,6 +206,7 @@ class _PlaceWords:
     relative: tuple[str, ...]
     near: tuple[str, ...]
     surroundings: dict[str, str]
+    reporter: frozenset[str]
 
 
 @cache
@@ -212,4 +220,5 @@ def _lex() -> _PlaceWords:
         relative=tuple(" ".join(fold_plain(w).split()) for w in loc["relative"]),
         near=tuple(" ".join(fold_plain(w).split()) for w in loc["near"]),
         surroundings=dict(loc["surroundings"]),
+        reporter=frozenset(fold_plain(w) for w in loc["reporter"]),
     )

@@ -27,7 +27,13 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record | None:
     exclude = [m.owner_span for st in draft.statements for m in _parts(st.main) if m.owner_span]
     exclude += [(m.start, m.end) for st in draft.statements for m in _parts(st.main) + st.wounded]
     exclude += [(s.start, s.end) for st in draft.statements for s in st.main.subsets]
-    _perpetrator(rec, lay, order, primary, lex, exclude, evidence)
+    # Then the other statements' own sentences (a headline's author is often named in the body).
+    orders = [order] + [
+        [c for c in search_order(lay, st.main.clause) if c.sentence == st.main.clause.sentence]
+        for st in draft.statements
+        if st.main is not primary
+    ]
+    _perpetrator(rec, lay, orders, primary, lex, exclude, evidence)
     # A tally's type is only what its own clause says ("خلال هجمات وتفجيرات"), else none.
     rule, cue = event_rule(lay, order if draft.kind == "incident" else order[:1], lex)
     if draft.kind == "incident" or cue:
@@ -68,7 +74,9 @@ def _counts(rec: Record, draft: Draft, lay: Layout, evidence: list[Evidence]) ->
         # A rising toll replaces the earlier figures: the latest statement of it is the count.
         killed = [total(tolls[-1].main)]
     combined = [total(s.main) for s in ordered if s.main.kind == "combined"]
-    wounded = [w.count for s in ordered for w in s.wounded]
+    wounded = [total(s.main) for s in ordered if s.main.kind == "wounded"] + [
+        w.count for s in ordered for w in s.wounded
+    ]
     rec.killed = reconcile(killed)
     rec.wounded = reconcile(wounded)
     if not killed:
@@ -120,21 +128,13 @@ def _victims(rec: Record, draft: Draft) -> None:
 
 
 def _perpetrator(
-    rec: Record, lay: Layout, order: list[Clause], primary: Mention, lex: Lexicons, exclude, evidence
+    rec: Record, lay: Layout, orders: list[list[Clause]], primary: Mention, lex: Lexicons, exclude, evidence
 ) -> None:
-    for i, clause in enumerate(order):
-        # An armed group is not the author of its own members' deaths ("63 قتلوا من التنظيم").
-        agents = [a for a in agents_in(lay, clause, lex, exclude) if a.actor != rec.victim_group]
-        if not agents:
-            continue
-        if i == 0:
-            # "قوات تركية ومقاتلين … من المعارضة قصفوا … مما أدى إلى مقتل": the first named leads.
-            before = [a for a in agents if a.start < primary.start]
-            agent = before[0] if before else agents[0]
-        else:
-            agent = agents[0]
-        _set_perpetrator(rec, lay, agent, evidence)
-        return
+    for order in orders:
+        agent = _agent_in(rec, lay, order, primary, lex, exclude)
+        if agent is not None:
+            _set_perpetrator(rec, lay, agent, evidence)
+            return
     # Told without its author, then claimed a few sentences later.
     for clause in lay.clauses:
         if primary.clause.sentence < clause.sentence <= primary.clause.sentence + _CLAIM_SENTENCES:
@@ -142,6 +142,20 @@ def _perpetrator(
             if agent is not None and agent.actor != rec.victim_group:
                 _set_perpetrator(rec, lay, agent, evidence)
                 return
+
+
+def _agent_in(rec: Record, lay: Layout, order: list[Clause], primary: Mention, lex: Lexicons, exclude):
+    for i, clause in enumerate(order):
+        # An armed group is not the author of its own members' deaths ("63 قتلوا من التنظيم").
+        agents = [a for a in agents_in(lay, clause, lex, exclude) if a.actor != rec.victim_group]
+        if not agents:
+            continue
+        if i == 0 and clause is primary.clause:
+            # "قوات تركية ومقاتلين … من المعارضة قصفوا … مما أدى إلى مقتل": the first named leads.
+            before = [a for a in agents if a.start < primary.start]
+            return before[0] if before else agents[0]
+        return agents[0]
+    return None
 
 
 _CLAIM_SENTENCES = 8

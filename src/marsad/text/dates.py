@@ -68,7 +68,7 @@ def _patterns() -> _Patterns:
         weekday=re.compile(
             r"(?<!\w)(?:[وف]?(?:"
             + _alt(data["times_of_day"])
-            + r")\s+)?(?P<wd>"
+            + r")\s+)?(?:[وف](?=ال))?(?P<wd>"
             + _alt(list(wd_num))
             + r")(?P<past>\s+(?:"
             + _alt(data["past"])
