@@ -39,6 +39,13 @@ def extract_document(doc: Document, places=None) -> list[Record]:
 
 
 def ingest(engine: Engine, items: Iterable[Document | SourceError]) -> IngestStats:
+    """Extract and store every readable report, then group the new records into events."""
+    stats = store_documents(engine, items)
+    resolve_events(engine, stats)
+    return stats
+
+
+def store_documents(engine: Engine, items: Iterable[Document | SourceError]) -> IngestStats:
     """Extract and store every readable report; unreadable ones are collected, the rest go on."""
     stats = IngestStats()
     places = resolver_for(engine)
@@ -48,13 +55,16 @@ def ingest(engine: Engine, items: Iterable[Document | SourceError]) -> IngestSta
         else:
             stats.read += 1
             _ingest_one(engine, item, places, stats)
-    # Events grow with each ingest: this run's records are resolved against the events near their dates,
-    # and so are those of reports met again, which an interrupted run may have stored but not resolved.
+    return stats
+
+
+def resolve_events(engine: Engine, stats: IngestStats) -> None:
+    """Events grow with each ingest: this run's records are resolved against the events near their dates,
+    and so are those of reports met again, which an interrupted run may have stored but not resolved."""
     leftovers = store.record_ids_of(engine, stats.seen_doc_ids) if stats.seen_doc_ids else []
     if stats.new_record_ids or leftovers:
         # A report met twice in one run is both new and seen: each record once.
         stats.events = update_events(engine, list(dict.fromkeys(stats.new_record_ids + leftovers)))
-    return stats
 
 
 def _ingest_one(engine: Engine, doc: Document, places, stats: IngestStats) -> None:

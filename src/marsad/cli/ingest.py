@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -45,7 +47,7 @@ def estimate_reports(paths: list[str]) -> int | None:
 
 def report_errors(errors: list[SourceError]) -> None:
     for error in errors:
-        err_console.print(f"[red]error[/red] {error}", highlight=False, markup=True)
+        err_console.print(f"[red]error[/red] {escape(str(error))}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -63,7 +65,9 @@ def ingest(
     """Read reports, extract their incident records and store both (each report once)."""
     engine = store.connect(db)
     items = with_progress(read_sources(paths, field_map(field)), estimate_reports(paths), "ingest", quiet)
-    stats = pipeline.ingest(engine, items)
+    stats = pipeline.store_documents(engine, items)
+    with err_console.status("grouping records into events", spinner="dots") if not quiet else nullcontext():
+        pipeline.resolve_events(engine, stats)
     if not quiet:
         console.print(
             f"{stats.read} reports read, {stats.stored} stored ({stats.records} records), "
