@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.test_extract_phenomena import _corpus, incidents, sentence
 
 from marsad.extract import extract
 from marsad.model import Record
 from marsad.text.dates import find_dates
 from marsad.text.normalize import fold_plain
+from test_extract_phenomena import _corpus, incidents, sentence
 
 
 @pytest.fixture(scope="module")

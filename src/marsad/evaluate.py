@@ -142,10 +142,12 @@ def evaluate(gold: list[dict], predictions: dict[str, list[Record]]) -> dict[str
                     field_hits[name][0] += ok
                     field_hits[name][1] += 1
         g_tal, s_tal = _casualty(doc["incidents"], "tally"), _casualty(recs, "tally")
-        t_tp += len(match(g_tal, s_tal, use_admin1=False))
+        t_pairs = match(g_tal, s_tal, use_admin1=False)
+        t_tp += len(t_pairs)
         t_gold += len(g_tal)
         t_sys += len(s_tal)
         errors += _errors(doc["doc_id"], g_inc, s_inc, pairs)
+        errors += _errors(doc["doc_id"], g_tal, s_tal, t_pairs, " tally")
     return {
         "documents": len(gold),
         "incidents": _prf(tp, n_gold, n_sys),
@@ -168,11 +170,13 @@ def _brief(item: dict) -> dict[str, Any]:
     }
 
 
-def _errors(doc_id: str, gold: list[dict], system: list[dict], pairs: list[tuple[int, int]]) -> list[dict]:
+def _errors(
+    doc_id: str, gold: list[dict], system: list[dict], pairs: list[tuple[int, int]], kind: str = ""
+) -> list[dict]:
     got_g = {g for g, _ in pairs}
     got_s = {s for _, s in pairs}
-    out = [{"doc_id": doc_id, "type": "missed", **_brief(g)} for i, g in enumerate(gold) if i not in got_g]
-    out += [{"doc_id": doc_id, "type": "spurious", **_brief(s)} for i, s in enumerate(system) if i not in got_s]
+    out = [{"doc_id": doc_id, "type": "missed" + kind, **_brief(g)} for i, g in enumerate(gold) if i not in got_g]
+    out += [{"doc_id": doc_id, "type": "spurious" + kind, **_brief(s)} for i, s in enumerate(system) if i not in got_s]
     return out
 
 

@@ -9,10 +9,11 @@ before them. Everything else (dates, ages, durations, sizes, money) is left alon
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from marsad.extract.cues import Lexicons
-from marsad.extract.filters import accidental, conjoined, negated, not_casualty, partitive
+from marsad.extract.filters import accidental, conjoined, kin_part, negated, not_casualty, partitive
 from marsad.extract.layout import Clause, Layout, clause_dates
 from marsad.extract.mention import Mention, Sub
 from marsad.extract.tokens import has_number, prev_token, strip_clitics, tokens_between
@@ -57,7 +58,7 @@ def find_mentions(lay: Layout, clause: Clause, lex: Lexicons) -> list[Mention]:
             if part is not None:
                 mentions[-1].coordinated.append(part)
                 continue
-        if partitive(text, num, clause, lex):
+        if partitive(text, num, clause, lex) or kin_part(lay, num, clause, lex):
             continue
         m = _classify(lay, num, clause, lex, mentions)
         if m is not None:
@@ -137,6 +138,8 @@ def _classify(lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: li
             kind, end = verb
     if kind is None and noun is not None and _fuzzy_killed(text, num, noun_end, clause, lex):
         kind = "killed"
+    if kind is None and noun is not None and _documented(lay, num, clause, lex):
+        kind = "killed"
     toll = False
     if kind is None and _rising_toll(lay, num, clause, lex):
         kind, toll = "killed", True
@@ -187,11 +190,28 @@ def _verb_after(text: str, pos: int, ce: int, lex: Lexicons) -> tuple[str, int] 
                 and not any(ch.isdigit() for ch in text[pos:head_end])
                 and not has_number(text, pos, head_end)
             ):
-                if subset is None and tokens_between(text, pos, m.start) > 4:
+                # An owner phrase may be longer ("ستة أشخاص من حلفاء النظام غير السوريين قتلوا").
+                limit = 6 if _OWNER_OPEN.match(text, pos) else 4
+                if subset is None and tokens_between(text, pos, m.start) > limit:
                     break
                 return kind, m.end
             break
     return None
+
+
+def _documented(lay: Layout, num: Number, clause: Clause, lex: Lexicons) -> bool:
+    """ "إذ وثق المرصد السوري 6 مقاتلين" in a sentence about losses: a death toll without a verb."""
+    text = lay.text
+    cue = None
+    for m in lex.documented.finditer(text, max(clause.start, num.start - 40), num.start):
+        cue = m
+    if cue is None or tokens_between(text, cue.end, num.start) > 3 or has_number(text, cue.end, num.start):
+        return False
+    sentence = lay.sentence_clauses(clause.sentence)
+    return any(True for _ in lex.documented_context.finditer(text, sentence[0].start, sentence[-1].end))
+
+
+_OWNER_OPEN = re.compile(r"\s+من\s")
 
 
 def _rising_toll(lay: Layout, num: Number, clause: Clause, lex: Lexicons) -> bool:

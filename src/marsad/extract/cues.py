@@ -50,6 +50,9 @@ class Lexicons:
     toll_update: Matcher[str]
     rise: Matcher[str]
     partitive: Matcher[str]
+    kin: Matcher[str]
+    documented: Matcher[str]
+    documented_context: Matcher[str]
     fillers: frozenset[str]
     superseded: Matcher[str]
     alternative: Matcher[str]
@@ -65,6 +68,7 @@ class Lexicons:
     country_cues: dict[str, Matcher[str]]
     non_casualty_units: frozenset[str]
     non_casualty_before: frozenset[str]
+    percent: Matcher[str]
     events: Matcher[int]
     event_rules: tuple[EventRule, ...]
     default_event: EventRule
@@ -73,6 +77,7 @@ class Lexicons:
     during: Matcher[str]
     during_objects: Matcher[str]
     tally_words: Matcher[str]
+    superlative: Matcher[str]
     tally_spans: Matcher[str]
     min_incident_figure: int
     accident: Matcher[str]
@@ -130,6 +135,9 @@ def lexicons() -> Lexicons:
         toll_update=_plain(cas["toll_update"]),
         rise=_plain(cas["rise"]),
         partitive=_plain(cas["partitive"]),
+        kin=_plain(cas["kin"]),
+        documented=_plain(cas["documented"]),
+        documented_context=_plain(cas["documented_context"]),
         fillers=frozenset(fold_plain(f) for f in cas["fillers"]),
         superseded=_plain(cas["superseded"]),
         alternative=_plain(cas["alternative"]),
@@ -145,6 +153,7 @@ def lexicons() -> Lexicons:
         country_cues={code: _plain(forms) for code, forms in act["country_cues"].items()},
         non_casualty_units=frozenset(fold_plain(f) for f in non["units"]),
         non_casualty_before=frozenset(fold_plain(f) for f in non["before"]),
+        percent=_plain(non["percent"]),
         events=Matcher(((f, i) for i, r in enumerate(ev["rules"]) for f in r["cues"]), article=True),
         event_rules=rules,
         default_event=EventRule(d["event_type"], d.get("sub_event_type"), bool(d.get("armed_target"))),
@@ -153,6 +162,7 @@ def lexicons() -> Lexicons:
         during=_plain(tal["during"]),
         during_objects=Matcher(((f, f) for f in tal["during_objects"]), article=True),
         tally_words=_plain(tal["words"]),
+        superlative=_plain(tal["superlative"]),
         tally_spans=_plain(tal["spans"]),
         min_incident_figure=int(tal["min_incident_figure"]),
         accident=_plain(cas["accident"]),

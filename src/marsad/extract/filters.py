@@ -10,7 +10,7 @@ from marsad.extract.cues import Lexicons
 from marsad.extract.layout import Clause, Layout
 from marsad.extract.mention import Mention
 from marsad.extract.tokens import next_token, prev_token, strip_clitics, tokens_between
-from marsad.text.numbers import TOKEN, Number
+from marsad.text.numbers import TOKEN, Number, find_numbers
 
 
 def not_casualty(text: str, num: Number, clause: Clause, lex: Lexicons) -> bool:
@@ -20,6 +20,8 @@ def not_casualty(text: str, num: Number, clause: Clause, lex: Lexicons) -> bool:
         and nxt[1] - num.num_end <= 2
         and (nxt[0] in lex.non_casualty_units or strip_clitics(nxt[0]) in lex.non_casualty_units)
     ):
+        return True
+    if nxt and (nxt[0] == "%" or lex.percent.match_at(text, nxt[1]) is not None):
         return True
     prev = prev_token(text, num.start, clause.start)
     if prev in lex.non_casualty_before or strip_clitics(prev) in lex.non_casualty_before:
@@ -37,6 +39,17 @@ def partitive(text: str, num: Number, clause: Clause, lex: Lexicons) -> bool:
         return False  # "المئات منهم قتلوا": a figure of its own
     nxt = next_token(text, num.num_end, clause.end)
     return nxt is not None and lex.partitive.match_at(text, nxt[1]) is not None
+
+
+def kin_part(lay: Layout, num: Number, clause: Clause, lex: Lexicons) -> bool:
+    """ "مقتل 7 أشخاص … بينهم مختار القرية إلى جانب اثنين من أبنائه": relatives counted in a figure
+    given earlier in the sentence, not a new statement."""
+    text = lay.text
+    nxt = next_token(text, num.num_end, clause.end)
+    if num.vague or nxt is None or lex.kin.match_at(text, nxt[1]) is None:
+        return False
+    start = lay.sentence_clauses(clause.sentence)[0].start
+    return any(n.value for n in find_numbers(text[start : num.start]))
 
 
 def negated(lay: Layout, m: Mention, lex: Lexicons) -> bool:

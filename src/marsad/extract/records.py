@@ -8,12 +8,13 @@ from marsad.extract.actors import agents_in, claimant
 from marsad.extract.assemble import Draft, following, reconcile, search_order, total
 from marsad.extract.background import BACKGROUND_DAYS
 from marsad.extract.candidates import Mention
-from marsad.extract.cues import Lexicons
+from marsad.extract.cues import Lexicons, lexicons
 from marsad.extract.events import CIVILIAN_GROUPS, event_rule, event_type
 from marsad.extract.layout import Clause, Layout, clause_dates
 from marsad.extract.places import choose_place, regions
 from marsad.extract.tallies import period_start
 from marsad.model import Evidence, Location, Record, Victim
+from marsad.text.normalize import fold_plain
 
 
 def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record | None:
@@ -255,11 +256,27 @@ def _same_event(a: Record, b: Record) -> bool:
         return False
     if a.date_precision != "day" or a.date != b.date or b.date_precision != "day":
         return False
-    return a.perpetrator == b.perpetrator and a.event_type == b.event_type and a.victim_group == b.victim_group
+    if a.perpetrator != b.perpetrator or a.event_type != b.event_type:
+        return False
+    # A second source that does not say who died ("الحصيلة الأولية 40 شهيدا" after the monitor's "11
+    # شخصا بينهم أربعة أطفال") is the same event when its author is named.
+    if a.victim_group == b.victim_group:
+        return True
+    vague = a if a.victim_group == "unknown" else b if b.victim_group == "unknown" else None
+    return vague is not None and a.perpetrator != "unknown" and _dead_only(vague)
+
+
+def _dead_only(rec: Record) -> bool:
+    """The figure is told only as dead ("40 شهيدا", "25 قتيلا"), not as members of an unnamed group."""
+    nouns = lexicons().killed_nouns
+    counts = [fold_plain(e.text) for e in rec.evidence if e.role == "count"]
+    return any(next(nouns.finditer(t), None) is not None for t in counts)
 
 
 def _absorb(into: Record, other: Record) -> None:
     into.killed = reconcile([into.killed, other.killed])  # type: ignore[list-item]
+    if into.victim_group == "unknown":
+        into.victim_group = other.victim_group
     if into.wounded is None:
         into.wounded = other.wounded
     into.evidence = _dedupe(into.evidence + [e for e in other.evidence if e.role == "count"])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from marsad.extract.cues import Lexicons
 from marsad.extract.layout import Clause, Layout, clause_dates
 from marsad.text.dates import find_dates
-from marsad.text.numbers import TOKEN
+from marsad.text.numbers import TOKEN, find_numbers
 
 
 def is_tally(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, value: int | None) -> bool:
@@ -30,10 +32,77 @@ def is_tally(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, v
         return True
     if _day_dated(lay, clause):
         return False
+    if _framed_by_previous(lay, clause.sentence, lex):
+        return True
     for m in lex.during.finditer(text, lo, hi):
         if any(True for _ in lex.during_objects.finditer(text, m.end, min(hi, m.end + 40))):
             return True
     return any(True for _ in lex.tally_spans.finditer(text, lo, hi))
+
+
+def _opens_with_period(lay: Layout, sentence: int, lex: Lexicons) -> bool:
+    """ "ومنذ بدء هجومها، …": the sentence opens with a period frame."""
+    clauses = lay.sentence_clauses(sentence)
+    if not clauses or clauses[0].title:
+        return False
+    s, end, text = clauses[0].start, clauses[0].end, lay.text
+    m = next(lex.since.finditer(text, s, min(end, s + 8)), None)
+    if m is None:
+        return False
+    window = min(end, m.end + 25)
+    return bool(find_dates(text[m.end : window], lay.doc.published)) or any(
+        True for _ in lex.since_objects.finditer(text, m.end, window)
+    )
+
+
+def _framed_by_previous(lay: Layout, sentence: int, lex: Lexicons, depth: int = 2) -> bool:
+    """A figure continuing the sentence before, which opened a period ("ومنذ بدء هجومها، تمكنت …
+    وقتل 252 … كما قتل 149"): the same paragraph, "و"/"كما" first, no date of its own."""
+    clauses = lay.sentence_clauses(sentence)
+    prev = lay.sentence_clauses(sentence - 1)
+    if not clauses or not prev or prev[0].title or depth == 0:
+        return False
+    text = lay.text
+    # One report's paragraph may be cut into lines; a line without a full stop is a sub-heading.
+    gap = text[prev[-1].end - 1 : clauses[0].start]
+    if ("\n" in gap and not gap.startswith(".")) or not _CONTINUES.match(text, clauses[0].start):
+        return False
+    if any(clause_dates(lay, c) for c in clauses):
+        return False  # "وقتل 26 … جراء ضربات استهدفت في نهاية نيسان": an event of its own
+    if _opens_with_period(lay, sentence - 1, lex):
+        return True
+    # "أكثر من 1500 مقاتل كردي لقوا حتفهم منذ بدء الهجوم. ووثق المرصد في المقابل مقتل أكثر من 400":
+    # a figure with no attack of its own, after a period total, adds to that total.
+    if not any(True for c in clauses for _ in lex.events.finditer(text, c.start, c.end)) and _period_total(
+        lay, prev, lex
+    ):
+        return True
+    # Only through a sentence that is itself a continued figure ("وقتل 252 … . كما قتل 149").
+    return _has_figure(lay, prev, lex) and _framed_by_previous(lay, sentence - 1, lex, depth - 1)
+
+
+def _has_figure(lay: Layout, clauses: list[Clause], lex: Lexicons) -> bool:
+    """A casualty word and a number that is not a year."""
+    text, start, end = lay.text, clauses[0].start, clauses[-1].end
+    if not lex.gate.search(text, start, end):
+        return False
+    return any(n.value and not 1900 <= n.value <= 2100 for n in find_numbers(text[start:end]))
+
+
+def _period_total(lay: Layout, clauses: list[Clause], lex: Lexicons) -> bool:
+    text, start, end = lay.text, clauses[0].start, clauses[-1].end
+    if not _has_figure(lay, clauses, lex):
+        return False
+    for m in lex.since.finditer(text, start, end):
+        if any(True for _ in lex.superlative.finditer(text, max(start, m.start - 30), m.start)):
+            continue
+        window = min(end, m.end + 25)
+        if any(True for _ in lex.since_objects.finditer(text, m.end, window)):
+            return True
+    return False
+
+
+_CONTINUES = re.compile(r"(?:و|كما\s)")
 
 
 def _day_dated(lay: Layout, clause: Clause) -> bool:

@@ -46,6 +46,8 @@ def victim_group(
     if owner is None and noun is not None and noun.end < after:
         # "5 مسلحين من القوات الشعبية قتلوا": the owner sits between the noun and its verb.
         owner = owner_at(lay, noun.end, m.clause.end, lex)
+    if owner is None and noun is None and m.end > num.end:
+        owner = owner_at(lay, num.end, m.clause.end, lex)  # "39 من الجيش السوري قتلوا"
     if owner is None and noun is None:
         owner = _owner_of_cue_noun(lay, num, m.clause, lex)
     nat = lex.nationalities.match_at(text, noun.end) if noun else None
@@ -181,6 +183,10 @@ def singular_dual(lay: Layout, clause: Clause, lex: Lexicons, taken: list[Mentio
 
 def _noun_count(lay: Layout, kind: str, start: int, noun: Match[VictimNoun], clause: Clause, lex: Lexicons, prior):
     n = 1 if noun.value.number == "singular" else 2
+    if n == 1:
+        # "قتل اللواء عماد إبراهيم واللواء يوسف علي": the same title repeated after "و" is one more.
+        word = lay.text[noun.start : noun.end].strip()
+        n += lay.text.count(" و" + word + " ", noun.end, min(clause.end, noun.end + 80))
     m = Mention(kind, Count.exact(n), start, noun.end, clause)
     fake = Number(noun.start, noun.end, noun.start, noun.end, n, m.count)
     victim_group(lay, m, noun, fake, lex, prior)
