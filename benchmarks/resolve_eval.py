@@ -110,6 +110,12 @@ def main() -> None:
     parser.add_argument("--stress-events", type=int, default=3000)
     parser.add_argument("--show", action="store_true", help="print the wrong pairs of the gold set")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5], help="stress set seeds")
+    parser.add_argument(
+        "--all-incidents",
+        action="store_true",
+        help="stress set from every UCDP incident, same place within 3 days included (much harder; a check "
+        "that a change does not merge repeated incidents at one place)",
+    )
     parser.add_argument("--ant", metavar="DB", help="also resolve the ANT corpus (ingested into DB if new)")
     parser.add_argument("--sample", type=int, default=8, help="merged ANT groups to print")
     args = parser.parse_args()
@@ -135,7 +141,7 @@ def main() -> None:
 
     results = []
     for seed in args.seeds:
-        s_items, s_truth = stress_items(DATA, args.stress_events, seed=seed)
+        s_items, s_truth = stress_items(DATA, args.stress_events, seed=seed, distinct=not args.all_incidents)
         s_pred = predict(s_items)
         p, r, n_pred, n_true = pairwise(s_pred, s_truth)
         results.append((p, r))

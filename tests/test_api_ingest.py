@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,6 +12,8 @@ from fastapi.testclient import TestClient
 from api_support import SEED, ant_lines
 from marsad import store
 from marsad.api import create_app
+from marsad.resolve import update_events
+from marsad.store import events as event_store
 
 
 @pytest.fixture()
@@ -98,3 +102,31 @@ def test_bad_reports_are_refused_clearly(client, body, content_type, status):
     assert response.status_code == status, response.text
     assert response.json()["detail"]
     assert client.get("/api/health").json()["documents"] == 0
+
+
+def _same_day_articles(n: int) -> list[dict]:
+    """Casualty articles published on the busiest day: their records compete for the same events."""
+    rows = [json.loads(line) for line in ant_lines()]
+    rows = [r for r in rows if r.get("strong_match") and r.get("published_iso")]
+    days = Counter(r["published_iso"][:10] for r in rows)
+    day = days.most_common(1)[0][0]
+    distinct = {r["text"]: r for r in rows if r["published_iso"].startswith(day)}  # a few are reposted
+    return list(distinct.values())[:n]
+
+
+def test_concurrent_ingests_leave_every_record_in_one_consistent_event(client):
+    articles = _same_day_articles(8)
+    with ThreadPoolExecutor(4) as pool:
+        responses = list(pool.map(lambda row: client.post("/api/ingest", json=row), articles))
+    assert all(r.status_code == 201 for r in responses), [r.text for r in responses]
+    incidents = {r["record_id"] for resp in responses for r in resp.json()["records"] if r["kind"] == "incident"}
+    assert incidents, "the busiest day's articles should report incidents"
+    engine = client.app.state.engine
+    # Resolution ran after each answer, one run at a time: each record is in exactly one event, every
+    # event's stored summary counts its members, and the result is what one full run gives.
+    in_events = event_store.membership(engine)
+    assert set(in_events) == incidents
+    for event in event_store.query_events(engine):
+        assert event["n_records"] == len(event["sources"])
+    update_events(engine, full=True)
+    assert event_store.membership(engine) == in_events

@@ -26,6 +26,7 @@ def create_app(engine: Engine) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine
+    routes_ingest.prepare(app, engine)
     app.include_router(routes_data.router)
     app.include_router(routes_events.router)
     app.include_router(routes_views.router)

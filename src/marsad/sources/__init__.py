@@ -104,11 +104,3 @@ def read_path(path: str, fields: FieldMap | None = None) -> Iterator[Document | 
 def read_sources(paths: Iterable[str], fields: FieldMap | None = None) -> Iterator[Document | SourceError]:
     for path in list_files(paths):
         yield from read_path(path, fields)
-
-
-def read_documents(paths: Iterable[str], fields: FieldMap | None = None) -> Iterator[Document]:
-    """Like read_sources, but the first unreadable report raises its SourceError."""
-    for item in read_sources(paths, fields):
-        if isinstance(item, SourceError):
-            raise item
-        yield item

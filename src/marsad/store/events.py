@@ -121,14 +121,17 @@ def all_incident_records(engine: Engine) -> list:
         return _record_rows(_record_query(), conn)
 
 
-def events_between(engine: Engine, first: date, last: date) -> set[str]:
-    """Ids of events with a member dated in [first, last]."""
+def events_between(engine: Engine, first: date, last: date, admin1: Iterable[str] | None = None) -> set[str]:
+    """Ids of events with a member dated in [first, last]; with `admin1`, a member in one of those
+    governorates or in none known."""
     query = (
         select(event_members.c.event_id)
         .join(records, records.c.record_id == event_members.c.record_id)
         .where(records.c.date >= first, records.c.date <= last)
         .distinct()
     )
+    if admin1 is not None:
+        query = query.where(or_(records.c.admin1.in_(list(admin1)), records.c.admin1.is_(None)))
     with engine.connect() as conn:
         return set(conn.execute(query).scalars())
 
@@ -167,9 +170,16 @@ def event_record_ids(engine: Engine, event_id: str) -> list[str]:
         return sorted(conn.execute(query).scalars())
 
 
-def event_ids(engine: Engine) -> set[str]:
+def event_ids(engine: Engine, among: Iterable[str] | None = None) -> set[str]:
+    """Ids of the stored events (of those in `among`, if given)."""
+    query = select(events.c.event_id)
     with engine.connect() as conn:
-        return set(conn.execute(select(events.c.event_id)).scalars())
+        if among is None:
+            return set(conn.execute(query).scalars())
+        found: set[str] = set()
+        for chunk in _chunks(list(among)):
+            found.update(conn.execute(query.where(events.c.event_id.in_(chunk))).scalars())
+        return found
 
 
 def event_exists(engine: Engine, event_id: str) -> bool:
