@@ -1,9 +1,9 @@
 """A stress set for event resolution, built from real UCDP GED incidents (Syria 2016-2019).
 
-Each real incident is restated by 1-5 "outlets" the way reports differ: counts varied, the date off
-by a day or replaced by the report date, the place respelled, coordinates missing, actors or the
-sub-event type left out or described differently. Different UCDP incidents on the same day in the
-same governorate are the confusers that must stay apart.
+Each real incident is restated by one or more "outlets" (1.8 on average) the way reports differ:
+counts varied, the date off by a day or replaced by the report date, the place respelled,
+coordinates missing, actors or the sub-event type left out or described differently. Different UCDP
+incidents on the same day in the same governorate are the confusers that must stay apart.
 """
 
 from __future__ import annotations
