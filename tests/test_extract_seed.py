@@ -50,6 +50,16 @@ def test_seed_tally_reconciles_headline_and_body(seed_records):
     )
 
 
+def test_seed_regions_are_named_as_the_report_names_them(seed_records, seed_path):
+    """Each region keeps the report's own words, without the conjunction that joins the list."""
+    _, records = seed_records
+    (tally,) = [r for r in records if r.kind == "tally"]
+    gold_path = seed_path.parents[1] / "data" / "gold" / "seed_gold.jsonl"
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    (gold_tally,) = [r for r in gold["incidents"] if r["kind"] == "tally"]
+    assert [r.text for r in tally.regions] == [r["text"] for r in gold_tally["regions"]]
+
+
 def test_seed_non_casualty_numbers_make_no_record(seed_records):
     _, records = seed_records
     figures = {r.killed.best for r in records if r.killed}

@@ -60,9 +60,28 @@ def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
             anchored = before in _lex().locatives or _has_kind_word(pm.text) or _attached(pm.text, loc)
             if found and _reference_point(lay, found[-1], s + pm.start, pm.text):
                 continue  # "الغوطة الشرقية قرب دمشق": where the place before it lies
-            found.append(Place(s + pm.start, s + pm.end, pm.text, _near_capital(pm.text, loc), anchored))
+            cut, words = _without_proclitic(pm.text, loc, resolver)
+            found.append(Place(s + pm.start + cut, s + pm.end, words, _near_capital(words, loc), anchored))
     memo[clause.index] = found
     return found
+
+
+_PROCLITICS = {1: frozenset("وبفلك"), 2: frozenset({"وب", "وف", "ول", "وك"})}
+
+
+def _without_proclitic(text: str, loc: Location, resolver) -> tuple[int, str]:
+    """The place's own words: "وبادية دير الزور" -> "بادية دير الزور", "بدوما" -> "دوما".
+
+    A leading letter is a proclitic only if the words without it name the same place ("بنش" keeps its ب).
+    """
+    for n in (2, 1):
+        head, rest = text[:n], text[n:]
+        if head not in _PROCLITICS[n] or len(rest) < 3 or rest[0] in " " + head:
+            continue
+        bare = resolver.resolve(rest)
+        if bare is not None and (bare.name, bare.admin1) == (loc.name, loc.admin1):
+            return n, rest
+    return 0, text
 
 
 def _starts_with(text: str, words: tuple[str, ...]) -> bool:
