@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import trafilatura
-
 from marsad.model import Document
 from marsad.sources.errors import SourceError
 from marsad.sources.language import guess_lang
@@ -12,6 +10,8 @@ from marsad.sources.tabular import parse_date
 
 
 def read_html(html: str, path: str, stem: str | None) -> Document:
+    import trafilatura  # a tenth of a second to import: only when a page is read
+
     extracted = trafilatura.bare_extraction(
         html,
         include_comments=False,
