@@ -40,21 +40,23 @@ def _float(value: str) -> float | None:
 def admin_units() -> tuple[AdminUnit, ...]:
     units = []
     for row in _rows("admin_units.tsv"):
-        row = row + [""] * (8 - len(row))
-        kind, country, admin1, admin2, names_en, names_ar, lat, lon = row[:8]
-        units.append(
-            AdminUnit(
-                kind=kind,
-                country=country,
-                admin1=admin1 or None,
-                admin2=admin2 or None,
-                names_en=tuple(n for n in names_en.split("|") if n),
-                names_ar=tuple(n for n in names_ar.split("|") if n),
-                lat=_float(lat),
-                lon=_float(lon),
-            )
-        )
+        kind, country, admin1, admin2, names_en, names_ar, lat, lon = (row + [""] * 8)[:8]
+        units.append(_unit(kind, country, admin1, admin2, names_en, names_ar, lat, lon))
     return tuple(units)
+
+
+def _unit(kind: str, country: str, admin1: str, admin2: str, names_en: str, names_ar: str, lat: str, lon: str):
+    """An AdminUnit from a data file's text cells: empty cells are None, names are "|"-separated."""
+    return AdminUnit(
+        kind=kind,
+        country=country,
+        admin1=admin1 or None,
+        admin2=admin2 or None,
+        names_en=tuple(n for n in names_en.split("|") if n),
+        names_ar=tuple(n for n in names_ar.split("|") if n),
+        lat=_float(lat),
+        lon=_float(lon),
+    )
 
 
 @cache
@@ -150,18 +152,7 @@ def known_places() -> tuple[AdminUnit, ...]:
     out = []
     for row in _rows("known_places.tsv"):
         kind, country, admin1, names_en, names_ar, lat, lon, admin2 = (row + [""] * 8)[:8]
-        out.append(
-            AdminUnit(
-                kind=kind,
-                country=country,
-                admin1=admin1 or None,
-                admin2=admin2 or None,
-                names_en=tuple(n for n in names_en.split("|") if n),
-                names_ar=tuple(n for n in names_ar.split("|") if n),
-                lat=_float(lat),
-                lon=_float(lon),
-            )
-        )
+        out.append(_unit(kind, country, admin1, admin2, names_en, names_ar, lat, lon))
     return tuple(out)
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
 )
 
-from marsad.store.records import Filters, any_group, any_of
+from marsad.store.records import Filters, field_conditions
 from marsad.store.schema import documents, metadata, records
 from marsad.store.search import document_contains
 
@@ -293,17 +293,7 @@ def _apply_filters(query: Select, filters: Filters) -> Select:
         conditions.append(events.c.date >= filters.since)
     if filters.until:
         conditions.append(events.c.date <= filters.until)
-    for column, value in (
-        (events.c.perpetrator, filters.perpetrator),
-        (events.c.admin1, filters.admin1),
-        (events.c.admin2, filters.admin2),
-        (events.c.country, filters.country),
-        (events.c.event_type, filters.event_type),
-    ):
-        if value:
-            conditions.append(any_of(column, value))
-    if filters.victim:
-        conditions.append(any_group(events.c.victim_groups, filters.victim))
+    conditions += field_conditions(events, filters)
     if filters.doc_id or filters.text:
         members = select(event_members.c.event_id).join(records, records.c.record_id == event_members.c.record_id)
         if filters.doc_id:

@@ -181,6 +181,18 @@ def any_group(column, value: str):
     return or_(*(column.contains(f"|{group}|") for group in choices(value)))
 
 
+def field_conditions(table, filters: Filters) -> list:
+    """Conditions on the actor, place and type columns that records and events share."""
+    conditions = [
+        any_of(table.c[name], getattr(filters, name))
+        for name in ("perpetrator", "admin1", "admin2", "country", "event_type")
+        if getattr(filters, name)
+    ]
+    if filters.victim:
+        conditions.append(any_group(table.c.victim_groups, filters.victim))
+    return conditions
+
+
 def apply_filters(query: Select, filters: Filters) -> Select:
     """The WHERE clause every record listing shares. Tallies match a window they overlap."""
     conditions = []
@@ -206,19 +218,9 @@ def apply_filters(query: Select, filters: Filters) -> Select:
                 ),
             )
         )
-    for column, value in (
-        (records.c.perpetrator, filters.perpetrator),
-        (records.c.admin1, filters.admin1),
-        (records.c.admin2, filters.admin2),
-        (records.c.country, filters.country),
-        (records.c.event_type, filters.event_type),
-    ):
-        if value:
-            conditions.append(any_of(column, value))
+    conditions += field_conditions(records, filters)
     if filters.doc_id:
         conditions.append(records.c.doc_id == filters.doc_id)
-    if filters.victim:
-        conditions.append(any_group(records.c.victim_groups, filters.victim))
     if filters.text:
         conditions.append(document_contains(records.c.doc_id, filters.text))
     return query.where(*conditions) if conditions else query
