@@ -40,11 +40,13 @@ def test_ant_jsonl_rows_become_documents_with_ids_and_dates(ant_path):
 
 def test_broken_jsonl_line_is_reported_with_file_and_line_and_the_rest_is_read(tmp_path, ant_rows):
     bad = tmp_path / "mixed.jsonl"
-    bad.write_text("\n".join([ant_rows[0], '{"text": "unterminated', ant_rows[1], '{"title": "no text"}']))
+    listed = json.dumps({**json.loads(ant_rows[2]), "source": ["BBC", "CNN"]}, ensure_ascii=False)
+    bad.write_text("\n".join([ant_rows[0], '{"text": "unterminated', ant_rows[1], '{"title": "no text"}', listed]))
     items = list(read_path(str(bad)))
     errors = [i for i in items if isinstance(i, SourceError)]
     assert len(only_documents(items)) == 2
-    assert [(e.line, e.path) for e in errors] == [(2, str(bad)), (4, str(bad))]
+    assert [(e.line, e.path) for e in errors] == [(2, str(bad)), (4, str(bad)), (5, str(bad))]
+    assert "must be text" in errors[2].message
     assert f"{bad}:2" in str(errors[0])
 
 

@@ -62,32 +62,42 @@ def parse_date(value: Any) -> date | None:
         raise ValueError(f"unreadable date {value!r}") from exc
 
 
+def _scalar(row: dict[str, Any], fields: FieldMap, role: str, path: str, line: int) -> str | None:
+    """A field that must hold one value (an id, a name, a URL): a number is read as text, a list is an error."""
+    value = fields.pick(row, role)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        name = getattr(fields, role) or "/".join(DEFAULT_FIELDS[role])
+        raise SourceError(path, line, f"field {name!r} must be text, not {type(value).__name__}")
+    return str(value).strip() or None
+
+
 def row_to_document(row: dict[str, Any], fields: FieldMap, path: str, line: int) -> Document:
     text = fields.pick(row, "text")
     if not isinstance(text, str) or not text.strip():
         wanted = fields.text or "/".join(DEFAULT_FIELDS["text"])
         raise SourceError(path, line, f"no text in field {wanted!r}")
-    title = fields.pick(row, "title")
-    title = title.strip() if isinstance(title, str) and title.strip() else None
+    title = _scalar(row, fields, "title", path, line)
     body = text.strip()
     cleaned = f"{title}\n\n{body}" if title else body
     try:
-        published = parse_date(fields.pick(row, "published"))
+        published = parse_date(_scalar(row, fields, "published", path, line))
     except ValueError as exc:
         raise SourceError(path, line, str(exc)) from None
-    doc_id = fields.pick(row, "id")
+    doc_id = _scalar(row, fields, "id", path, line)
     doc = Document(
         doc_id="",
         text=cleaned,
         raw_text=text,
         title=title,
-        outlet=fields.pick(row, "source"),
-        url=fields.pick(row, "url"),
+        outlet=_scalar(row, fields, "source", path, line),
+        url=_scalar(row, fields, "url", path, line),
         published=published,
-        lang=fields.pick(row, "lang") or guess_lang(body),
+        lang=_scalar(row, fields, "lang", path, line) or guess_lang(body),
         source_path=f"{path}:{line}",
     )
-    doc.doc_id = str(doc_id) if doc_id is not None else doc.content_hash[:16]
+    doc.doc_id = doc_id or doc.content_hash[:16]
     return doc
 
 
