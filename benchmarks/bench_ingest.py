@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from marsad import pipeline, store
+from marsad.extract import extract
 from marsad.sources import read_sources
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared/data/articles/ant_syria_iraq_2018.jsonl"
@@ -31,7 +32,7 @@ def main() -> None:
     docs = [d for d in read_sources([args.path])][: args.limit]
     with tempfile.TemporaryDirectory() as tmp:
         engine = store.connect(str(Path(tmp) / "bench.db"))
-        pipeline.extract_document(docs[0])  # warm the lexicons and the gazetteer, as a long run would be
+        extract(docs[0])  # warm the lexicons and the gazetteer, as a long run would be
         started = time.perf_counter()
         stats = pipeline.ingest(engine, docs)
         first = time.perf_counter() - started

@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 
 from marsad import store
 from marsad.extract import extract
-from marsad.geo import default_resolver, resolver_for
-from marsad.model import Document, Record
+from marsad.geo import resolver_for
+from marsad.model import Document
 from marsad.resolve import update_events
 from marsad.sources import SourceError
 
@@ -31,11 +31,6 @@ class IngestStats:
     seen_doc_ids: list[str] = field(default_factory=list)
     # What event resolution did with the new records (marsad.resolve.update_events).
     events: dict = field(default_factory=dict)
-
-
-def extract_document(doc: Document, places=None) -> list[Record]:
-    """Records of one report, with the embedded gazetteer unless a resolver is given."""
-    return extract(doc, places=places or default_resolver())
 
 
 def ingest(engine: Engine, items: Iterable[Document | SourceError]) -> IngestStats:

@@ -22,10 +22,8 @@ from marsad.model import Document, Record
 
 __all__ = ["extract"]
 
-_DEFAULT = object()
 
-
-def extract(doc: Document, places=_DEFAULT) -> list[Record]:
+def extract(doc: Document, places=None) -> list[Record]:
     """Every casualty incident and tally that `doc` reports, as records."""
     lex = lexicons()
     if not doc.text or not lex.gate.search(doc.text):
@@ -42,7 +40,7 @@ def extract(doc: Document, places=_DEFAULT) -> list[Record]:
     mentions = drop_background(lay, mentions, lex)
     if not mentions:
         return []
-    resolver = default_places() if places is _DEFAULT or places is None else places
+    resolver = default_places() if places is None else places
     built = []
     for draft in merge(statements(lay, mentions, lex)):
         rec = build(lay, draft, lex, resolver)
