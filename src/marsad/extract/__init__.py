@@ -2,7 +2,7 @@
 
 Any extractor (the grammar one here, a statistical or LLM one later) has this signature:
 `extract(doc, places=None) -> list[Record]`, where `places` is the geo resolver to use
-(default: `marsad.geo.default_resolver()`, or no places when marsad.geo is unavailable).
+(default: `marsad.geo.default_resolver()`; no places if the gazetteer cannot be built).
 
 The grammar extractor, top to bottom (see docs/extraction.md):
 layout (fold, sentences, clauses) -> candidates (casualty mentions per clause) ->
@@ -16,7 +16,7 @@ from marsad.extract.background import drop_background
 from marsad.extract.candidates import accidental, find_mentions, negated
 from marsad.extract.cues import lexicons
 from marsad.extract.layout import layout
-from marsad.extract.places import default_places
+from marsad.extract.places import embedded_resolver
 from marsad.extract.records import absorb_updates, build
 from marsad.model import Document, Record
 
@@ -40,7 +40,7 @@ def extract(doc: Document, places=None) -> list[Record]:
     mentions = drop_background(lay, mentions, lex)
     if not mentions:
         return []
-    resolver = default_places() if places is None else places
+    resolver = embedded_resolver() if places is None else places
     built = []
     for draft in merge(statements(lay, mentions, lex)):
         rec = build(lay, draft, lex, resolver)

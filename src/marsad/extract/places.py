@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from marsad.extract.layout import Clause, Layout
+from marsad.geo import default_resolver
 from marsad.lang import load
 from marsad.model import Location
 from marsad.text.normalize import fold_plain
@@ -28,11 +29,8 @@ class Place:
     anchored: bool = False  # introduced as a location ("في …", "قرب …", "مدينة …")
 
 
-def default_places():
-    try:
-        from marsad.geo import default_resolver
-    except ImportError:
-        return None
+def embedded_resolver():
+    """The embedded gazetteer's resolver, or None (records without places) if it cannot be built."""
     try:
         return default_resolver()
     except Exception:  # noqa: BLE001 - a broken gazetteer must not stop extraction
