@@ -9,7 +9,7 @@ import pytest
 
 from conftest import DATA, need
 from marsad.geo import default_resolver, resolver_for
-from marsad.geo.fuzzy import name_key, weak_edit
+from marsad.geo.fuzzy import name_key, twin_base, weak_edit
 from marsad.geo.importers import import_file
 from marsad.geo.lexicon import admin_units
 from marsad.geo.normalize import ar_key, has_arabic
@@ -114,3 +114,63 @@ def test_a_far_village_named_with_a_known_one_gives_the_known_one(tmp_path):
     assert (both.name, both.geo_precision) == (partner.name, 2)
     # Two cities named together are both meant: the first is kept.
     assert resolver.resolve("دمشق وحلب").name == resolver.resolve("دمشق").name
+
+
+@pytest.fixture(scope="module")
+def long_villages(villages):
+    """Those whose name, without the long vowel, still has 6 letters or more."""
+    return [(key, place) for key, place in villages if len(key) >= 7]
+
+
+def test_a_long_name_is_found_without_context_when_one_place_answers(long_villages):
+    resolver = default_resolver()
+    found = unknown = 0
+    for key, place in random.Random(9).sample(long_villages, min(60, len(long_villages))):
+        pos = key.index("ي", 3)
+        variant = key[:pos] + key[pos + 1 :]
+        if resolver.scanner.scan(variant, translit=True, strict=False):
+            continue  # the variant is itself a name somewhere
+        unknown += 1
+        loc = resolver.resolve(variant)
+        if loc is not None:
+            assert distance_km(loc.lat, loc.lon, place.lat, place.lon) <= 5.0, (variant, key, loc)
+            found += 1
+    assert unknown >= 15 and found >= 0.7 * unknown
+
+
+def test_a_short_name_is_not_guessed_without_context(villages):
+    resolver = default_resolver()
+    tried = 0
+    for key, _place in villages:
+        pos = key.index("ي", 3)
+        variant = key[:pos] + key[pos + 1 :]
+        if len(variant) >= 6 or resolver.scanner.scan(variant, translit=True, strict=False):
+            continue
+        tried += 1
+        assert resolver.resolve(variant) is None, (variant, key)
+    assert tried >= 5
+
+
+def test_a_twin_village_named_bare_gives_a_place_near_its_twin():
+    """ "صورة" for "الصورة الصغرى", "كويرس" for "كويرس شرقي": twins lie a few km apart; not "عين"
+    for "عين الشرقية", a word that begins a thousand names."""
+    resolver = default_resolver()
+    tried = found = 0
+    for place in resolver.gazetteer.places:
+        if place.is_area or place.country not in ("SY", "IQ") or place.lat is None:
+            continue
+        for tokens in (ar_key(n).split(" ") for n in place.names if has_arabic(n)):
+            if len(tokens) < 2 or twin_base(tokens) != "".join(tokens[:-1]):
+                continue
+            bare = " ".join(tokens[:-1])
+            if resolver.scanner.scan(bare, translit=True, strict=False):
+                continue  # the bare name is a place of its own
+            tried += 1
+            loc = resolver.resolve(bare)
+            if tokens[:-1] in (["عين"], ["دير"]):
+                assert loc is None, bare
+            elif loc is not None:
+                assert loc.geo_precision == 2 and distance_km(loc.lat, loc.lon, place.lat, place.lon) <= 10.0
+                found += 1
+            break
+    assert tried >= 5 and found >= 0.6 * tried

@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from marsad.geo.fuzzy import NearMisses, name_key
+from marsad.geo.fuzzy import NearMisses, name_key, name_tokens
 from marsad.geo.gazetteer import Gazetteer, Place
 from marsad.geo.lexicon import EFFECT_PRECISION
 from marsad.geo.scan import Scanner, Span
@@ -26,6 +26,7 @@ SAME_AREA_KM = 60.0
 SOURCE_AGREEMENT = 0.75
 PARTIAL_MIN_POPULATION = 10_000
 CITY_KM = 15.0  # how far from a city's point its quarters lie
+TWIN_KM = 10.0  # how far apart twin villages ("X شرقي", "X غربي") lie
 
 
 @dataclass
@@ -76,9 +77,13 @@ class PlaceResolver:
         spans = [s for s in map(self._trusted, self.scanner.scan(text, translit=True, strict=False)) if s]
         ctx = self._outer_context(context)
         if not spans:
-            # An unknown name: another spelling of a village of the governorate the report names?
+            # An unknown name: another spelling of a village (of the governorates the report names, if
+            # any), or the twin of one ("كبش" for "كبش غربي").
             near = self._near_miss(text, None, ctx.admin1)
-            return _location(text.strip(), near, 1, 0) if near else None
+            if near:
+                return _location(text.strip(), near, 1, 0)
+            twin = self._twin(text, ctx.admin1)
+            return _location(text.strip(), twin, 2, 0) if twin else None
         primary = self._primary(spans)
         for span in spans:
             if span is not primary:
@@ -178,15 +183,14 @@ class PlaceResolver:
         return place if place.country in CORE_COUNTRIES and place.kind != "country" else None
 
     def _near_miss(self, text: str, container: Place | None, admin1: Collection[str] = ()) -> Place | None:
-        """The one settlement, inside `container` (or the governorates `admin1`), whose name is the
-        first name of `text` spelled with other weak letters; None if none or several."""
+        """The one settlement, inside `container` (or the governorates `admin1`, or else anywhere if the
+        name is long), whose name is the first name of `text` spelled with other weak letters; None if
+        none or several."""
         key = name_key(text)
-        if not key or (container is None and not admin1):
+        if not key:
             return None
-        if self._near_misses is None:
-            self._near_misses = NearMisses(self.gazetteer)
         if container is None:
-            hits = self._near_misses.find(key, admin1)
+            hits = self._fuzzy().find(key, admin1 or None)
         elif container.country not in CORE_COUNTRIES or not container.admin1 or container.kind == "country":
             return None
         else:
@@ -195,7 +199,7 @@ class PlaceResolver:
             radius = SAME_AREA_KM if container.is_area else 2 * CITY_KM
             hits = [
                 h
-                for h in self._near_misses.find(key, (container.admin1,))
+                for h in self._fuzzy().find(key, (container.admin1,))
                 if container.kind == "admin1"
                 or (district and h.admin2 == district)
                 or (
@@ -204,9 +208,16 @@ class PlaceResolver:
                     and distance_km(h.lat, h.lon, container.lat, container.lon) <= radius
                 )
             ]
-        if not hits or any(distance_km(h.lat, h.lon, hits[0].lat, hits[0].lon) > SAME_PLACE_KM for h in hits):
-            return None
-        return max(hits, key=lambda p: (p.priority, p.population))
+        return _one_place(hits, SAME_PLACE_KM)
+
+    def _twin(self, text: str, admin1: Collection[str]) -> Place | None:
+        tokens = name_tokens(text)
+        return _one_place(self._fuzzy().find_twins(tokens, admin1), TWIN_KM) if tokens else None
+
+    def _fuzzy(self) -> NearMisses:
+        if self._near_misses is None:
+            self._near_misses = NearMisses(self.gazetteer, self.scanner.generic | self.scanner.stopwords)
+        return self._near_misses
 
     def _partner(self, spans: list[Span], primary: Span, text: str) -> Place | None:
         """A settlement of Syria or Iraq named right after the primary name and joined to it by "و"."""
@@ -255,6 +266,13 @@ class PlaceResolver:
                 clusters.append((score, [place], {place.source}))
         best = max(clusters, key=lambda c: c[0] + SOURCE_AGREEMENT * min(len(c[2]) - 1, 3))
         return _representative(best[1], span), len(clusters) - 1
+
+
+def _one_place(hits: list[Place], radius_km: float) -> Place | None:
+    """The likeliest of `hits` if they are all one place (within `radius_km` of each other), else None."""
+    if not hits or any(distance_km(h.lat, h.lon, hits[0].lat, hits[0].lon) > radius_km for h in hits):
+        return None
+    return max(hits, key=lambda p: (p.priority, p.population))
 
 
 def _big_local(p: Place) -> bool:
