@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from functools import cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from marsad.geo.gazetteer import Gazetteer, Place
@@ -124,16 +125,20 @@ class NearMisses:
     def __init__(self, gaz: Gazetteer, common_words: frozenset[str] = frozenset()):
         self.places = gaz.places
         self.common_words = common_words  # "عين", "دير": a bare one is no village's name
-        self.by_admin1: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        entries: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self.twins: dict[str, list[int]] = defaultdict(list)
         for i, place in enumerate(gaz.places):
             if place.is_area or place.lat is None or place.country not in CORE or not place.admin1:
                 continue
             names = [ar_tokens(n) for n in place.names if has_arabic(n)]
             keys = {"".join(tokens) for tokens in names}
-            self.by_admin1[place.admin1].extend((k, i) for k in keys if k)
+            entries[place.admin1].extend((k, i) for k in keys if k)
             for base in {twin_base(tokens) for tokens in names} - {""}:
                 self.twins[base].append(i)
+        # Per governorate, the keys and the places they name, side by side for rapidfuzz.
+        self.by_admin1: dict[str, tuple[list[str], list[int]]] = {
+            a1: ([k for k, _ in pairs], [i for _, i in pairs]) for a1, pairs in entries.items()
+        }
 
     def find(self, key: str, admin1: Iterable[str] | None) -> list[Place]:
         """Settlements in those governorates (None: anywhere, for a long name) whose name is `key` up
@@ -143,7 +148,11 @@ class NearMisses:
         max_edits = 2 if len(key) >= LONG_KEY else 1
         hits: dict[int, Place] = {}
         for a1 in self.by_admin1 if admin1 is None else admin1:
-            for k, i in self.by_admin1.get(a1, ()):
+            keys, ids = self.by_admin1.get(a1, ((), ()))
+            # rapidfuzz's C loop finds the few keys within reach; weak_edit then judges each.
+            near = process.extract(key, keys, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=None)
+            for k, _distance, pos in near:
+                i = ids[pos]
                 if i not in hits and weak_edit(key, k, max_edits):
                     hits[i] = self.places[i]
         return list(hits.values())
