@@ -4,8 +4,10 @@
 
 Prints, per scenario: admin1 accuracy (over all rows with a true governorate), coverage (lat/lon
 returned), median and 80th-percentile error in km over the resolved rows, and the share of rows
-whose whole folded name is a gazetteer name (the exact-match baseline the issue quotes). Imports go into a
-temporary SQLite database through the same code as `marsad gazetteer import`.
+whose whole folded name is a gazetteer name (the exact-match baseline the issue quotes); for the list
+scenario, the coverage that perfect name matching could reach (rows resolved, plus unresolved rows with
+some gazetteer point within 1 km). Imports go into a temporary SQLite database through the same code as
+`marsad gazetteer import`.
 """
 
 from __future__ import annotations
