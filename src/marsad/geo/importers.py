@@ -12,19 +12,21 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Engine
 
 from marsad.geo.lexicon import admin1_country, canonical_admin1, geonames_admin1
+from marsad.geo.listnames import coordinates
 from marsad.store.gazetteer import load_places, save_import
 
 # Imported places outrank the embedded ones (an analyst imported them for a reason).
 PRIORITY = {"geonames": 1, "ocha": 1, "csv": 1}
 _COUNTRY3 = {"SYR": "SY", "IRQ": "IQ"}
 _BOUNDARY_LEVELS = (1, 2)
+Opener = Callable[..., IO[str]]
 _SIMPLIFY_DEGREES = 0.001  # ~100 m: plenty for admin lookup, a tenth of the storage
 
 
@@ -48,46 +50,74 @@ def detect_format(path: Path) -> str:
     raise ImportError_(f"{path.name}: not a GeoNames dump, GeoJSON or CSV file")
 
 
-def import_file(engine: Engine, path: str | Path, name: str | None = None, **options: Any) -> dict[str, Any]:
-    """Import one file into the database's gazetteer; returns {"name", "format", "places", "boundaries"}."""
+def import_file(
+    engine: Engine, path: str | Path, name: str | None = None, opener: Opener = open, **options: Any
+) -> dict[str, Any]:
+    """Import one file into the database's gazetteer, in one transaction; returns {"name", "format",
+    "places", "boundaries", "problems": [(line, reason), ...] of rows left out, "unlocated": rows
+    without coordinates}. `opener` opens the file for reading (the CLI's shows progress)."""
     path = Path(path)
     fmt = options.pop("format", None) or detect_format(path)
     name = name or path.name
     boundaries: list[dict[str, Any]] = []
+    problems: list[tuple[int, str]] = []
+    unlocated = 0
     if fmt == "geojson":
-        places, boundaries = read_geojson(path)
+        places, boundaries = read_geojson(path, opener)
     elif fmt == "geonames":
         country = options.get("country")
-        places = [p for p in read_geonames(path) if not country or p["country"] == country.upper()]
+        places = [p for p in read_geonames(path, problems, opener) if not country or p["country"] == country.upper()]
     elif fmt == "geonames_alternates":
-        name, places = _with_alternates(engine, path)
+        name, places = _with_alternates(engine, path, opener)
         fmt = "geonames"
     elif fmt == "csv":
-        places = read_csv(path, **options)
+        places, unlocated = read_csv(path, problems=problems, opener=opener, **options)
     else:
         raise ImportError_(f"unknown format {fmt!r}")
     save_import(engine, name, fmt, places, boundaries, path=str(path))
-    return {"name": name, "format": fmt, "places": len(places), "boundaries": len(boundaries)}
+    return {
+        "name": name,
+        "format": fmt,
+        "places": len(places),
+        "boundaries": len(boundaries),
+        "problems": problems,
+        "unlocated": unlocated,
+    }
 
 
 # -- GeoNames -------------------------------------------------------------------------------------
-def read_geonames(path: Path) -> Iterator[dict[str, Any]]:
+def read_geonames(path: Path, problems: list[tuple[int, str]], opener: Opener = open) -> Iterator[dict[str, Any]]:
+    """Populated places, areas, landmarks, sites and terrain (not hydrography etc.); a malformed row is
+    added to `problems` with its line number and left out."""
     codes = geonames_admin1()
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
+    with opener(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
             f = line.rstrip("\n").split("\t")
-            if len(f) < 19 or f[6] not in ("P", "A", "L", "S", "T"):
-                continue  # populated places, areas, landmarks, sites, terrain; not hydrography etc.
+            if len(f) < 19:
+                if line.strip():
+                    problems.append((lineno, f"{len(f)} tab-separated fields; a GeoNames row has 19"))
+                continue
+            if f[6] not in ("P", "A", "L", "S", "T"):
+                continue
+            try:
+                lat, lon = coordinates(f[4], f[5])
+                population = int(f[14] or 0)
+            except ValueError as exc:
+                problems.append((lineno, str(exc)))
+                continue
+            if lat is None or lon is None:
+                problems.append((lineno, "no coordinates"))
+                continue
             names = [f[1], f[2], *(n for n in f[3].split(",") if n)]
             yield {
                 "name": f[1],
                 "names": list(dict.fromkeys(n for n in names if n)),
-                "lat": float(f[4]),
-                "lon": float(f[5]),
+                "lat": lat,
+                "lon": lon,
                 "country": f[8] or None,
                 "admin1": codes.get((f[8], f[10])),
                 "kind": _geonames_kind(f[6], f[7]),
-                "population": int(f[14] or 0),
+                "population": population,
                 "priority": PRIORITY["geonames"],
                 "extra": {"geonameid": int(f[0])},
             }
@@ -105,13 +135,13 @@ def _geonames_kind(feature_class: str, code: str) -> str:
     return "region" if feature_class in ("A", "L", "T") else "site"
 
 
-def _with_alternates(engine: Engine, path: Path) -> tuple[str, list[dict[str, Any]]]:
+def _with_alternates(engine: Engine, path: Path, opener: Opener = open) -> tuple[str, list[dict[str, Any]]]:
     """Alternate names join the GeoNames places already imported (the whole file is streamed once)."""
     stored = load_places(engine, formats=["geonames"])
     by_id = {p["extra"]["geonameid"]: p for p in stored if (p.get("extra") or {}).get("geonameid")}
     if not by_id:
         raise ImportError_("import a GeoNames country file (e.g. SY.txt) before alternateNamesV2.txt")
-    with open(path, encoding="utf-8") as fh:
+    with opener(path, encoding="utf-8") as fh:
         for line in fh:
             f = line.rstrip("\n").split("\t")
             if len(f) < 4 or not f[1].isdigit() or f[2] in ("link", "post", "iata", "icao", "faac", "wkdt"):
@@ -123,10 +153,10 @@ def _with_alternates(engine: Engine, path: Path) -> tuple[str, list[dict[str, An
 
 
 # -- OCHA GeoJSON ---------------------------------------------------------------------------------
-def read_geojson(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def read_geojson(path: Path, opener: Opener = open) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     from shapely.geometry import mapping, shape
 
-    with open(path, encoding="utf-8") as fh:
+    with opener(path, encoding="utf-8") as fh:
         data = json.load(fh)
     places, boundaries = [], []
     for feature in data.get("features", []):
@@ -234,12 +264,16 @@ def read_csv(
     admin1_column: str | None = None,
     admin2_column: str | None = None,
     country: str | None = None,
-) -> list[dict[str, Any]]:
+    problems: list[tuple[int, str]] | None = None,
+    opener: Opener = open,
+) -> tuple[list[dict[str, Any]], int]:
     """One place per row that has a name and coordinates; "village, district" names become the
-    village, inside that district. Rows naming the same place at the same point are merged."""
+    village, inside that district. Rows naming the same place at the same point are merged.
+    Returns the places and the number of rows without coordinates; rows whose coordinates are not
+    a point go to `problems` with their line number."""
     from marsad.geo.listnames import place_from_row
 
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    with opener(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         header = reader.fieldnames or []
         cols = {
@@ -257,9 +291,16 @@ def read_csv(
                 "name them with --name-column, --lat-column, --lon-column"
             )
         merged: dict[tuple, dict[str, Any]] = {}
+        unlocated = 0
         for row in reader:
-            place = place_from_row(row, cols, country)
+            try:
+                place = place_from_row(row, cols, country)
+            except ValueError as exc:
+                if problems is not None:
+                    problems.append((reader.line_num, str(exc)))
+                continue
             if place is None:
+                unlocated += 1
                 continue
             key = (place["name"], round(place["lat"], 2), round(place["lon"], 2))
             if key in merged:
@@ -269,7 +310,7 @@ def read_csv(
             else:
                 place["priority"] = PRIORITY["csv"]
                 merged[key] = place
-        return list(merged.values())
+        return list(merged.values()), unlocated
 
 
 def _guess(header: list[str], options: tuple[str, ...]) -> str | None:

@@ -10,11 +10,12 @@ _KINDS = {"1": "admin1", "2": "admin2", "3": "admin3", "adm1": "admin1", "adm2":
 
 
 def place_from_row(row: dict[str, str], cols: dict[str, Any], country: str | None) -> dict[str, Any] | None:
+    """The place a row names; None when it has no coordinates (an unlocated entry of a list);
+    ValueError when its coordinates are not a point on Earth."""
     from marsad.geo.importers import split_name
 
-    try:
-        lat, lon = float(row[cols["lat"]]), float(row[cols["lon"]])
-    except (TypeError, ValueError, KeyError):
+    lat, lon = coordinates(row.get(cols["lat"]), row.get(cols["lon"]))
+    if lat is None or lon is None:
         return None
     names: list[str] = []
     containers: list[str] = []
@@ -44,6 +45,22 @@ def place_from_row(row: dict[str, str], cols: dict[str, Any], country: str | Non
         "population": 1,
         "extra": {"containers": containers} if containers else None,
     }
+
+
+def coordinates(lat_text: str | None, lon_text: str | None) -> tuple[float | None, float | None]:
+    """(lat, lon) from two cells; (None, None) when either is blank; ValueError naming the bad one."""
+    if not (lat_text or "").strip() or not (lon_text or "").strip():
+        return None, None
+    values = []
+    for what, text, limit in (("latitude", lat_text, 90.0), ("longitude", lon_text, 180.0)):
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{what} {text!r} is not a number") from None
+        if not -limit <= value <= limit:
+            raise ValueError(f"{what} {value} is out of range")
+        values.append(value)
+    return values[0], values[1]
 
 
 def _container_admin(containers: list[str], admin1: str | None) -> tuple[str | None, str | None]:
