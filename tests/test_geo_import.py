@@ -252,3 +252,23 @@ def test_a_malformed_geonames_row_is_named_and_a_broken_file_changes_nothing(tmp
     result = CliRunner().invoke(app, ["gazetteer", "import", str(cut), "--db", str(db)])
     assert result.exit_code == 1 and f"{cut}:" in result.output and "line" in result.output
     assert [(r["name"], r["places"]) for r in list_imports(engine)] == [("SY.txt", 9)]
+
+
+def test_a_name_an_incident_list_repeats_means_the_listed_place(tmp_path):
+    """OCHA holds several الحميدية; the Airwars list names the one in Deir ez-Zor again and again:
+    a bare name goes to the reading the analyst's own list keeps meeting."""
+    engine = connect(f"sqlite:///{tmp_path / 'rows.db'}")
+    import_file(engine, need(GEO / "syr_gazetteer_ocha.csv"))
+    import_file(engine, need(GEO / "airwars_geocode_dev.csv"), name_columns=["location_ar"], lat_column="latitude",
+                lon_column="longitude", admin1_column="admin1_ocha")  # fmt: skip
+    resolver = resolver_for(engine)
+    tried = right = 0
+    for place in resolver.gazetteer.places:
+        if place.extra.get("rows", 0) < 3 or not place.admin1:
+            continue
+        spans = resolver.scanner.scan(place.name, translit=False, strict=False)
+        if len(spans) != 1 or len({resolver.gazetteer.places[i].admin1 for i in spans[0].ids}) < 2:
+            continue  # not an ambiguous name
+        tried += 1
+        right += resolver.resolve(place.name).admin1 == place.admin1
+    assert tried >= 10 and right >= 0.9 * tried

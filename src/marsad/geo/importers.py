@@ -306,7 +306,7 @@ def read_csv(
             if key in merged:
                 seen = merged[key]
                 seen["names"] = list(dict.fromkeys(seen["names"] + place["names"]))
-                seen["population"] += 1  # how often the list names it: a tie-breaker
+                seen["extra"]["rows"] += 1
             else:
                 place["priority"] = PRIORITY["csv"]
                 merged[key] = place

@@ -42,8 +42,9 @@ def place_from_row(row: dict[str, str], cols: dict[str, Any], country: str | Non
         "admin1": admin1,
         "admin2": admin2,
         "kind": kind,
-        "population": 1,
-        "extra": {"containers": containers} if containers else None,
+        "population": 0,
+        # How many rows of the list name it (an incident list names a busy place often).
+        "extra": {"rows": 1, **({"containers": containers} if containers else {})},
     }
 
 
