@@ -130,7 +130,13 @@ def test_geocode_cli_prints_one_line_per_input_in_order(tmp_path):
     assert lines[1]["lat"] is None and lines[1]["lon"] is None
     assert lines[2]["admin1"] == "Deir-ez-Zor"
     assert lines[3]["admin1"] == "Homs"
-    assert set(lines[0]) == {"text", "name", "admin1", "admin2", "country", "lat", "lon", "geo_precision"}
+    schema = {"text", "name", "admin1", "admin2", "country", "lat", "lon", "geo_precision"}
+    assert set(lines[0]) == schema | {"alternatives"}
+    # "الحميدية" names a place in six governorates: the answer says so.
+    (ambiguous,) = [
+        json.loads(x) for x in runner.invoke(app, ["geocode", "الحميدية", "--db", str(db)]).stdout.splitlines()
+    ]
+    assert ambiguous["alternatives"] >= 3 and lines[0]["alternatives"] == 0
 
 
 def test_geocode_cli_reads_a_csv_column(tmp_path):

@@ -12,7 +12,8 @@ import typer
 
 from marsad.cli.common import DbOption, err_console
 
-LOCATION_FIELDS = ("text", "name", "admin1", "admin2", "country", "lat", "lon", "geo_precision")
+# SCHEMA.md's location fields, and how many other places the name could mean (as records carry it).
+LOCATION_FIELDS = ("text", "name", "admin1", "admin2", "country", "lat", "lon", "geo_precision", "alternatives")
 
 gazetteer_app = typer.Typer(help="The places marsad knows: import gazetteer files into the database.")
 
