@@ -250,8 +250,12 @@ def test_a_malformed_geonames_row_is_named_and_a_broken_file_changes_nothing(tmp
     result = CliRunner().invoke(app, ["gazetteer", "import", str(dump), "--db", str(db)])
     assert result.exit_code == 1
     assert f"{dump}:4: 7 tab-separated fields" in result.output
+    listed = CliRunner().invoke(app, ["gazetteer", "list", "--db", str(db)])
+    assert listed.exit_code == 0
+    assert [(r["name"], r["format"], r["places"]) for r in map(json.loads, listed.stdout.splitlines())] == [
+        ("SY.txt", "geonames", 9)
+    ]
     engine = connect(f"sqlite:///{db}")
-    assert [(r["name"], r["places"]) for r in list_imports(engine)] == [("SY.txt", 9)]
     # A GeoJSON cut off mid-file is refused whole; what was imported before is untouched.
     cut = tmp_path / "cut.geojson"
     cut.write_text(need(GEO / "syr_adm1_ocha.geojson").read_text(encoding="utf-8")[:5000], encoding="utf-8")

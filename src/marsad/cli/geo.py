@@ -142,3 +142,18 @@ def _report_rows(path: Path, problems: list[tuple[int, str]], unlocated: int, sh
     for line in lines:
         # One line each, however long: "file:line:" stays greppable.
         err_console.print(line, highlight=False, soft_wrap=True)
+
+
+@gazetteer_app.command("list")
+def list_command(db: DbOption = None) -> None:
+    """The imports in this database's gazetteer."""
+    from marsad.store import connect
+    from marsad.store.gazetteer import list_imports
+
+    for row in list_imports(connect(db)):
+        print(
+            json.dumps(
+                {k: (str(v) if k == "imported_at" else v) for k, v in row.items() if k != "id"},
+                ensure_ascii=False,
+            )
+        )
