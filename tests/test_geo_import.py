@@ -213,7 +213,7 @@ def test_a_bad_row_of_a_place_list_is_named_by_line_and_the_rest_imported(tmp_pa
     lines = _airwars_head(tmp_path / "ok.csv", 30)
     header = lines[0].rstrip("\n").split(",")
     lat = header.index("latitude")
-    # Line 5: a latitude typed wrong; line 9: longitude and latitude swapped past 90; line 12: unlocated.
+    # Line 5: a latitude mistyped; line 9: a longitude typed in the latitude column; line 12: unlocated.
     rows = list(csv.reader(lines))
     rows[4][lat] = "35.1O"
     rows[8][lat], rows[8][lat + 1] = "136.2", rows[8][lat]
