@@ -282,3 +282,22 @@ def test_a_name_an_incident_list_repeats_means_the_listed_place(tmp_path):
         tried += 1
         right += resolver.resolve(place.name).admin1 == place.admin1
     assert tried >= 10 and right >= 0.9 * tried
+
+
+def test_an_admin_unit_held_by_two_files_is_one_witness(tmp_path):
+    """OCHA's sub-districts come as boundaries and again as the centroids and lists made from them;
+    a unit held twice must not outvote a village held once (الحسينية of Deir ez-Zor against the
+    sub-district in Kerbala). Importing the same boundaries a second time changes no answer."""
+    once, twice = connect(f"sqlite:///{tmp_path / 'once.db'}"), connect(f"sqlite:///{tmp_path / 'twice.db'}")
+    for engine in (once, twice):
+        import_file(engine, need(GEO / "syr_gazetteer_ocha.csv"))
+        import_file(engine, need(GEO / "irq_adm3_ocha.geojson"))
+    import_file(twice, GEO / "irq_adm3_ocha.geojson", name="irq_adm3 again")
+    with open(need(GEO / "airwars_geocode_dev.csv"), encoding="utf-8") as fh:
+        names = sorted({row["location_ar"] for row in csv.DictReader(fh)})
+    first, second = resolver_for(once), resolver_for(twice)
+    changed = [
+        n for n in names if getattr(first.resolve(n), "admin1", None) != getattr(second.resolve(n), "admin1", None)
+    ]
+    assert changed == []
+    assert first.resolve("الحسينية").admin1 == "Deir-ez-Zor"

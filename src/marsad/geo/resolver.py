@@ -258,17 +258,23 @@ class PlaceResolver:
             scored = sorted(
                 ((s - (1.0 if p.admin1 not in governorates else 0.0), p) for s, p in scored), key=lambda sp: -sp[0]
             )
-        clusters: list[tuple[float, list[Place], set[str]]] = []
+        clusters: list[tuple[float, list[Place], set[object]]] = []
         for score, place in scored:
             for _head_score, members, sources in clusters:
                 if _same_place(place, members[0]):
                     members.append(place)
-                    sources.add(place.source)
+                    sources.add(_witness(place))
                     break
             else:
-                clusters.append((score, [place], {place.source}))
+                clusters.append((score, [place], {_witness(place)}))
         best = max(clusters, key=lambda c: c[0] + SOURCE_AGREEMENT * min(len(c[2]) - 1, 3))
         return _representative(best[1], span), len(clusters) - 1
+
+
+def _witness(p: Place) -> object:
+    """What confirms a reading: a gazetteer for a point; for an admin unit the unit itself, which
+    several files hold (OCHA's boundaries, and the centroids and lists made from them)."""
+    return (p.kind, p.country, p.admin1, p.admin2) if p.is_area else p.source
 
 
 def _one_place(hits: list[Place], radius_km: float) -> Place | None:
