@@ -1,6 +1,6 @@
 """Geocoding accuracy on real incident locations (Airwars, UCDP), for each scenario of issue 4.
 
-    python benchmarks/geo_eval.py [--scenario embedded|ocha|list|context|ucdp|all] [--without-known-places]
+    python benchmarks/geo_eval.py [--scenario embedded|ocha|list|splits|context|ucdp|all] [--without-known-places]
 
 Prints, per scenario: admin1 accuracy (over all rows with a true governorate), coverage (lat/lon
 returned), median and 80th-percentile error in km over the resolved rows, and the share of rows
@@ -163,6 +163,8 @@ def run(scenarios: set[str]) -> None:
             report(f"+ OCHA + list half {label}, location_ar", _airwars(resolver, second))
             report(f"+ OCHA + list half {label}, location_en", _airwars(resolver, second, "location_en"))
             _ceiling(resolver, second)
+    if "splits" in scenarios:
+        _other_splits(tmp, rows)
     if "context" in scenarios:
         _with_context(tmp, rows)
     if "ucdp" in scenarios:
@@ -188,6 +190,28 @@ def _ceiling(resolver: PlaceResolver, held_out: list[dict[str, str]]) -> None:
         f"  unresolved {unresolved}: {reachable} with a gazetteer point within 1 km, {unresolved - reachable} "
         f"without; coverage ceiling for name matching {(n - unresolved + reachable) / n:.3f}"
     )
+
+
+def _other_splits(tmp: str, rows: list[dict[str, str]]) -> None:
+    """The list scenario on other splits: four folds (three quarters imported, one resolved), as the
+    issue's "whole dev file imported, further locations resolved" will be; and by date (the earlier
+    half imported, the later resolved), where later incidents move to places not seen before."""
+    shuffled = list(rows)
+    random.Random(7).shuffle(shuffled)
+    k = len(shuffled) // 4
+    splits = [
+        (f"fold {i}", shuffled[: i * k] + shuffled[(i + 1) * k :], shuffled[i * k : (i + 1) * k]) for i in range(4)
+    ]
+    by_date = sorted(rows, key=lambda r: r["incident_date"])
+    mid = len(by_date) // 2
+    splits.append((f"before {by_date[mid]['incident_date']} -> after", by_date[:mid], by_date[mid:]))
+    for n, (label, imported, held_out) in enumerate(splits):
+        engine = _engine(tmp, f"split{n}")
+        _import_ocha(engine)
+        path = Path(tmp) / f"split{n}.csv"
+        _write_half(imported, path)
+        import_file(engine, path, **LIST_OPTIONS)
+        report(f"+ OCHA + list, {label}", _airwars(resolver_for(engine), held_out))
 
 
 def _with_context(tmp: str, rows: list[dict[str, str]]) -> None:
@@ -261,14 +285,16 @@ def _drop_known_places() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scenario", default="all", choices=["embedded", "ocha", "list", "context", "ucdp", "all"])
+    parser.add_argument(
+        "--scenario", default="all", choices=["embedded", "ocha", "list", "splits", "context", "ucdp", "all"]
+    )
     parser.add_argument("--without-known-places", action="store_true", help="leave out known_places.tsv")
     args = parser.parse_args()
     if args.without_known_places:
         _drop_known_places()
     if not AIRWARS.exists():
         sys.exit(f"geo data not found at {GEO}")
-    scenarios = {"embedded", "ocha", "list", "context", "ucdp"} if args.scenario == "all" else {args.scenario}
+    scenarios = {"embedded", "ocha", "list", "splits", "context", "ucdp"} if args.scenario == "all" else {args.scenario}
     run(scenarios)
 
 
