@@ -123,6 +123,16 @@ def _write_half(rows: list[dict[str, str]], path: Path) -> None:
         writer.writerows(rows)
 
 
+def _list_resolver(tmp: str, name: str, imported: list[dict[str, str]]) -> PlaceResolver:
+    """A database with the OCHA files and `imported` as a list of known places, and its resolver."""
+    engine = _engine(tmp, name)
+    _import_ocha(engine)
+    path = Path(tmp) / f"{name}.csv"
+    _write_half(imported, path)
+    import_file(engine, path, **LIST_OPTIONS)
+    return resolver_for(engine)
+
+
 def _halves(rows: list[dict[str, str]], seed: int = 4) -> tuple[list, list]:
     shuffled = list(rows)
     random.Random(seed).shuffle(shuffled)
@@ -154,12 +164,7 @@ def run(scenarios: set[str]) -> None:
         report("+ OCHA, location_en", _airwars(resolver, rows, "location_en"))
     if "list" in scenarios:
         for label, first, second in (("A", *_halves(rows)), ("B", *reversed(_halves(rows)))):
-            engine = _engine(tmp, f"list{label}")
-            _import_ocha(engine)
-            half = Path(tmp) / f"half{label}.csv"
-            _write_half(first, half)
-            import_file(engine, half, **LIST_OPTIONS)
-            resolver = resolver_for(engine)
+            resolver = _list_resolver(tmp, f"list{label}", first)
             report(f"+ OCHA + list half {label}, location_ar", _airwars(resolver, second))
             report(f"+ OCHA + list half {label}, location_en", _airwars(resolver, second, "location_en"))
             _ceiling(resolver, second)
@@ -206,12 +211,7 @@ def _other_splits(tmp: str, rows: list[dict[str, str]]) -> None:
     mid = len(by_date) // 2
     splits.append((f"before {by_date[mid]['incident_date']} -> after", by_date[:mid], by_date[mid:]))
     for n, (label, imported, held_out) in enumerate(splits):
-        engine = _engine(tmp, f"split{n}")
-        _import_ocha(engine)
-        path = Path(tmp) / f"split{n}.csv"
-        _write_half(imported, path)
-        import_file(engine, path, **LIST_OPTIONS)
-        report(f"+ OCHA + list, {label}", _airwars(resolver_for(engine), held_out))
+        report(f"+ OCHA + list, {label}", _airwars(_list_resolver(tmp, f"split{n}", imported), held_out))
 
 
 def _with_context(tmp: str, rows: list[dict[str, str]]) -> None:
@@ -219,12 +219,7 @@ def _with_context(tmp: str, rows: list[dict[str, str]]) -> None:
     would; and how often the spelling near-misses that only context allows (`geo/fuzzy.py`) are right:
     rows unresolved without context and resolved with it."""
     for label, first, second in (("A", *_halves(rows)), ("B", *reversed(_halves(rows)))):
-        engine = _engine(tmp, f"ctx{label}")
-        _import_ocha(engine)
-        half = Path(tmp) / f"ctxhalf{label}.csv"
-        _write_half(first, half)
-        import_file(engine, half, **LIST_OPTIONS)
-        resolver = resolver_for(engine)
+        resolver = _list_resolver(tmp, f"ctx{label}", first)
         hits = near = right = 0
         for row in second:
             if not row["admin1_ocha"] or resolver.resolve(row["location_ar"]) is not None:
