@@ -180,13 +180,23 @@ def _errors(
     return out
 
 
-def run(gold_path: str | Path, docs_path: str | Path, extractor: Callable[[Document], list[Record]] | None = None):
-    """Load gold and documents, extract, score. Documents missing from `docs_path` score as silent."""
+def run(
+    gold_paths: str | Path | list[str],
+    docs_paths: str | Path | list[str],
+    extractor: Callable[[Document], list[Record]] | None = None,
+):
+    """Load gold and documents, extract, score. Documents missing from the docs score as silent."""
     if extractor is None:
         from marsad.extract import extract as extractor
-    gold = load_gold(gold_path)
-    docs = read_docs(docs_path, {g["doc_id"] for g in gold})
+    gold = [g for path in _paths(gold_paths) for g in load_gold(path)]
+    docs: dict[str, Document] = {}
+    for path in _paths(docs_paths):
+        docs.update(read_docs(path, {g["doc_id"] for g in gold}))
     predictions = {doc_id: extractor(doc) for doc_id, doc in docs.items()}
     result = evaluate(gold, predictions)
     result["documents_found"] = len(docs)
     return result
+
+
+def _paths(paths: str | Path | list[str]) -> list[str]:
+    return [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]

@@ -113,3 +113,25 @@ def field_map(pairs: list[str] | None) -> FieldMap:
             raise typer.BadParameter(f"{pair!r}: expected ROLE=NAME with ROLE one of {roles}", param_hint="--field")
         setattr(fields, role, name)
     return fields
+
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="A decision model written by `marsad train` (default: the one shipped; also MARSAD_MODEL).",
+    ),
+]
+
+
+def use_model(path: str | None) -> None:
+    """Make `path` the model of this process and of the workers it starts (they inherit MARSAD_MODEL)."""
+    if path is None:
+        return
+    from marsad.extract.decide import load_model
+
+    try:
+        load_model(path)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--model") from exc
+    os.environ["MARSAD_MODEL"] = os.path.abspath(path)

@@ -3,25 +3,41 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from marsad.cli.common import console
+from marsad.cli.common import ModelOption, console, err_console, use_model
 
 
 def register(app: typer.Typer) -> None:
     app.command("eval")(eval_command)
+    app.command("train")(train_command)
+
+
+GoldOption = Annotated[list[str], typer.Option("--gold", help="Gold records, JSONL (ar_dev.jsonl …); repeatable.")]
+DocsOption = Annotated[
+    list[str], typer.Option("--docs", help="The reports: JSONL/CSV/text file or directory; repeatable.")
+]
 
 
 def eval_command(
-    gold: Annotated[str, typer.Option("--gold", help="Gold records, JSONL (ar_dev.jsonl, seed_gold.jsonl).")],
-    docs: Annotated[str, typer.Option("--docs", help="The reports: JSONL/CSV/text file or directory.")],
+    gold: GoldOption,
+    docs: DocsOption,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="Also list missed and spurious incidents.")] = False,
+    folds: Annotated[
+        int, typer.Option("--folds", help="K-fold cross-validation: train on K-1 folds of the gold, score the rest.")
+    ] = 0,
+    model: ModelOption = None,
 ) -> None:
     """Precision/recall/F1 of casualty incidents, field accuracy, tallies, silence on no-incident reports."""
+    use_model(model)
+    if folds:
+        _cross_validate(gold, docs, folds, as_json)
+        return
     from marsad.evaluate import run
 
     result = run(gold, docs)
@@ -30,7 +46,70 @@ def eval_command(
             result.pop("errors")
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"marsad eval: {result['documents_found']}/{result['documents']} reports")
+    _print_result(result, f"marsad eval: {result['documents_found']}/{result['documents']} reports")
+    if errors:
+        for e in result["errors"]:
+            console.print(f"{e['type']:9} {e['doc_id']} killed={e['killed']} admin1={e['admin1']} :: {e['text'][:160]}")
+
+
+def train_command(
+    gold: GoldOption,
+    docs: DocsOption,
+    output: Annotated[str, typer.Option("-o", "--output", help="Where to write the model (JSON).")],
+    score_only: Annotated[
+        bool, typer.Option("--score-only", help="The model only scores records (confidence); the grammar decides.")
+    ] = False,
+) -> None:
+    """Train the decision model on annotated reports (SCHEMA.md gold, as `marsad eval` reads it)."""
+    from marsad.extract.train import fit
+
+    items = _annotated(gold, docs)
+    info = {"gold": [Path(g).name for g in gold], "reports": len(items)}
+    trained = fit(items, info)
+    trained.decides = not score_only
+    trained.save(output)
+    stats = trained.info or {}
+    console.print(
+        f"{len(items)} reports, {stats.get('candidates')} candidates ({stats.get('positive')} kept, "
+        f"{stats.get('tallies')} tallies) -> {output}",
+        highlight=False,
+    )
+
+
+def _annotated(gold: list[str], docs: list[str]):
+    from marsad.evaluate import load_gold, read_docs
+    from marsad.extract.train import annotate
+
+    records = [g for path in gold for g in load_gold(path)]
+    wanted = {g["doc_id"] for g in records}
+    texts = {}
+    for path in docs:
+        texts.update(read_docs(path, wanted))
+    missing = len(wanted - texts.keys())
+    if missing:
+        err_console.print(f"{missing} annotated reports not found in --docs: left out")
+    return annotate([g for g in records if g["doc_id"] in texts], texts)
+
+
+def _cross_validate(gold: list[str], docs: list[str], k: int, as_json: bool) -> None:
+    from marsad.extract.train import cross_validate
+
+    if k < 2:
+        raise typer.BadParameter("needs at least 2 folds", param_hint="--folds")
+    result = cross_validate(_annotated(gold, docs), k)
+    if as_json:
+        for part in [*result["folds"], result["pooled"], result["grammar"]]:
+            part.pop("errors")
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for i, part in enumerate(result["folds"], 1):
+        _print_result(part, f"fold {i}/{k}: {part['documents']} reports")
+    _print_result(result["pooled"], f"pooled over {k} folds: {result['pooled']['documents']} reports")
+    _print_result(result["grammar"], "the grammar's own calls on the same reports (no model)")
+
+
+def _print_result(result: dict, title: str) -> None:
+    table = Table(title=title)
     for col in ("measure", "precision", "recall", "F1", "tp / gold / system"):
         table.add_column(col)
     for name, key in (
@@ -58,6 +137,3 @@ def eval_command(
         "silent on no-incident reports", "-" if silent is None else f"{silent:.3f}", str(result["no_incident_reports"])
     )
     console.print(acc)
-    if errors:
-        for e in result["errors"]:
-            console.print(f"{e['type']:9} {e['doc_id']} killed={e['killed']} admin1={e['admin1']} :: {e['text'][:160]}")

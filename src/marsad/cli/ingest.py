@@ -16,7 +16,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from marsad import pipeline, store
-from marsad.cli.common import DbOption, FieldOption, console, err_console, field_map, for_terminal
+from marsad.cli.common import (
+    DbOption,
+    FieldOption,
+    ModelOption,
+    console,
+    err_console,
+    field_map,
+    for_terminal,
+    use_model,
+)
 from marsad.extract import extract as extract_records
 from marsad.model import Record
 from marsad.sources import SourceError, list_files, read_sources
@@ -62,8 +71,10 @@ def ingest(
     db: DbOption = None,
     field: FieldOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    model: ModelOption = None,
 ) -> None:
     """Read reports, extract their incident records and store both (each report once)."""
+    use_model(model)
     engine = store.connect(db)
     items = with_progress(read_sources(paths, field_map(field)), estimate_reports(paths), "ingest", quiet)
     stats = pipeline.store_documents(engine, items)
@@ -98,8 +109,10 @@ def extract(
     paths: PathsArgument,
     output_format: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
     field: FieldOption = None,
+    model: ModelOption = None,
 ) -> None:
     """Run the pipeline without a database and print the records."""
+    use_model(model)
     if output_format not in ("jsonl", "table"):
         raise typer.BadParameter("must be jsonl or table", param_hint="--format")
     errors: list[SourceError] = []

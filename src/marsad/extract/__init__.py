@@ -11,39 +11,80 @@ assemble (statements, merged into drafts) -> records (actors, event type, place,
 
 from __future__ import annotations
 
-from marsad.extract.assemble import merge, statements
-from marsad.extract.background import drop_background
+import copy
+from dataclasses import replace
+
+from marsad.extract.assemble import Draft, merge, statements
+from marsad.extract.background import flag_background
 from marsad.extract.candidates import accidental, find_mentions, negated
 from marsad.extract.cues import lexicons
-from marsad.extract.layout import layout
+from marsad.extract.decide import Candidate, Model, decide, default_model, features
+from marsad.extract.layout import Layout, layout
 from marsad.extract.places import embedded_resolver
 from marsad.extract.records import absorb_updates, build
 from marsad.model import Document, Record
 
-__all__ = ["extract"]
+__all__ = ["candidates", "decided", "extract"]
+
+_DEFAULT = object()
 
 
-def extract(doc: Document, places=None) -> list[Record]:
-    """Every casualty incident and tally that `doc` reports, as records."""
+def extract(doc: Document, places=None, model: Model | None | object = _DEFAULT) -> list[Record]:
+    """Every casualty incident and tally that `doc` reports, as records.
+
+    `model` decides which of the grammar's candidates are news and which are tallies (default: the
+    model shipped for the language; None: the grammar's own calls)."""
+    if model is _DEFAULT:
+        model = default_model()
+    return decided(candidates(doc, places), model)  # type: ignore[arg-type]
+
+
+def decided(proposal: tuple[Layout, object, list[Candidate]] | None, model: Model | None) -> list[Record]:
+    """The records `model` keeps of the grammar's proposal, with their confidence and kind."""
+    if proposal is None:
+        return []
+    lay, resolver, found = proposal
+    built = []
+    for cand, confidence, kind in decide(found, model):
+        # A copy: the same proposal may be decided again (cross-validation), and merging mutates.
+        rec = copy.deepcopy(cand.record)
+        if kind != cand.draft.kind:
+            rec = build(lay, replace(cand.draft, kind=kind), lexicons(), resolver)
+        if confidence is not None:
+            rec.confidence = round(confidence, 3)
+        built.append((rec, any(s.toll_update for s in cand.draft.statements)))
+    return absorb_updates(built)
+
+
+def candidates(doc: Document, places=None) -> tuple[Layout, object, list[Candidate]] | None:
+    """Every record the grammar proposes for `doc`, with the features the model decides on (and the
+    layout and place resolver they were read with); None when `doc` tells of no casualty."""
     lex = lexicons()
     if not doc.text or not lex.gate.search(doc.text):
-        return []
+        return None
     lay = layout(doc)
     if not lex.gate.search(lay.text):
-        return []
+        return None
     mentions = []
     for clause in lay.clauses:
         found = find_mentions(lay, clause, lex)
-        if found and accidental(lay, clause, lex):
-            continue  # a crash or a fire, not an attack
-        mentions += [m for m in found if not negated(lay, m, lex)]
-    mentions = drop_background(lay, mentions, lex)
+        crash = bool(found) and accidental(lay, clause, lex)
+        for m in found:
+            if crash:
+                m.flags.add("accident")  # a crash or a fire, not an attack
+            if negated(lay, m, lex):
+                m.flags.add("negated")
+        mentions += found
+    flag_background(lay, mentions, lex)
     if not mentions:
-        return []
+        return None
     resolver = embedded_resolver() if places is None else places
-    built = []
-    for draft in merge(statements(lay, mentions, lex)):
+    # Doubted figures form drafts of their own, so they never change how sound ones merge.
+    sound = [m for m in mentions if not m.flags]
+    doubted = [m for m in mentions if m.flags]
+    drafts: list[Draft] = merge(statements(lay, sound, lex)) + merge(statements(lay, doubted, lex))
+    found = []
+    for draft in drafts:
         rec = build(lay, draft, lex, resolver)
-        if rec is not None:
-            built.append((rec, any(s.toll_update for s in draft.statements)))
-    return absorb_updates(built)
+        found.append(Candidate(draft, rec, features(lay, draft, rec, lex)))
+    return lay, resolver, found

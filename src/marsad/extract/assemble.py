@@ -31,6 +31,8 @@ class Statement:
 class Draft:
     kind: str
     statements: list[Statement]
+    # The grammar's doubts about this draft, for the decision model (see extract/decide.py).
+    flags: set[str] = field(default_factory=set)
 
     @property
     def primary(self) -> Statement:
@@ -98,8 +100,12 @@ def merge(stmts: list[Statement]) -> list[Draft]:
         else:
             target.statements.append(st)
     drafts = _fold_into_tallies(drafts)
-    drafts = [d for d in drafts if not any(s.main.superseded for s in d.statements)]
-    return _drop_vague(drafts)
+    for d in drafts:
+        d.flags |= {flag for s in d.statements for flag in s.main.flags}
+        if any(s.main.superseded for s in d.statements):
+            d.flags.add("superseded")
+    _flag_vague(drafts)
+    return drafts
 
 
 def _fold_into_tallies(drafts: list[Draft]) -> list[Draft]:
@@ -121,14 +127,16 @@ def _fold_into_tallies(drafts: list[Draft]) -> list[Draft]:
     return out
 
 
-def _drop_vague(drafts: list[Draft]) -> list[Draft]:
-    """ "عشرات القتلى" alone is kept only when the report gives no definite incident figure."""
+def _flag_vague(drafts: list[Draft]) -> None:
+    """ "عشرات القتلى" beside a definite incident figure of the same report is most likely its echo."""
 
     def vague(d: Draft) -> bool:
         return all(s.main.count.best is None for s in d.statements)
 
-    definite = any(d.kind == "incident" and not vague(d) for d in drafts)
-    return [d for d in drafts if not (definite and d.kind == "incident" and vague(d))]
+    definite = any(d.kind == "incident" and not vague(d) and not d.flags for d in drafts)
+    for d in drafts:
+        if definite and d.kind == "incident" and vague(d):
+            d.flags.add("vague_beside_definite")
 
 
 def _merge_target(st: Statement, drafts: list[Draft]) -> Draft | None:

@@ -1,9 +1,9 @@
-"""Background history is not news: figures of events dated well before the report are dropped.
+"""Background history is not news: figures of events dated well before the report are flagged.
 
 A figure is background when its sentence dates something more than BACKGROUND_DAYS before the
 report ("عام 1988", "في 16 آذار/مارس 1988") other than the start of a period ("منذ 2011" makes a
 tally, not history). The same figure repeated elsewhere in the report without a date is the same
-old event and goes too.
+old event and is flagged too.
 """
 
 from __future__ import annotations
@@ -19,24 +19,25 @@ from marsad.text.dates import find_dates
 BACKGROUND_DAYS = 45
 
 
-def drop_background(lay: Layout, mentions: list[Mention], lex: Lexicons) -> list[Mention]:
+def flag_background(lay: Layout, mentions: list[Mention], lex: Lexicons) -> None:
+    """Flag (`background`) the figures of old events and their repetitions; the model decides."""
     published = lay.doc.published
     if published is None:
-        return mentions
+        return
     old_sentences: dict[int, bool] = {}
     old_values: set[int] = set()
-    kept: list[Mention] = []
     for m in mentions:
         sent = m.clause.sentence
         if sent not in old_sentences:
             old_sentences[sent] = _dates_old(lay, sent, lex, published)
         if old_sentences[sent]:
+            m.flags.add("background")
             value = central(total(m))
             if value is not None:
                 old_values.add(value)
-            continue
-        kept.append(m)
-    return [m for m in kept if central(total(m)) not in old_values]
+    for m in mentions:
+        if central(total(m)) in old_values:
+            m.flags.add("background")
 
 
 def _dates_old(lay: Layout, sentence: int, lex: Lexicons, published) -> bool:

@@ -43,6 +43,7 @@ def find_mentions(lay: Layout, clause: Clause, lex: Lexicons) -> list[Mention]:
     numbers = find_numbers(text[cs:ce])
     dates = clause_dates(lay, clause) if numbers else []
     mentions: list[Mention] = []
+    unread: list[tuple[Number, str]] = []
     for raw in numbers:
         num = _shift(raw, cs)
         if any(d.start + cs <= num.num_start < d.end + cs for d in dates):
@@ -59,15 +60,52 @@ def find_mentions(lay: Layout, clause: Clause, lex: Lexicons) -> list[Mention]:
                 mentions[-1].coordinated.append(part)
                 continue
         if partitive(text, num, clause, lex) or kin_part(lay, num, clause, lex):
+            unread.append((num, "part"))
             continue
         m = _classify(lay, num, clause, lex, mentions)
         if m is not None:
             m.subsets += unnumbered_subsets(lay, m, lex)
             m.superseded = _superseded(lay, m, lex)
             mentions.append(m)
+        else:
+            unread.append((num, "unread"))
     mentions += singular_dual(lay, clause, lex, mentions)
+    mentions += [m for num, why in unread if (m := _in_window(lay, num, clause, lex, why)) is not None]
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+_WINDOW_WORDS = 6  # how far a killing word may stand from a figure the grammar did not read
+
+
+def _in_window(lay: Layout, num: Number, clause: Clause, lex: Lexicons, why: str) -> Mention | None:
+    """A figure no pattern read as a casualty count but with a killing word within a few words of it:
+    proposed anyway (flag `window`), for the model to judge."""
+    text = lay.text
+    if not num.value or num.value > 10**6 or not_casualty(text, num, clause, lex):
+        return None
+    lo = max(clause.start, num.start - 80)
+    hi = min(clause.end, num.end + 80)
+    near = False
+    for matcher in (lex.killed_before, lex.killed_nouns, lex.killed_after):
+        for cue in matcher.finditer(text, lo, hi):
+            gap = (
+                tokens_between(text, cue.end, num.start)
+                if cue.end <= num.start
+                else tokens_between(text, num.end, cue.start)
+            )
+            if gap <= _WINDOW_WORDS:
+                near = True
+                break
+        if near:
+            break
+    if not near:
+        return None
+    m = Mention("killed", num.count, num.start, num.end, clause, how="window")
+    m.flags = {"window", f"window_{why}"}
+    noun = victim_after(text, num.num_end, clause.end, lex)
+    victim_group(lay, m, noun, num, lex, [])
+    return m
 
 
 def _superseded(lay: Layout, m: Mention, lex: Lexicons) -> bool:
@@ -126,27 +164,28 @@ def _classify(lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: li
                 if adj is not None and adj.end <= ce and adj.value.group != "inherit":
                     noun, end = adj, adj.end
             break
+    how = "noun"
     if kind is None and not_casualty(text, num, clause, lex):
         return None
     if kind is None:
         cue = _cue_before(text, num, cs, lex)
         if cue:
-            kind, start = cue
+            (kind, start), how = cue, "cue_before"
     if kind is None:
         verb = _verb_after(text, noun_end, ce, lex)
         if verb:
-            kind, end = verb
+            (kind, end), how = verb, "verb_after"
     if kind is None and noun is not None and _fuzzy_killed(text, num, noun_end, clause, lex):
-        kind = "killed"
+        kind, how = "killed", "fuzzy"
     if kind is None and noun is not None and _documented(lay, num, clause, lex):
-        kind = "killed"
+        kind, how = "killed", "documented"
     toll = False
     if kind is None and _rising_toll(lay, num, clause, lex):
-        kind, toll = "killed", True
+        kind, toll, how = "killed", True, "rising_toll"
     if kind is None:
         return None
     toll = toll or any(True for _ in lex.rise.finditer(text, max(cs, num.start - 40), num.start))
-    m = Mention(kind, num.count, start, end, clause, toll=toll)
+    m = Mention(kind, num.count, start, end, clause, toll=toll, how=how)
     victim_group(lay, m, noun, num, lex, prior)
     return m
 

@@ -17,7 +17,7 @@ from marsad.model import Evidence, Location, Record, Victim
 from marsad.text.normalize import fold_plain
 
 
-def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record | None:
+def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record:
     primary = draft.primary.main
     order = search_order(lay, primary.clause)
     rec = Record(doc_id=lay.doc.doc_id, kind=draft.kind)
@@ -48,8 +48,8 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record | None:
             return None
         place = choose_place(lay, order + following(lay, primary.clause), primary.start, resolver)
         if resolver is not None and rec.perpetrator == "unknown" and (place is None or not place.location.admin1):
-            # Neither where nor by whom: a press review's aside or a crime abroad, not a record.
-            return None
+            # Neither where nor by whom: often a press review's aside or a crime abroad.
+            draft.flags.add("nowhere_nowho")
         if place is not None:
             rec.location = _location(place.location, place.text)
             evidence.append(Evidence(place.start, place.end, lay.doc.text[place.start : place.end], "place"))

@@ -11,33 +11,50 @@ from marsad.text.numbers import TOKEN, find_numbers
 
 
 def is_tally(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, value: int | None) -> bool:
-    """Whether the figure at folded [start, end) counts a period, not one event.
+    """Whether the figure at folded [start, end) counts a period, not one event (the grammar's call;
+    the decision model weighs the same signals, `tally_signals`)."""
+    sig = tally_signals(lay, clause, lex, start, end, value)
+    if sig & {"tally_word", "since", "large"}:
+        return True
+    return "day_dated" not in sig and bool(sig & {"framed", "during", "span"})
 
-    The period cue must be near the figure (12 words, within its sentence). Spans ("خلال الثلاث
-    سنوات الأخيرة", "أسابيع") do not count when the clause names the day of the event
-    ("يوم الاثنين"). A very large figure is a tally whatever its date.
+
+def tally_signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, value: int | None) -> set[str]:
+    """The period cues near the figure at folded [start, end).
+
+    A cue must be near the figure (12 words, within its sentence): a tally word, `منذ` with a date or
+    a start ("منذ بدء الهجوم"), a span ("خلال الثلاث سنوات الأخيرة", "أسابيع"), a sentence continuing
+    one that opened a period; `day_dated` when the clause names the day of the event; `large` for a
+    figure no single event reaches.
     """
     text = lay.text
     sentence = lay.sentence_clauses(clause.sentence)
     lo, hi = _near(text, sentence[0].start, sentence[-1].end, start, end)
+    sig: set[str] = set()
     if any(True for _ in lex.tally_words.finditer(text, lo, hi)):
-        return True
+        sig.add("tally_word")
     for m in lex.since.finditer(text, lo, hi):
         window_end = min(hi, m.end + 40)
-        if find_dates(text[m.end : window_end], lay.doc.published):
-            return True
-        if any(True for _ in lex.since_objects.finditer(text, m.end, window_end)):
-            return True
+        if find_dates(text[m.end : window_end], lay.doc.published) or any(
+            True for _ in lex.since_objects.finditer(text, m.end, window_end)
+        ):
+            sig.add("since")
+            break
+    if any(True for _ in lex.superlative.finditer(text, lo, hi)):
+        sig.add("superlative")
     if value is not None and value >= lex.min_incident_figure:
-        return True
+        sig.add("large")
     if _day_dated(lay, clause):
-        return False
+        sig.add("day_dated")
     if _framed_by_previous(lay, clause.sentence, lex):
-        return True
+        sig.add("framed")
     for m in lex.during.finditer(text, lo, hi):
         if any(True for _ in lex.during_objects.finditer(text, m.end, min(hi, m.end + 40))):
-            return True
-    return any(True for _ in lex.tally_spans.finditer(text, lo, hi))
+            sig.add("during")
+            break
+    if any(True for _ in lex.tally_spans.finditer(text, lo, hi)):
+        sig.add("span")
+    return sig
 
 
 def _opens_with_period(lay: Layout, sentence: int, lex: Lexicons) -> bool:

@@ -187,7 +187,7 @@ def _noun_count(lay: Layout, kind: str, start: int, noun: Match[VictimNoun], cla
         # "قتل اللواء عماد إبراهيم واللواء يوسف علي": the same title repeated after "و" is one more.
         word = lay.text[noun.start : noun.end].strip()
         n += lay.text.count(" و" + word + " ", noun.end, min(clause.end, noun.end + 80))
-    m = Mention(kind, Count.exact(n), start, noun.end, clause)
+    m = Mention(kind, Count.exact(n), start, noun.end, clause, how="noun_count")
     fake = Number(noun.start, noun.end, noun.start, noun.end, n, m.count)
     victim_group(lay, m, noun, fake, lex, prior)
     return m
