@@ -163,8 +163,8 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
         if any(s <= m.start < e for s, e in exclude):
             continue
         pos = m.start
-        # Walk back over adjectives and other nationalities to the head noun.
-        for _ in range(3):
+        # Walk back over adjectives, a hedge and other nationalities to the head noun.
+        for _ in range(6):
             prev = TOKEN.findall(text, max(clause.start, pos - 25), pos)
             if not prev:
                 break

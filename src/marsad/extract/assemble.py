@@ -63,7 +63,10 @@ def statements(lay: Layout, mentions: list[Mention], lex: Lexicons) -> list[Stat
             (out[-1].main.clause.sentence == c.sentence and _alternative(lay, out[-1], m, lex))
             or any(True for _ in lex.alternative_figure.finditer(lay.text, c.start, m.start))
         )
-        out.append(Statement(m, kind, toll_update=update and kind == "incident", alternative=alternative))
+        # Another source's figure ("بينما قال الدفاع المدني إن الحصيلة بلغت 75") widens the range; it
+        # does not replace the first figure as a later toll would.
+        toll = update and kind == "incident" and not alternative
+        out.append(Statement(m, kind, toll_update=toll, alternative=alternative))
     # A wounded figure near a death toll (or under a headline with one) is most likely that event's.
     near_dead = [s.main.clause for s in out if s.main.kind != "wounded"]
     return [

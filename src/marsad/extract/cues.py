@@ -145,7 +145,7 @@ def lexicons() -> Lexicons:
         victims=Matcher(victims, article=True),
         nationalities=Matcher(nats),
         armed_heads=frozenset(fold_plain(w) for w in nat_data["armed_heads"]),
-        nat_between=frozenset(fold_plain(w) for w in nat_data["between"]),
+        nat_between=frozenset(fold_plain(w) for w in nat_data["between"] + nat_data["hedges"]),
         actors=Matcher(actors),
         by_country={code: act["by_country"][code] for code in ("SY", "IQ")},
         anaphora_candidates=tuple(act["anaphora"]["candidates"]),

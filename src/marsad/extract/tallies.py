@@ -31,17 +31,21 @@ def tally_signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: i
     sentence = lay.sentence_clauses(clause.sentence)
     lo, hi = _near(text, sentence[0].start, sentence[-1].end, start, end)
     sig: set[str] = set()
-    if any(True for _ in lex.tally_words.finditer(text, lo, hi)):
-        sig.add("tally_word")
+    for m in lex.tally_words.finditer(text, lo, hi):
+        if _compared(text, lo, m.start, lex):
+            sig.add("superlative")
+        else:
+            sig.add("tally_word")
     for m in lex.since.finditer(text, lo, hi):
+        if _compared(text, lo, m.start, lex):
+            sig.add("superlative")
+            continue
         window_end = min(hi, m.end + 40)
         if find_dates(text[m.end : window_end], lay.doc.published) or any(
             True for _ in lex.since_objects.finditer(text, m.end, window_end)
         ):
             sig.add("since")
             break
-    if any(True for _ in lex.superlative.finditer(text, lo, hi)):
-        sig.add("superlative")
     if value is not None and value >= lex.min_incident_figure:
         sig.add("large")
     if _day_dated(lay, clause):
@@ -55,6 +59,11 @@ def tally_signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: i
     if any(True for _ in lex.tally_spans.finditer(text, lo, hi)):
         sig.add("span")
     return sig
+
+
+def _compared(text: str, lo: int, pos: int, lex: Lexicons) -> bool:
+    """ "اليوم الأكثر دموية منذ بدء الهجوم": a comparison with the period, not a count over it."""
+    return any(True for _ in lex.superlative.finditer(text, max(lo, pos - 30), pos))
 
 
 def _opens_with_period(lay: Layout, sentence: int, lex: Lexicons) -> bool:
