@@ -55,6 +55,8 @@ def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
             before = _word_before(lay, clause, s + pm.start)
             if before in _lex().speech or _reporter_before(lay, clause, s + pm.start):
                 continue  # "قالت دمشق": a government speaking; "مراسل … في أربيل": the reporter
+            if _measured_from(lay, clause, s + pm.start):
+                continue  # "على بعد 250 كلم شمال بغداد": a reference point
             anchored = before in _lex().locatives or _has_kind_word(pm.text) or _attached(pm.text, loc)
             if found and _reference_point(lay, found[-1], s + pm.start, pm.text):
                 continue  # "الغوطة الشرقية قرب دمشق": where the place before it lies
@@ -200,6 +202,13 @@ def _reporter_before(lay: Layout, clause: Clause, orig_pos: int) -> bool:
     return any(w in _lex().reporter or w[1:] in _lex().reporter for w in words)
 
 
+def _measured_from(lay: Layout, clause: Clause, orig_pos: int) -> bool:
+    offsets = lay.folded.offsets
+    pos = orig_pos if offsets is None else bisect.bisect_left(offsets, orig_pos)
+    words = lay.text[max(clause.start, pos - 40) : pos].split()[-3:]
+    return any(w in _lex().distance for w in words)
+
+
 def _has_kind_word(text: str) -> bool:
     from marsad.geo.lexicon import prefix_keys
 
@@ -224,6 +233,7 @@ class _PlaceWords:
     near: tuple[str, ...]
     surroundings: dict[str, str]
     reporter: frozenset[str]
+    distance: frozenset[str]
 
 
 @cache
@@ -238,4 +248,5 @@ def _lex() -> _PlaceWords:
         near=tuple(" ".join(fold_plain(w).split()) for w in loc["near"]),
         surroundings=dict(loc["surroundings"]),
         reporter=frozenset(fold_plain(w) for w in loc["reporter"]),
+        distance=frozenset(" ".join(fold_plain(w).split()) for w in loc["distance"]),
     )
