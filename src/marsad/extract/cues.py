@@ -46,6 +46,7 @@ class Lexicons:
     fuzzy_killed: tuple[str, ...]
     subset: Matcher[str]
     coordination: frozenset[str]
+    back_reference: frozenset[str]
     negation: Matcher[str]
     toll_update: Matcher[str]
     rise: Matcher[str]
@@ -131,6 +132,7 @@ def lexicons() -> Lexicons:
         fuzzy_killed=tuple(fold_plain(f) for f in cas["fuzzy_killed"]),
         subset=_plain(cas["subset"]),
         coordination=frozenset(" ".join(fold_plain(f).split()) for f in cas["coordination"]),
+        back_reference=frozenset(fold_plain(f) for f in cas["back_reference"]),
         negation=_plain(cas["negation"]),
         toll_update=_plain(cas["toll_update"]),
         rise=_plain(cas["rise"]),

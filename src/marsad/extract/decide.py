@@ -29,6 +29,7 @@ from marsad.extract.layout import Layout
 from marsad.extract.tallies import tally_signals
 from marsad.extract.tokens import strip_clitics
 from marsad.model import Record
+from marsad.text.normalize import fold_plain
 from marsad.text.numbers import TOKEN
 
 _CONTEXT_WORDS = 3  # words each side of the figure that become features
@@ -146,6 +147,11 @@ def features(lay: Layout, draft: Draft, rec: Record, lex: Lexicons) -> dict[str,
     loc = rec.location or (rec.regions[0] if rec.regions else None)
     f["admin1_known"] = float(bool(loc and loc.admin1))
     f[f"country={(loc.country if loc else None) or 'none'}"] = 1.0
+    f[f"precision={(loc.geo_precision if loc else None) or 'none'}"] = 1.0
+    events = [e.text for e in rec.evidence if e.role == "event"]
+    # "غارات"، "هجمات"، "اشتباكات": many attacks (a day's or a region's toll) rather than one.
+    f["attacks_plural"] = float(any(fold_plain(t).split()[-1].endswith("ات") for t in events if t.split()))
+    f["places_in_sentence"] = min(_places_in_sentence(lay, main.clause.sentence), 3) / 3
     f[f"date={rec.date_precision}"] = 1.0
     f["period_start"] = float(rec.period_start is not None)
     for sig in tally_signals(lay, main.clause, lex, main.start, main.end, value):
@@ -153,6 +159,12 @@ def features(lay: Layout, draft: Draft, rec: Record, lex: Lexicons) -> dict[str,
     for word in _context(lay.text, main.start, main.end, main.clause.start, main.clause.end):
         f[word] = 1.0
     return f
+
+
+def _places_in_sentence(lay: Layout, sentence: int) -> int:
+    """How many places the sentence names (a toll over several towns is rarely one incident)."""
+    places = lay.memo.get("places", {})
+    return len({p.location.name for c in lay.sentence_clauses(sentence) for p in places.get(c.index, [])})
 
 
 def _size(value: int | None) -> str:
