@@ -171,8 +171,11 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
             word = prev[-1]
             head_start = text.rfind(word, clause.start, pos)
             if word in lex.armed_heads or ag.before.match_at(text, head_start):
-                if _hypothetical(TOKEN.findall(text, max(clause.start, head_start - 30), head_start + len(word)), ag):
+                prev = TOKEN.findall(text, max(clause.start, head_start - 30), head_start)
+                if _hypothetical(prev + [word], ag):
                     break
+                if word in lex.armed_heads and prev and _target(prev[-1], ag):
+                    break  # "مواقع للقوات السورية", "إلى جانب القوات السورية": a target or an ally
                 code, group = m.value
                 found.append(ActorMention(group, code, m.start, m.end, m.form))
                 break
