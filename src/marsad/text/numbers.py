@@ -125,11 +125,41 @@ def find_numbers(text: str) -> list[Number]:
         end = toks[j - 1][2]
         found.append(_with_qualifiers(text, start, end, value, vague, lex))
         i = j
-    return _ranges(text, found, lex)
+    return _ranges(text, _word_and_digits(text, found), lex)
 
 
 def _joined_word(word: str, lex: _Lex) -> bool:
     return word.startswith("و") and lex.words.get(word[1:], ("scale",))[0] not in ("scale", "fraction")
+
+
+def _word_and_digits(text: str, found: list[Number]) -> list[Number]:
+    """ "ألف و300", "مئة و20": a round number word and the smaller digits after و are one figure."""
+    out: list[Number] = []
+    for n in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.value
+            and n.value
+            and not text[prev.num_start].isdigit()
+            and text[n.num_start].isdigit()
+            and prev.value % 100 == 0
+            and n.value < 10 ** (len(str(prev.value)) - 1)
+            and re.fullmatch(r"\s+و", text[prev.num_end : n.num_start])
+        ):
+            value = prev.value + n.value
+            out[-1] = Number(
+                prev.start,
+                n.end,
+                prev.num_start,
+                n.num_end,
+                value,
+                qualified(value, prev.qualifier),
+                qualifier=prev.qualifier,
+            )
+            continue
+        out.append(n)
+    return out
 
 
 def _ranges(text: str, found: list[Number], lex: _Lex) -> list[Number]:
