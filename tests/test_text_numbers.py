@@ -81,3 +81,18 @@ def test_number_word_with_the_conjunction_is_a_figure():
     # "قتل 16 طفلا وأربع نساء" (FR-internationalNews-534-20180320): 16, then 4.
     assert [v for v, _ in counts("قتل 16 طفلا وأربع نساء")] == [16, 4]
     assert [v for v, _ in counts("عشرين وثلاثين قتيلا")] == [20, 30]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # SK-middleEast-1189: "أسفرت الحرب السورية عن مقتل أكثر من ألف و300 شخص من أبناء المخيم".
+        ("أكثر من ألف و300 شخص", [(1300, Count(1300, 1300, None))]),
+        ("مئة و20 قتيلا", [(120, Count(120, 120, None))]),
+        # Not when the digits are no smaller part of the word's figure, nor a range or two years.
+        ("بين 100 و200", [(100, Count(100, None, 200))]),
+        ("عامي 2011 و2012", [(2011, Count(2011, 2011, None)), (2012, Count(2012, 2012, None))]),
+    ],
+)
+def test_number_word_and_digits_joined_by_wa(text, expected):
+    assert counts(text) == expected
