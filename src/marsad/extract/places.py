@@ -55,6 +55,8 @@ def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
             before = _word_before(lay, clause, s + pm.start)
             if before in _lex().speech or _reporter_before(lay, clause, s + pm.start):
                 continue  # "قالت دمشق": a government speaking; "مراسل … في أربيل": the reporter
+            if _loyal_to(lay, clause, s + pm.start):
+                continue  # "الموالين لدمشق": a government, not a place
             if _measured_from(lay, clause, s + pm.start):
                 continue  # "على بعد 250 كلم شمال بغداد": a reference point
             anchored = before in _lex().locatives or _has_kind_word(pm.text) or _attached(pm.text, loc)
@@ -202,6 +204,13 @@ def _reporter_before(lay: Layout, clause: Clause, orig_pos: int) -> bool:
     return any(w in _lex().reporter or w[1:] in _lex().reporter for w in words)
 
 
+def _loyal_to(lay: Layout, clause: Clause, orig_pos: int) -> bool:
+    offsets = lay.folded.offsets
+    pos = orig_pos if offsets is None else bisect.bisect_left(offsets, orig_pos)
+    words = lay.text[max(clause.start, pos - 30) : pos].split()[-2:]
+    return any(w in _lex().allegiance for w in words)
+
+
 def _measured_from(lay: Layout, clause: Clause, orig_pos: int) -> bool:
     offsets = lay.folded.offsets
     pos = orig_pos if offsets is None else bisect.bisect_left(offsets, orig_pos)
@@ -234,6 +243,7 @@ class _PlaceWords:
     surroundings: dict[str, str]
     reporter: frozenset[str]
     distance: frozenset[str]
+    allegiance: frozenset[str]
 
 
 @cache
@@ -249,4 +259,5 @@ def _lex() -> _PlaceWords:
         surroundings=dict(loc["surroundings"]),
         reporter=frozenset(fold_plain(w) for w in loc["reporter"]),
         distance=frozenset(" ".join(fold_plain(w).split()) for w in loc["distance"]),
+        allegiance=frozenset(fold_plain(w) for w in loc["allegiance"]),
     )
