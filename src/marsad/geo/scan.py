@@ -77,11 +77,12 @@ def tokenize(text: str) -> tuple[list[Token], bool]:
             while b < len(breaks) and breaks[b] < start:
                 b += 1
         word = m.group()
-        if arabic and has_arabic(word):
-            key, fold, alts = _arabic_word(word)
+        keys = _arabic_word(word) if arabic else None
+        if keys is not None:
+            key, fold, alts = keys
             tokens.append(Token(start, m.end(), seg, key, fold, alts))
         else:
-            key = latin_token(word)
+            key = _latin_word(word)
             if not arabic and key in _LATIN_ARTICLES:
                 continue  # "Deir ez-Zor": articles are not indexed either
             tokens.append(Token(start, m.end(), seg, key, key, (), not word[0].islower()))
@@ -89,9 +90,15 @@ def tokenize(text: str) -> tuple[list[Token], bool]:
 
 
 @lru_cache(maxsize=200_000)
-def _arabic_word(word: str) -> tuple[str, str, tuple[str, ...]]:
+def _arabic_word(word: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """Keys of a word with an Arabic letter, else None (cached: the same words recur in every report)."""
+    if not has_arabic(word):
+        return None
     fold = ar_fold(word)
     return strip_article(fold), fold, clitic_variants(fold)
+
+
+_latin_word = lru_cache(maxsize=200_000)(latin_token)
 
 
 class Scanner:
@@ -121,7 +128,7 @@ class Scanner:
         starters = self._starters[lang]
         while i < n:
             t = tokens[i]
-            if strict and t.key not in starters and not any(a in starters for a in t.alts):
+            if strict and t.key not in starters and starters.isdisjoint(t.alts):
                 effects, pstart = [], None  # fast path: most words of a sentence begin no name
                 i += 1
                 continue
