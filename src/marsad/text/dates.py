@@ -1,9 +1,10 @@
 """Date phrases in folded Arabic text, resolved against the report's publication date.
 
 Relative words (اليوم، أمس) and weekday names (الخميس، يوم السبت الماضي) are resolved here, fast.
-Explicit dates ("24 مارس من العام 2019", "٢٤ آذار", "كانون الثاني 2018") are found by a pattern
-and parsed by one reused dateparser DateDataParser (ar-SY reads standard and Levantine months);
-dateparser is never run on free text (it would read 1362 as a year).
+Explicit dates ("24 مارس من العام 2019", "٢٤ آذار", "كانون الثاني 2018") are found by a pattern;
+a day and month without a year is parsed by one reused dateparser DateDataParser (ar-SY reads
+standard and Levantine months) relative to the publication date, one with a year is just that
+calendar day. dateparser is never run on free text (it would read 1362 as a year).
 """
 
 from __future__ import annotations
@@ -104,10 +105,11 @@ def _patterns() -> _Patterns:
         month_only=re.compile(
             r"(?<!\w)(?:" + _alt(data["month_lead"]) + r")\s+(?:شهر\s+)?" + months + r"(?!\s*(?:/\s*)?\d)(?!\w)"
         ),
-        any_month=re.compile(month),
+        # A month name follows a space, a digit or punctuation in every pattern ("اب" inside a word is none).
+        any_month=re.compile(r"(?:^|[\W\d])" + month),
         any_weekday=re.compile(_alt(list(wd_num))),
-        any_relative=re.compile(_alt(list(rel_days))),
-        any_weeks=re.compile(_alt(list(rel_weeks))),
+        any_relative=re.compile(r"(?:^|\W)(?:" + _alt(list(rel_days)) + ")"),
+        any_weeks=re.compile(r"(?:^|\W)(?:" + _alt(list(rel_weeks)) + ")"),
     )
 
 
@@ -208,19 +210,22 @@ def _explicit(day: int, month_word: str, year: str | None, published: date | Non
     month = pats.month_num.get(" ".join(month_word.split()))
     if not month or not 1 <= day <= 31:
         return None
-    phrase = f"{day} {month_word}" + (f" {year}" if year else "")
-    # With a year the publication date cannot change the answer: cache the phrase alone.
-    parsed = _dateparser(phrase, None if year else published)
+    if year:
+        # With a year the calendar alone answers (dateparser returns the same for every month name and day).
+        try:
+            return date(int(year), month, day)
+        except ValueError:
+            return None
+    parsed = _dateparser(f"{day} {month_word}", published)
     if parsed is not None and parsed.month == month and parsed.day == day:
         return parsed
     # dateparser may not read a folded spelling: build the date from the lexicon's month number.
-    yr = int(year) if year else (published.year if published else None)
-    if yr is None:
+    if published is None:
         return None
     try:
-        value = date(yr, month, day)
+        value = date(published.year, month, day)
     except ValueError:
         return None
-    if not year and published and value > published:
-        value = date(yr - 1, month, day)
+    if value > published:
+        value = date(published.year - 1, month, day)
     return value
