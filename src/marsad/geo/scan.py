@@ -171,10 +171,20 @@ class Scanner:
         first = tokens[i]
         links = self.pre["ar" if arabic else "en"]["link"]
         gaz = self.gaz
-        heads = [h for h in (first.key, *first.alts) if h in gaz.head_len or (arabic and h in gaz.nospace_heads)]
-        for n in range(limit - i, 0, -1) if heads else ():
+        # Each head with the longest name it can begin (any length when spaces may be dropped): longer
+        # n-grams cannot be found through it, so they are not even built.
+        heads = []
+        for h in (first.key, *first.alts):
+            if arabic and h in gaz.nospace_heads:
+                heads.append((h, limit - i))
+            elif h in gaz.head_len:
+                heads.append((h, gaz.head_len[h]))
+        longest = min(limit - i, max((cap for _, cap in heads), default=0))
+        for n in range(longest, 0, -1):
             rest = [t.key for t in tokens[i + 1 : i + n]]
-            for head in heads:
+            for head, cap in heads:
+                if n > cap:
+                    continue
                 if n == 1 and (
                     head in before
                     or head in links
