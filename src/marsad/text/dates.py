@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 
 from marsad.lang import load
+from marsad.text import wordscan
 from marsad.text.normalize import fold_plain
 
 
@@ -146,12 +147,12 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
 
     has_month = pats.any_month.search(text) is not None
     has_day = has_month and _DIGIT.search(text) is not None
-    for m in pats.explicit.finditer(text) if has_day else ():
+    for m in wordscan.finditer(pats.explicit, text) if has_day else ():
         value = _explicit(int(m.group("day")), m.group("month"), m.group("year"), published, pats)
         if value:
             found.append(DateMention(m.start(), m.end(), value, "day", value.year))
             taken.append((m.start(), m.end()))
-    for m in pats.ordinal.finditer(text) if has_month else ():
+    for m in wordscan.finditer(pats.ordinal, text) if has_month else ():
         before = text[max(0, m.start() - 12) : m.start()].split()
         if before and before[-1] in pats.ordinal_heads:
             continue  # "الأسبوع الثاني من شهر شباط" is a week, not the 2nd
@@ -161,7 +162,7 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
             if value:
                 found.append(DateMention(m.start(), m.end(), value, "day", value.year))
                 taken.append((m.start(), m.end()))
-    for m in pats.month_year.finditer(text) if has_day else ():
+    for m in wordscan.finditer(pats.month_year, text) if has_day else ():
         if free(m.start(), m.end()):
             month = pats.month_num.get(" ".join(m.group("month").split()))
             year = int(m.group("year"))
@@ -169,29 +170,29 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
                 found.append(DateMention(m.start(), m.end(), date(year, month, 1), "month", year))
                 taken.append((m.start(), m.end()))
     if published is not None and has_month:
-        for m in pats.month_only.finditer(text):
+        for m in wordscan.finditer(pats.month_only, text):
             month = pats.month_num.get(" ".join(m.group("month").split()))
             if month and free(m.start(), m.end()):
                 year = published.year if month <= published.month else published.year - 1
                 found.append(DateMention(m.start(), m.end(), date(year, month, 1), "month", year))
                 taken.append((m.start(), m.end()))
-    for m in pats.year.finditer(text) if _YEAR.search(text) else ():
+    for m in wordscan.finditer(pats.year, text) if _YEAR.search(text) else ():
         if free(m.start(), m.end()):
             year = int(m.group("year"))
             found.append(DateMention(m.start(), m.end(), date(year, 1, 1), "year", year))
             taken.append((m.start(), m.end()))
     if published is not None:
-        for m in pats.weeks.finditer(text) if pats.any_weeks.search(text) else ():
+        for m in wordscan.finditer(pats.weeks, text) if pats.any_weeks.search(text) else ():
             if free(m.start(), m.end()):
                 weeks = pats.relative_weeks[" ".join(m.group(0).split())]
                 found.append(DateMention(m.start(), m.end(), published - timedelta(weeks=weeks), "week"))
                 taken.append((m.start(), m.end()))
-        for m in pats.relative.finditer(text) if pats.any_relative.search(text) else ():
+        for m in wordscan.finditer(pats.relative, text) if pats.any_relative.search(text) else ():
             if free(m.start(), m.end()):
                 days = pats.relative_days[" ".join(m.group(0).split())]
                 found.append(DateMention(m.start(), m.end(), published - timedelta(days=days), "day"))
                 taken.append((m.start(), m.end()))
-        for m in pats.weekday.finditer(text) if pats.any_weekday.search(text) else ():
+        for m in wordscan.finditer(pats.weekday, text) if pats.any_weekday.search(text) else ():
             if free(m.start(), m.end()):
                 found.append(_weekday(m, published, pats))
     found.sort(key=lambda d: d.start)
