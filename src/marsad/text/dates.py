@@ -123,6 +123,11 @@ def _parser_for() -> object:
     return DateDataParser(locales=["ar-SY"], settings={"PREFER_DATES_FROM": "past", "PARSERS": ["absolute-time"]})
 
 
+def warm_up() -> None:
+    """Load dateparser now (its first parse builds its tables, about 0.2 s) rather than mid-run."""
+    _parser_for().get_date_data("1 اذار")  # type: ignore[attr-defined]
+
+
 @lru_cache(maxsize=4096)
 def _dateparser(phrase: str, published: date | None) -> date | None:
     """Parse one explicit date phrase (never free text) relative to `published`."""
