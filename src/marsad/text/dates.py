@@ -44,8 +44,7 @@ class _Patterns:
     ordinal_num: dict[str, int]
     ordinal_heads: frozenset[str]
     month_only: re.Pattern[str]
-    # Words one of the patterns above needs: a text without them skips those patterns. These open with
-    # a plain alternation, which re scans fast; the patterns open with a lookbehind, which it cannot.
+    # Words one of the patterns above needs: a text without them skips those patterns.
     any_month: re.Pattern[str]
     any_weekday: re.Pattern[str]
     any_relative: re.Pattern[str]
@@ -53,6 +52,9 @@ class _Patterns:
 
 
 _DIGIT = re.compile(r"\d")
+# Letters (all of them \w, none a digit): a month or relative word never follows one. The prefilters
+# open with "anything else", a character class, which re scans in C (a lookbehind it cannot).
+_LETTERS = "A-Za-z_\u0621-\u063a\u0641-\u064a"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -107,10 +109,11 @@ def _patterns() -> _Patterns:
             r"(?<!\w)(?:" + _alt(data["month_lead"]) + r")\s+(?:شهر\s+)?" + months + r"(?!\s*(?:/\s*)?\d)(?!\w)"
         ),
         # A month name follows a space, a digit or punctuation in every pattern ("اب" inside a word is none).
-        any_month=re.compile(r"(?:^|[\W\d])" + month),
+        # They are searched in " " + text, so a name at the very start has a space before it too.
+        any_month=re.compile("[^" + _LETTERS + "]" + month),
         any_weekday=re.compile(_alt(list(wd_num))),
-        any_relative=re.compile(r"(?:^|\W)(?:" + _alt(list(rel_days)) + ")"),
-        any_weeks=re.compile(r"(?:^|\W)(?:" + _alt(list(rel_weeks)) + ")"),
+        any_relative=re.compile("[^" + _LETTERS + "](?:" + _alt(list(rel_days)) + ")"),
+        any_weeks=re.compile("[^" + _LETTERS + "](?:" + _alt(list(rel_weeks)) + ")"),
     )
 
 
@@ -150,7 +153,8 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    has_month = pats.any_month.search(text) is not None
+    spaced = " " + text
+    has_month = pats.any_month.search(spaced) is not None
     has_day = has_month and _DIGIT.search(text) is not None
     for m in wordscan.finditer(pats.explicit, text) if has_day else ():
         value = _explicit(int(m.group("day")), m.group("month"), m.group("year"), published, pats)
@@ -187,12 +191,12 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
             found.append(DateMention(m.start(), m.end(), date(year, 1, 1), "year", year))
             taken.append((m.start(), m.end()))
     if published is not None:
-        for m in wordscan.finditer(pats.weeks, text) if pats.any_weeks.search(text) else ():
+        for m in wordscan.finditer(pats.weeks, text) if pats.any_weeks.search(spaced) else ():
             if free(m.start(), m.end()):
                 weeks = pats.relative_weeks[" ".join(m.group(0).split())]
                 found.append(DateMention(m.start(), m.end(), published - timedelta(weeks=weeks), "week"))
                 taken.append((m.start(), m.end()))
-        for m in wordscan.finditer(pats.relative, text) if pats.any_relative.search(text) else ():
+        for m in wordscan.finditer(pats.relative, text) if pats.any_relative.search(spaced) else ():
             if free(m.start(), m.end()):
                 days = pats.relative_days[" ".join(m.group(0).split())]
                 found.append(DateMention(m.start(), m.end(), published - timedelta(days=days), "day"))
