@@ -10,6 +10,7 @@ calendar day. dateparser is never run on free text (it would read 1362 as a year
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
@@ -144,6 +145,17 @@ def _dateparser(phrase: str, published: date | None) -> date | None:
     return data.date_obj.date() if data and data.date_obj else None
 
 
+_AFTER: dict[str, re.Pattern[str]] = {}
+
+
+def _scan(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """regex.finditer(text), faster (see text.wordscan)."""
+    after = _AFTER.get(regex.pattern)
+    if after is None:
+        after = _AFTER[regex.pattern] = wordscan.after_of(regex)
+    return wordscan.finditer(regex, after, text)
+
+
 def find_dates(text: str, published: date | None) -> list[DateMention]:
     """Date mentions in folded `text`, left to right, resolved where possible."""
     pats = _patterns()
@@ -156,12 +168,12 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
     spaced = " " + text
     has_month = pats.any_month.search(spaced) is not None
     has_day = has_month and _DIGIT.search(text) is not None
-    for m in wordscan.finditer(pats.explicit, text) if has_day else ():
+    for m in _scan(pats.explicit, text) if has_day else ():
         value = _explicit(int(m.group("day")), m.group("month"), m.group("year"), published, pats)
         if value:
             found.append(DateMention(m.start(), m.end(), value, "day", value.year))
             taken.append((m.start(), m.end()))
-    for m in wordscan.finditer(pats.ordinal, text) if has_month else ():
+    for m in _scan(pats.ordinal, text) if has_month else ():
         before = text[max(0, m.start() - 12) : m.start()].split()
         if before and before[-1] in pats.ordinal_heads:
             continue  # "الأسبوع الثاني من شهر شباط" is a week, not the 2nd
@@ -171,7 +183,7 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
             if value:
                 found.append(DateMention(m.start(), m.end(), value, "day", value.year))
                 taken.append((m.start(), m.end()))
-    for m in wordscan.finditer(pats.month_year, text) if has_day else ():
+    for m in _scan(pats.month_year, text) if has_day else ():
         if free(m.start(), m.end()):
             month = pats.month_num.get(" ".join(m.group("month").split()))
             year = int(m.group("year"))
@@ -179,29 +191,29 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
                 found.append(DateMention(m.start(), m.end(), date(year, month, 1), "month", year))
                 taken.append((m.start(), m.end()))
     if published is not None and has_month:
-        for m in wordscan.finditer(pats.month_only, text):
+        for m in _scan(pats.month_only, text):
             month = pats.month_num.get(" ".join(m.group("month").split()))
             if month and free(m.start(), m.end()):
                 year = published.year if month <= published.month else published.year - 1
                 found.append(DateMention(m.start(), m.end(), date(year, month, 1), "month", year))
                 taken.append((m.start(), m.end()))
-    for m in wordscan.finditer(pats.year, text) if _YEAR.search(text) else ():
+    for m in _scan(pats.year, text) if _YEAR.search(text) else ():
         if free(m.start(), m.end()):
             year = int(m.group("year"))
             found.append(DateMention(m.start(), m.end(), date(year, 1, 1), "year", year))
             taken.append((m.start(), m.end()))
     if published is not None:
-        for m in wordscan.finditer(pats.weeks, text) if pats.any_weeks.search(spaced) else ():
+        for m in _scan(pats.weeks, text) if pats.any_weeks.search(spaced) else ():
             if free(m.start(), m.end()):
                 weeks = pats.relative_weeks[" ".join(m.group(0).split())]
                 found.append(DateMention(m.start(), m.end(), published - timedelta(weeks=weeks), "week"))
                 taken.append((m.start(), m.end()))
-        for m in wordscan.finditer(pats.relative, text) if pats.any_relative.search(spaced) else ():
+        for m in _scan(pats.relative, text) if pats.any_relative.search(spaced) else ():
             if free(m.start(), m.end()):
                 days = pats.relative_days[" ".join(m.group(0).split())]
                 found.append(DateMention(m.start(), m.end(), published - timedelta(days=days), "day"))
                 taken.append((m.start(), m.end()))
-        for m in wordscan.finditer(pats.weekday, text) if pats.any_weekday.search(text) else ():
+        for m in _scan(pats.weekday, text) if pats.any_weekday.search(text) else ():
             if free(m.start(), m.end()):
                 found.append(_weekday(m, published, pats))
     found.sort(key=lambda d: d.start)

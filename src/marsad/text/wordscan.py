@@ -14,27 +14,23 @@ from collections.abc import Iterator
 _WORDISH = "A-Za-z0-9_\u0621-\u063a\u0641-\u064a"
 _WORD = re.compile(r"\w")
 _OPENINGS = (r"(?<!\w)", r"(?<![\w\d])")
-# By id: hashing a compiled pattern hashes its whole program. The pattern is kept so its id stays its own.
-_AFTER: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
-def _after(regex: re.Pattern[str]) -> re.Pattern[str]:
-    """`regex` without its opening lookbehind, after one character that may be a non-word one."""
-    known = _AFTER.get(id(regex))
-    if known is not None and known[0] is regex:
-        return known[1]
+def after_of(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """`regex` without its opening lookbehind, after one character that may be a non-word one (compile
+    it once, with `regex`: big lexicon patterns take a while)."""
     for opening in _OPENINGS:
         if regex.pattern.startswith(opening):
-            after = re.compile("[^" + _WORDISH + "]" + regex.pattern[len(opening) :], regex.flags)
-            _AFTER[id(regex)] = (regex, after)
-            return after
+            return re.compile("[^" + _WORDISH + "]" + regex.pattern[len(opening) :], regex.flags)
     raise ValueError(f"pattern does not open with (?<!\\w): {regex.pattern[:40]!r}")
 
 
-def finditer(regex: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
-    """What regex.finditer(text, pos, endpos) finds, for a regex that opens with (?<!\\w)."""
+def finditer(
+    regex: re.Pattern[str], after: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> Iterator[re.Match[str]]:
+    """What regex.finditer(text, pos, endpos) finds, for a regex that opens with a word-start lookbehind
+    and after = after_of(regex)."""
     end = len(text) if endpos is None else endpos
-    after = _after(regex)
     while True:
         m = regex.match(text, pos, end)  # at the window's start (its lookbehind sees before pos)
         if m is None:
