@@ -18,6 +18,7 @@ from marsad.model import Count
 from marsad.text.normalize import fold_plain
 
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -115,6 +116,8 @@ def qualified(value: int, qualifier: str | None) -> Count:
 def find_numbers(text: str) -> list[Number]:
     """All number expressions in folded `text`, left to right."""
     lex = _lex()
+    if _DIGIT.search(text) is None and lex.starts.isdisjoint(TOKEN.findall(text)):
+        return []  # most clauses: no digit and no number word
     toks = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
     found: list[Number] = []
     i = 0
