@@ -36,11 +36,19 @@ class Layout:
         return self.folded.text
 
     def clause_at(self, pos: int) -> Clause:
-        starts = [c.start for c in self.clauses]
+        starts = self.memo.get("starts")
+        if starts is None:
+            starts = self.memo["starts"] = [c.start for c in self.clauses]
         return self.clauses[max(0, bisect.bisect_right(starts, pos) - 1)]
 
     def sentence_clauses(self, sentence: int) -> list[Clause]:
-        return [c for c in self.clauses if c.sentence == sentence]
+        """The clauses of a sentence (a shared list: do not change it)."""
+        by_sentence = self.memo.get("sentences")
+        if by_sentence is None:
+            by_sentence = self.memo["sentences"] = {}
+            for c in self.clauses:
+                by_sentence.setdefault(c.sentence, []).append(c)
+        return by_sentence.get(sentence, [])
 
     def original(self, start: int, end: int) -> tuple[int, int, str]:
         s, e = self.folded.span(start, end)
@@ -66,13 +74,14 @@ def layout(doc: Document) -> Layout:
         head = text[:title_end].strip()
         if head:
             clauses.append(Clause(0, 0, len(text[:title_end].rstrip()), 0, True))
+    sent = len(clauses)  # the headline, if any, is sentence 0
     for s, e in spans:
-        sent = len({c.sentence for c in clauses})
         prev = s
         for m in _clause_split().finditer(text, s, e):
             clauses.append(Clause(len(clauses), prev, m.start(), sent, False))
             prev = m.end()
         clauses.append(Clause(len(clauses), prev, e, sent, False))
+        sent += 1
     return Layout(doc, folded, clauses, title_end)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from marsad.text import wordscan
 from marsad.text.normalize import fold_plain
 
 V = TypeVar("V")
@@ -49,10 +50,11 @@ class Matcher(Generic[V]):
         trie = _trie_regex(sorted(self.table))
         pfx = _PREFIX if prefixes else r"(?P<pfx>)"
         self.regex = re.compile(r"(?<!\w)" + pfx + r"(?P<w>" + trie + r")(?!\w)")
+        self._after = wordscan.after_of(self.regex)  # for the fast scan of finditer
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match[V]]:
         end = len(text) if endpos is None else endpos
-        for m in self.regex.finditer(text, pos, end):
+        for m in wordscan.finditer(self.regex, self._after, text, pos, end):
             word = m.group("w")
             value = self.table.get(word)
             if value is None:

@@ -77,11 +77,12 @@ def tokenize(text: str) -> tuple[list[Token], bool]:
             while b < len(breaks) and breaks[b] < start:
                 b += 1
         word = m.group()
-        if arabic and has_arabic(word):
-            key, fold, alts = _arabic_word(word)
+        keys = _arabic_word(word) if arabic else None
+        if keys is not None:
+            key, fold, alts = keys
             tokens.append(Token(start, m.end(), seg, key, fold, alts))
         else:
-            key = latin_token(word)
+            key = _latin_word(word)
             if not arabic and key in _LATIN_ARTICLES:
                 continue  # "Deir ez-Zor": articles are not indexed either
             tokens.append(Token(start, m.end(), seg, key, key, (), not word[0].islower()))
@@ -89,9 +90,15 @@ def tokenize(text: str) -> tuple[list[Token], bool]:
 
 
 @lru_cache(maxsize=200_000)
-def _arabic_word(word: str) -> tuple[str, str, tuple[str, ...]]:
+def _arabic_word(word: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """Keys of a word with an Arabic letter, else None (cached: the same words recur in every report)."""
+    if not has_arabic(word):
+        return None
     fold = ar_fold(word)
     return strip_article(fold), fold, clitic_variants(fold)
+
+
+_latin_word = lru_cache(maxsize=200_000)(latin_token)
 
 
 class Scanner:
@@ -121,7 +128,7 @@ class Scanner:
         starters = self._starters[lang]
         while i < n:
             t = tokens[i]
-            if strict and t.key not in starters and not any(a in starters for a in t.alts):
+            if strict and t.key not in starters and starters.isdisjoint(t.alts):
                 effects, pstart = [], None  # fast path: most words of a sentence begin no name
                 i += 1
                 continue
@@ -164,10 +171,20 @@ class Scanner:
         first = tokens[i]
         links = self.pre["ar" if arabic else "en"]["link"]
         gaz = self.gaz
-        heads = [h for h in (first.key, *first.alts) if h in gaz.head_len or (arabic and h in gaz.nospace_heads)]
-        for n in range(limit - i, 0, -1) if heads else ():
+        # Each head with the longest name it can begin (any length when spaces may be dropped): longer
+        # n-grams cannot be found through it, so they are not even built.
+        heads = []
+        for h in (first.key, *first.alts):
+            if arabic and h in gaz.nospace_heads:
+                heads.append((h, limit - i))
+            elif h in gaz.head_len:
+                heads.append((h, gaz.head_len[h]))
+        longest = min(limit - i, max((cap for _, cap in heads), default=0))
+        for n in range(longest, 0, -1):
             rest = [t.key for t in tokens[i + 1 : i + n]]
-            for head in heads:
+            for head, cap in heads:
+                if n > cap:
+                    continue
                 if n == 1 and (
                     head in before
                     or head in links

@@ -1,19 +1,22 @@
 """Date phrases in folded Arabic text, resolved against the report's publication date.
 
 Relative words (اليوم، أمس) and weekday names (الخميس، يوم السبت الماضي) are resolved here, fast.
-Explicit dates ("24 مارس من العام 2019", "٢٤ آذار", "كانون الثاني 2018") are found by a pattern
-and parsed by one reused dateparser DateDataParser (ar-SY reads standard and Levantine months);
-dateparser is never run on free text (it would read 1362 as a year).
+Explicit dates ("24 مارس من العام 2019", "٢٤ آذار", "كانون الثاني 2018") are found by a pattern;
+a day and month without a year is parsed by one reused dateparser DateDataParser (ar-SY reads
+standard and Levantine months) relative to the publication date, one with a year is just that
+calendar day. dateparser is never run on free text (it would read 1362 as a year).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 
 from marsad.lang import load
+from marsad.text import wordscan
 from marsad.text.normalize import fold_plain
 
 
@@ -42,6 +45,18 @@ class _Patterns:
     ordinal_num: dict[str, int]
     ordinal_heads: frozenset[str]
     month_only: re.Pattern[str]
+    # Words one of the patterns above needs: a text without them skips those patterns.
+    any_month: re.Pattern[str]
+    any_weekday: re.Pattern[str]
+    any_relative: re.Pattern[str]
+    any_weeks: re.Pattern[str]
+
+
+_DIGIT = re.compile(r"\d")
+# Letters (all of them \w, none a digit): a month or relative word never follows one. The prefilters
+# open with "anything else", a character class, which re scans in C (a lookbehind it cannot).
+_LETTERS = "A-Za-z_\u0621-\u063a\u0641-\u064a"
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _alt(forms: list[str]) -> str:
@@ -94,6 +109,12 @@ def _patterns() -> _Patterns:
         month_only=re.compile(
             r"(?<!\w)(?:" + _alt(data["month_lead"]) + r")\s+(?:شهر\s+)?" + months + r"(?!\s*(?:/\s*)?\d)(?!\w)"
         ),
+        # A month name follows a space, a digit or punctuation in every pattern ("اب" inside a word is none).
+        # They are searched in " " + text, so a name at the very start has a space before it too.
+        any_month=re.compile("[^" + _LETTERS + "]" + month),
+        any_weekday=re.compile(_alt(list(wd_num))),
+        any_relative=re.compile("[^" + _LETTERS + "](?:" + _alt(list(rel_days)) + ")"),
+        any_weeks=re.compile("[^" + _LETTERS + "](?:" + _alt(list(rel_weeks)) + ")"),
     )
 
 
@@ -104,6 +125,11 @@ def _parser_for() -> object:
     # Only absolute dates reach it (relative words and weekdays are resolved above), so the
     # costly relative-time parser is switched off.
     return DateDataParser(locales=["ar-SY"], settings={"PREFER_DATES_FROM": "past", "PARSERS": ["absolute-time"]})
+
+
+def warm_up() -> None:
+    """Load dateparser now (its first parse builds its tables, about 0.2 s) rather than mid-run."""
+    _parser_for().get_date_data("1 اذار")  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=4096)
@@ -119,6 +145,17 @@ def _dateparser(phrase: str, published: date | None) -> date | None:
     return data.date_obj.date() if data and data.date_obj else None
 
 
+_AFTER: dict[str, re.Pattern[str]] = {}
+
+
+def _scan(regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """regex.finditer(text), faster (see text.wordscan)."""
+    after = _AFTER.get(regex.pattern)
+    if after is None:
+        after = _AFTER[regex.pattern] = wordscan.after_of(regex)
+    return wordscan.finditer(regex, after, text)
+
+
 def find_dates(text: str, published: date | None) -> list[DateMention]:
     """Date mentions in folded `text`, left to right, resolved where possible."""
     pats = _patterns()
@@ -128,12 +165,15 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for m in pats.explicit.finditer(text):
+    spaced = " " + text
+    has_month = pats.any_month.search(spaced) is not None
+    has_day = has_month and _DIGIT.search(text) is not None
+    for m in _scan(pats.explicit, text) if has_day else ():
         value = _explicit(int(m.group("day")), m.group("month"), m.group("year"), published, pats)
         if value:
             found.append(DateMention(m.start(), m.end(), value, "day", value.year))
             taken.append((m.start(), m.end()))
-    for m in pats.ordinal.finditer(text):
+    for m in _scan(pats.ordinal, text) if has_month else ():
         before = text[max(0, m.start() - 12) : m.start()].split()
         if before and before[-1] in pats.ordinal_heads:
             continue  # "الأسبوع الثاني من شهر شباط" is a week, not the 2nd
@@ -143,37 +183,37 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
             if value:
                 found.append(DateMention(m.start(), m.end(), value, "day", value.year))
                 taken.append((m.start(), m.end()))
-    for m in pats.month_year.finditer(text):
+    for m in _scan(pats.month_year, text) if has_day else ():
         if free(m.start(), m.end()):
             month = pats.month_num.get(" ".join(m.group("month").split()))
             year = int(m.group("year"))
             if month:
                 found.append(DateMention(m.start(), m.end(), date(year, month, 1), "month", year))
                 taken.append((m.start(), m.end()))
-    if published is not None:
-        for m in pats.month_only.finditer(text):
+    if published is not None and has_month:
+        for m in _scan(pats.month_only, text):
             month = pats.month_num.get(" ".join(m.group("month").split()))
             if month and free(m.start(), m.end()):
                 year = published.year if month <= published.month else published.year - 1
                 found.append(DateMention(m.start(), m.end(), date(year, month, 1), "month", year))
                 taken.append((m.start(), m.end()))
-    for m in pats.year.finditer(text):
+    for m in _scan(pats.year, text) if _YEAR.search(text) else ():
         if free(m.start(), m.end()):
             year = int(m.group("year"))
             found.append(DateMention(m.start(), m.end(), date(year, 1, 1), "year", year))
             taken.append((m.start(), m.end()))
     if published is not None:
-        for m in pats.weeks.finditer(text):
+        for m in _scan(pats.weeks, text) if pats.any_weeks.search(spaced) else ():
             if free(m.start(), m.end()):
                 weeks = pats.relative_weeks[" ".join(m.group(0).split())]
                 found.append(DateMention(m.start(), m.end(), published - timedelta(weeks=weeks), "week"))
                 taken.append((m.start(), m.end()))
-        for m in pats.relative.finditer(text):
+        for m in _scan(pats.relative, text) if pats.any_relative.search(spaced) else ():
             if free(m.start(), m.end()):
                 days = pats.relative_days[" ".join(m.group(0).split())]
                 found.append(DateMention(m.start(), m.end(), published - timedelta(days=days), "day"))
                 taken.append((m.start(), m.end()))
-        for m in pats.weekday.finditer(text):
+        for m in _scan(pats.weekday, text) if pats.any_weekday.search(text) else ():
             if free(m.start(), m.end()):
                 found.append(_weekday(m, published, pats))
     found.sort(key=lambda d: d.start)
@@ -192,19 +232,22 @@ def _explicit(day: int, month_word: str, year: str | None, published: date | Non
     month = pats.month_num.get(" ".join(month_word.split()))
     if not month or not 1 <= day <= 31:
         return None
-    phrase = f"{day} {month_word}" + (f" {year}" if year else "")
-    # With a year the publication date cannot change the answer: cache the phrase alone.
-    parsed = _dateparser(phrase, None if year else published)
+    if year:
+        # With a year the calendar alone answers (dateparser returns the same for every month name and day).
+        try:
+            return date(int(year), month, day)
+        except ValueError:
+            return None
+    parsed = _dateparser(f"{day} {month_word}", published)
     if parsed is not None and parsed.month == month and parsed.day == day:
         return parsed
     # dateparser may not read a folded spelling: build the date from the lexicon's month number.
-    yr = int(year) if year else (published.year if published else None)
-    if yr is None:
+    if published is None:
         return None
     try:
-        value = date(yr, month, day)
+        value = date(published.year, month, day)
     except ValueError:
         return None
-    if not year and published and value > published:
-        value = date(yr - 1, month, day)
+    if value > published:
+        value = date(published.year - 1, month, day)
     return value

@@ -18,6 +18,7 @@ from marsad.model import Count
 from marsad.text.normalize import fold_plain
 
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -44,6 +45,9 @@ class _Lex:
     after: re.Pattern[str]
     range_open: re.Pattern[str]
     range_join: frozenset[str]
+    # Every word token a number can start at (a number word, "و" + one, "ال" + one); a token neither
+    # in it nor opening with a digit is skipped without parsing.
+    starts: frozenset[str]
 
 
 @cache
@@ -82,6 +86,11 @@ def _lex() -> _Lex:
             r"(?<!\w)(?:" + "|".join(re.escape(fold_plain(w)) for w in quals["range_open"]) + r")\s*$"
         ),
         range_join=frozenset(fold_plain(w) for w in quals["range_join"]),
+        starts=frozenset(
+            [*words, *vague]
+            + ["ال" + w for w in words]
+            + ["و" + w for w, (kind, _) in words.items() if kind not in ("scale", "fraction")]
+        ),
     )
 
 
@@ -107,10 +116,16 @@ def qualified(value: int, qualifier: str | None) -> Count:
 def find_numbers(text: str) -> list[Number]:
     """All number expressions in folded `text`, left to right."""
     lex = _lex()
+    if _DIGIT.search(text) is None and lex.starts.isdisjoint(TOKEN.findall(text)):
+        return []  # most clauses: no digit and no number word
     toks = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
     found: list[Number] = []
     i = 0
+    starts = lex.starts
     while i < len(toks):
+        if toks[i][0] not in starts and not toks[i][0][0].isdigit():
+            i += 1  # most words: neither _parse_at nor _joined_word can read them
+            continue
         parsed = _parse_at(toks, i, lex)
         start = toks[i][1]
         if parsed is None and _joined_word(toks[i][0], lex):

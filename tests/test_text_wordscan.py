@@ -1,0 +1,69 @@
+"""The fast scans find exactly what the plain regex scans find, on real reports and at the edges."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from marsad.extract.cues import lexicons
+from marsad.text import dates, wordscan
+from marsad.text.normalize import fold
+from marsad.text.sentences import _END, _ends
+
+
+def _reports(ant_rows: list[str], n: int) -> list[str]:
+    return [fold(json.loads(row)["text"]).text for row in ant_rows[:n] if json.loads(row).get("text")]
+
+
+def _windows(texts: list[str]) -> list[tuple[str, int, int]]:
+    rng = random.Random(0)
+    out = []
+    for text in texts:
+        out.append((text, 0, len(text)))
+        for _ in range(4):
+            start = rng.randrange(len(text))
+            out.append((text, start, min(len(text), start + rng.randint(0, 250))))
+    # A letter of another script, an underscore, a dropped mark or a digit right before a phrase.
+    for edge in ("éقتل 3", "_قتل", "xقتلى", "3قتلى", "\u064bقتلى", "ـقتلى", "قتلى", " قتل"):
+        out += [(edge, 0, len(edge)), (edge, 1, len(edge))]
+    return out
+
+
+def _spans(matches) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in matches]
+
+
+def test_matcher_scan_equals_plain_finditer(ant_rows):
+    windows = _windows(_reports(ant_rows, 40))
+    matchers = [m for m in vars(lexicons()).values() if hasattr(m, "regex")]
+    assert len(matchers) > 20
+    found = 0
+    for matcher in matchers:
+        for text, pos, end in windows:
+            plain = _spans(matcher.regex.finditer(text, pos, end))
+            fast = _spans(wordscan.finditer(matcher.regex, matcher._after, text, pos, end))
+            assert fast == plain, (matcher.regex.pattern[:60], text[pos:end])
+            found += len(plain)
+    assert found > 1000  # the reports do name casualties, places and actors
+
+
+def test_date_pattern_scan_equals_plain_finditer(ant_rows):
+    windows = _windows(_reports(ant_rows, 40))
+    pats = dates._patterns()
+    names = ("explicit", "ordinal", "month_year", "month_only", "year", "weeks", "relative", "weekday")
+    found = 0
+    for name in names:
+        regex = getattr(pats, name)
+        for text, pos, end in windows:
+            plain = _spans(regex.finditer(text[pos:end]))
+            assert _spans(dates._scan(regex, text[pos:end])) == plain, (name, text[pos:end])
+            found += len(plain)
+    assert found > 50
+
+
+def test_sentence_ends_equal_plain_finditer(ant_rows):
+    texts = _reports(ant_rows, 200)
+    rng = random.Random(1)
+    texts += ["".join(rng.choice("a5 .!?؟؛\n\"'") for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    for text in texts:
+        assert [m.span() for m in _ends(text)] == [m.span() for m in _END.finditer(text)], text
