@@ -6,7 +6,6 @@ re-resolves the events near them) runs right after the answer is sent, one run a
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from datetime import date
@@ -21,7 +20,7 @@ from marsad.api.serialize import record_item
 from marsad.model import Document
 from marsad.sources import FieldMap, SourceError, text_document
 from marsad.sources.html import read_html
-from marsad.sources.tabular import row_to_document
+from marsad.sources.tabular import checked_published, load_json, row_to_document
 from marsad.store.aggregates import document_id_for_hash, document_records
 
 router = APIRouter(prefix="/api", tags=["ingest"])
@@ -60,9 +59,9 @@ def parse_report(body: str, content_type: str, doc_id: str | None) -> Document:
     """A Document from the posted body, read the way `marsad ingest` reads files of that kind."""
     if content_type == "application/json":
         try:
-            row = json.loads(body)
-        except json.JSONDecodeError as exc:
-            raise HTTPException(422, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+            row = load_json(body)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
         if not isinstance(row, dict):
             raise HTTPException(422, "expected one JSON object")
         doc = row_to_document(row, FieldMap(), SOURCE, 1)
@@ -156,7 +155,10 @@ async def ingest_report(
     except SourceError as err:
         raise HTTPException(422, err.message) from None
     if published and not doc.published:
-        doc.published = published
+        try:
+            doc.published = checked_published(published)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
     # Extraction and storage block: in the thread pool, other requests are served meanwhile.
     stored, found = await run_in_threadpool(_store, engine, doc)
     if not stored:
@@ -188,7 +190,10 @@ def _store(engine: Engine, doc: Document) -> tuple[bool, list]:
     if stored_as is not None:
         doc.doc_id = stored_as
     else:
-        stored = store_documents(engine, [doc]).stored > 0
+        stats = store_documents(engine, [doc])  # a failure is recorded in the store's failures
+        if stats.errors:
+            raise HTTPException(422, stats.errors[0].message)
+        stored = stats.stored > 0
         if not stored:  # stored meanwhile by another request
             doc.doc_id = document_id_for_hash(engine, doc.content_hash) or doc.doc_id
     return stored, document_records(engine, doc.doc_id)

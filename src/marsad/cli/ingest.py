@@ -17,7 +17,6 @@ from rich.table import Table
 
 from marsad import pipeline, store
 from marsad.cli.common import DbOption, FieldOption, console, err_console, field_map, for_terminal
-from marsad.extract import extract as extract_records
 from marsad.model import Record
 from marsad.sources import SourceError, list_files, read_sources
 
@@ -109,7 +108,11 @@ def extract(
         if isinstance(item, SourceError):
             errors.append(item)
             continue
-        records = extract_records(item)
+        try:
+            records = pipeline.extract_checked(item)
+        except pipeline.ExtractionError as exc:
+            errors.append(pipeline.error_of(item, str(exc)))
+            continue
         if output_format == "jsonl":
             for record in records:
                 typer.echo(json.dumps(record.to_dict(), ensure_ascii=False))
