@@ -16,16 +16,20 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from marsad.api.params import get_engine
+from marsad.api.security import require_write
 from marsad.api.serialize import record_item
 from marsad.model import Document
 from marsad.sources import FieldMap, SourceError, text_document
 from marsad.sources.html import read_html
 from marsad.sources.tabular import checked_published, load_json, row_to_document
 from marsad.store.aggregates import document_id_for_hash, document_records
+from marsad.store.failures import Failure, record_failure
 
 router = APIRouter(prefix="/api", tags=["ingest"])
 
 MAX_BODY = 2_000_000
+# What a report may be sent as; forms, multipart and XML are not reports (415).
+CONTENT_TYPES = ("text/plain", "text/html", "application/xhtml+xml", "application/json")
 SWITCH_INTERVAL = 0.0005  # seconds; see `prepare`
 SOURCE = "api"
 
@@ -132,35 +136,34 @@ def prepare(app: FastAPI, engine: Engine) -> None:
     description="The answer carries the report's records as soon as they are stored. Their events "
     "(`/api/events`) are resolved right after the answer is sent: for a moment, usually well under a "
     "second, the new records are in no event yet. Event resolution runs one ingest at a time.",
-    responses={200: {"description": "Already stored: its records"}, 413: {"description": "Body too large"}},
+    responses={
+        200: {"description": "Already stored: its records"},
+        401: {"description": "No or wrong write token"},
+        403: {"description": "Cross-origin write or unknown host name"},
+        413: {"description": "Body too large"},
+        415: {"description": "Unsupported content type"},
+    },
 )
 async def ingest_report(
     request: Request,
     response: Response,
     background: BackgroundTasks,
     engine: Annotated[Engine, Depends(get_engine)],
+    _: Annotated[None, Depends(require_write)],
     doc_id: Annotated[str | None, Query(max_length=300, pattern=r"^[^\s:/]+$")] = None,
     published: Annotated[date | None, Query(description="Publication date, if the body does not give it.")] = None,
 ) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise HTTPException(413, f"report larger than {MAX_BODY} bytes")
-    try:
-        body = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise HTTPException(422, f"body is not UTF-8 (byte {exc.start})") from None
     content_type = request.headers.get("content-type", "text/plain").split(";")[0].strip().lower()
+    if content_type not in CONTENT_TYPES:
+        raise HTTPException(415, f"unsupported content type {content_type!r}: send {', '.join(CONTENT_TYPES)}")
     try:
-        doc = parse_report(body, content_type, doc_id)
-    except SourceError as err:
-        raise HTTPException(422, err.message) from None
-    if published and not doc.published:
-        try:
-            doc.published = checked_published(published)
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from None
-    # Extraction and storage block: in the thread pool, other requests are served meanwhile.
-    stored, found = await run_in_threadpool(_store, engine, doc)
+        published = checked_published(published)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    body = await read_body(request, MAX_BODY)
+    # Parsing (trafilatura), extraction and storage block: in the thread pool, so other requests
+    # (/api/health among them) are served meanwhile.
+    doc, stored, found = await run_in_threadpool(_parse_and_store, engine, body, content_type, doc_id, published)
     if not stored:
         response.status_code = 200
     incidents = [s.record_id for s in found if s.record.kind == "incident"]
@@ -171,6 +174,45 @@ async def ingest_report(
         updates.add(incidents)
         background.add_task(updates.run)
     return {"doc_id": doc.doc_id, "stored": stored, "records": [record_item(s) for s in found]}
+
+
+async def read_body(request: Request, limit: int) -> str:
+    """The body as text, refused (413) as soon as it passes `limit` bytes: never held whole first."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdecimal() and int(declared) > limit:
+        raise HTTPException(413, f"report larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"report larger than {limit} bytes")
+        chunks.append(chunk)
+    try:
+        return b"".join(chunks).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise HTTPException(422, f"body is not UTF-8 (byte {exc.start})") from None
+
+
+def _parse_and_store(
+    engine: Engine, body: str, content_type: str, doc_id: str | None, published: date | None
+) -> tuple[Document, bool, list]:
+    reason = None
+    try:
+        doc = parse_report(body, content_type, doc_id)
+    except HTTPException:
+        raise
+    except SourceError as err:
+        reason = err.message
+    except Exception as exc:  # noqa: BLE001 - a reader's defect is this report's failure, not a 500
+        reason = f"unreadable report ({type(exc).__name__}: {exc})"
+    if reason is not None:
+        record_failure(engine, Failure(SOURCE, None, "read", reason, doc_id))
+        raise HTTPException(422, reason)
+    if published and not doc.published:
+        doc.published = published
+    stored, found = _store(engine, doc)
+    return doc, stored, found
 
 
 def _updates(app: FastAPI, engine: Engine) -> EventUpdates:
