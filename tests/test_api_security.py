@@ -145,3 +145,13 @@ def test_binding_beyond_loopback_is_warned_about(tmp_path, monkeypatch):
     assert "write token: " in result.output and calls[0]["host"] == "0.0.0.0"
     quiet = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "s.db")])
     assert quiet.exit_code == 0 and "warning" not in quiet.output
+
+
+def test_a_report_that_takes_too_long_is_stopped_and_the_next_one_is_served(client, engine, monkeypatch):
+    monkeypatch.setenv("MARSAD_EXTRACT_TIMEOUT", "1")
+    endless = ("قتل 5 مدنيين " * 6000).encode()  # one 78 KB sentence: many seconds of extraction
+    answer = client.post("/api/ingest", content=endless, headers=AUTH)
+    assert answer.status_code == 422 and "longer than 1 s" in answer.json()["detail"]
+    assert "MARSAD_EXTRACT_TIMEOUT" in store.list_failures(engine)[0].reason
+    monkeypatch.setenv("MARSAD_EXTRACT_TIMEOUT", "120")  # a new worker process starts and warms up
+    assert client.post("/api/ingest", content=seed_bytes(), headers=AUTH).status_code == 201

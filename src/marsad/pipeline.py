@@ -113,13 +113,24 @@ def resolve_events(engine: Engine, stats: IngestStats) -> None:
         stats.events = update_events(engine, list(dict.fromkeys(stats.new_record_ids + leftovers)))
 
 
-def _ingest_one(engine: Engine, doc: Document, places, stats: IngestStats) -> None:
+def store_extracted(engine: Engine, doc: Document, records: list) -> IngestStats:
+    """Store one report whose records were extracted elsewhere (the API's worker process)."""
+    stats = IngestStats(read=1)
+    try:
+        _ingest_one(engine, doc, None, stats, records)
+    except ExtractionError as exc:
+        _failed(engine, stats, error_of(doc, str(exc)), exc.stage, doc.doc_id)
+    return stats
+
+
+def _ingest_one(engine: Engine, doc: Document, places, stats: IngestStats, records: list | None = None) -> None:
     stored_as = store.stored_doc_id(engine, doc.content_hash)
     if stored_as is not None:
         stats.duplicates += 1
         stats.seen_doc_ids.append(stored_as)
         return
-    records = extract_checked(doc, places)
+    if records is None:
+        records = extract_checked(doc, places)
     try:
         saved = store.save_document(engine, doc, records)
     except (ValueError, TypeError, OverflowError, DataError, IntegrityError) as exc:

@@ -18,8 +18,9 @@ from starlette.concurrency import run_in_threadpool
 from marsad.api.params import get_engine
 from marsad.api.security import require_write
 from marsad.api.serialize import record_item
+from marsad.api.worker import ReportFailed, extract_report, in_process, worker
 from marsad.model import Document
-from marsad.sources import FieldMap, SourceError, text_document
+from marsad.sources import FieldMap, text_document
 from marsad.sources.html import read_html
 from marsad.sources.tabular import checked_published, load_json, row_to_document
 from marsad.store.aggregates import document_id_for_hash, document_records
@@ -161,9 +162,8 @@ async def ingest_report(
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     body = await read_body(request, MAX_BODY)
-    # Parsing (trafilatura), extraction and storage block: in the thread pool, so other requests
-    # (/api/health among them) are served meanwhile.
-    doc, stored, found = await run_in_threadpool(_parse_and_store, engine, body, content_type, doc_id, published)
+    doc, records = await _read_and_extract(engine, body, content_type, doc_id, published)
+    stored, found = await run_in_threadpool(_store, engine, doc, records)
     if not stored:
         response.status_code = 200
     incidents = [s.record_id for s in found if s.record.kind == "incident"]
@@ -194,25 +194,23 @@ async def read_body(request: Request, limit: int) -> str:
         raise HTTPException(422, f"body is not UTF-8 (byte {exc.start})") from None
 
 
-def _parse_and_store(
+async def _read_and_extract(
     engine: Engine, body: str, content_type: str, doc_id: str | None, published: date | None
-) -> tuple[Document, bool, list]:
-    reason = None
+) -> tuple[Document, list]:
+    """Parsing (trafilatura) and extraction hold the interpreter lock: in the worker process, so other
+    requests (/api/health among them) are served meanwhile and a report that takes too long is stopped.
+    A database the worker cannot open (in memory) is served from the thread pool instead."""
+    url = engine.url.render_as_string(hide_password=False)
     try:
-        doc = parse_report(body, content_type, doc_id)
-    except HTTPException:
-        raise
-    except SourceError as err:
-        reason = err.message
-    except Exception as exc:  # noqa: BLE001 - a reader's defect is this report's failure, not a 500
-        reason = f"unreadable report ({type(exc).__name__}: {exc})"
-    if reason is not None:
-        record_failure(engine, Failure(SOURCE, None, "read", reason, doc_id))
-        raise HTTPException(422, reason)
-    if published and not doc.published:
-        doc.published = published
-    stored, found = _store(engine, doc)
-    return doc, stored, found
+        if in_process(url):
+            return await worker.run(url, body, content_type, doc_id, published)
+        outcome = await run_in_threadpool(extract_report, engine, body, content_type, doc_id, published)
+        if isinstance(outcome, ReportFailed):
+            raise outcome
+        return outcome
+    except ReportFailed as failed:
+        await run_in_threadpool(record_failure, engine, Failure(SOURCE, None, failed.stage, failed.reason, doc_id))
+        raise HTTPException(422, failed.reason) from None
 
 
 def _updates(app: FastAPI, engine: Engine) -> EventUpdates:
@@ -222,17 +220,17 @@ def _updates(app: FastAPI, engine: Engine) -> EventUpdates:
     return updates
 
 
-def _store(engine: Engine, doc: Document) -> tuple[bool, list]:
-    """Extract and store one report (events are left to `EventUpdates`). Returns whether it was new,
+def _store(engine: Engine, doc: Document, records: list) -> tuple[bool, list]:
+    """Store one extracted report (events are left to `EventUpdates`). Returns whether it was new,
     and its stored records; when it was stored before, `doc.doc_id` is set to the stored one."""
-    from marsad.pipeline import store_documents  # the extractor loads its lexicons on first use
+    from marsad.pipeline import store_extracted
 
     stored_as = document_id_for_hash(engine, doc.content_hash)
     stored = False
     if stored_as is not None:
         doc.doc_id = stored_as
     else:
-        stats = store_documents(engine, [doc])  # a failure is recorded in the store's failures
+        stats = store_extracted(engine, doc, records)  # a failure is recorded in the store's failures
         if stats.errors:
             raise HTTPException(422, stats.errors[0].message)
         stored = stats.stored > 0

@@ -57,4 +57,7 @@ def serve(
         f"http://{shown}:{port}/#token={token})",
         highlight=False,
     )
+    from marsad.api.worker import worker
+
+    worker.start()  # the report worker loads its lexicons now, not during the first POST
     uvicorn.run(create_app(engine, security), host=host, port=port, log_level="warning")
