@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,11 +83,14 @@ def checked_published(day: date | None) -> date | None:
     return day
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def without_surrogates(value: Any) -> Any:
     """JSON's \\udfff escapes decode to lone surrogates, which no text encoding can store: each becomes
     U+FFFD, as a UTF-8 decoder does with a broken byte. Strings inside lists and objects too."""
     if isinstance(value, str):
-        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return _SURROGATE.sub("\ufffd", value)
     if isinstance(value, dict):
         return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
     if isinstance(value, list):
