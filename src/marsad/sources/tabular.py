@@ -86,16 +86,10 @@ def checked_published(day: date | None) -> date | None:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def without_surrogates(value: Any) -> Any:
+def without_surrogates(value: str) -> str:
     """JSON's \\udfff escapes decode to lone surrogates, which no text encoding can store: each becomes
-    U+FFFD, as a UTF-8 decoder does with a broken byte. Strings inside lists and objects too."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [without_surrogates(v) for v in value]
-    return value
+    U+FFFD, as a UTF-8 decoder does with a broken character."""
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def _json_int(digits: str) -> int | str:
@@ -104,14 +98,15 @@ def _json_int(digits: str) -> int | str:
 
 
 def load_json(text: str) -> Any:
-    """One JSON value with exact integers and no surrogates; ValueError with a clear message otherwise."""
+    """One JSON value with exact integers; ValueError with a clear message otherwise. Its strings may
+    hold lone surrogates: the fields a report is read from are cleaned (`without_surrogates`)."""
     try:
         value = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise ValueError("invalid JSON: nested too deeply") from None
-    return without_surrogates(value)
+    return value
 
 
 def _scalar(row: dict[str, Any], fields: FieldMap, role: str, path: str, line: int) -> str | None:
