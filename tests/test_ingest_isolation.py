@@ -127,3 +127,17 @@ def test_a_file_that_is_not_a_database_is_one_clean_line(tmp_path):
     assert done.stderr.strip().splitlines() == [
         f"marsad: error: {not_db}: not a marsad database (file is not a database)"
     ]
+
+
+def test_a_report_that_takes_too_long_is_stopped_and_the_others_go_on(tmp_path, ant_rows, monkeypatch):
+    real = [line for line in ant_rows if line.strip()][:2]
+    endless = json.dumps({"docno": "endless", "text": "قتل 5 مدنيين " * 6000})  # one 78 KB sentence
+    path = tmp_path / "slow.jsonl"
+    path.write_text("\n".join([real[0], endless, real[1]]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("MARSAD_EXTRACT_TIMEOUT", "0.5")
+    db = str(tmp_path / "slow.db")
+    assert runner.invoke(app, ["ingest", str(path), "--db", db, "--quiet"]).exit_code == 1
+    engine = store.connect(db)
+    assert store.count_documents(engine) == 2
+    (failure,) = store.list_failures(engine)
+    assert failure.line == 2 and "longer than 0.5 s" in failure.reason

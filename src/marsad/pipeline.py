@@ -7,7 +7,6 @@ recorded in the store's failures (file, line, reason) and the others go on.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -17,19 +16,10 @@ from sqlalchemy.exc import DataError, IntegrityError
 from marsad import store
 from marsad.extract import extract
 from marsad.geo import resolver_for
+from marsad.limits import TimeLimitExceeded, extract_timeout, max_chars, time_limit
 from marsad.model import Document
 from marsad.resolve import update_events
 from marsad.sources import SourceError
-
-# The longest report text extracted, in characters (about 0.9 MB of Arabic UTF-8; a news report has
-# 2,000-20,000): a larger one is a scraping accident, and its cost is bounded by refusing it.
-# MARSAD_MAX_CHARS changes it.
-DEFAULT_MAX_CHARS = 500_000
-
-
-def max_chars() -> int:
-    value = os.environ.get("MARSAD_MAX_CHARS", "")
-    return int(value) if value.isdecimal() else DEFAULT_MAX_CHARS
 
 
 class ExtractionError(Exception):
@@ -40,15 +30,19 @@ class ExtractionError(Exception):
         self.stage = stage
 
 
-def extract_checked(doc: Document, places=None, limit: int | None = None) -> list:
-    """The records of `doc`, or ExtractionError saying why there are none."""
+def extract_checked(doc: Document, places=None, limit: int | None = None, seconds: float | None = None) -> list:
+    """The records of `doc`, or ExtractionError saying why there are none (too long, too slow, a defect)."""
     limit = max_chars() if limit is None else limit
     if len(doc.text) > limit:
         raise ExtractionError(
             f"report of {len(doc.text):,} characters is longer than the limit of {limit:,} (MARSAD_MAX_CHARS)"
         )
+    seconds = extract_timeout() if seconds is None else seconds
     try:
-        return extract(doc, places=places)
+        with time_limit(seconds):
+            return extract(doc, places=places)
+    except TimeLimitExceeded:
+        raise ExtractionError(f"extraction took longer than {seconds:g} s (MARSAD_EXTRACT_TIMEOUT)") from None
     except Exception as exc:  # noqa: BLE001 - one report's defect must not stop the others
         raise ExtractionError(f"extraction failed ({type(exc).__name__}: {exc})") from exc
 

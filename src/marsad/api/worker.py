@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Any
 
-# Seconds a report may take to be read and extracted (MARSAD_EXTRACT_TIMEOUT changes it).
-DEFAULT_TIMEOUT = 60.0
+from marsad.limits import extract_timeout, max_chars
 
 
 class ReportFailed(Exception):
@@ -32,13 +30,6 @@ class ReportFailed(Exception):
 
     def __str__(self) -> str:
         return self.reason
-
-
-def timeout() -> float:
-    try:
-        return float(os.environ.get("MARSAD_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT))
-    except ValueError:
-        return DEFAULT_TIMEOUT
 
 
 class Worker:
@@ -64,12 +55,12 @@ class Worker:
         """(Document, records) of the posted body; ReportFailed when it cannot be read or extracted."""
         loop = asyncio.get_running_loop()
         pool = self._executor()
-        from marsad.pipeline import max_chars  # the server's setting, not the worker's environment
-
-        job = loop.run_in_executor(pool, read_and_extract, db_url, body, content_type, doc_id, published, max_chars())
-        limit = timeout()
+        # The server's settings, not the worker's environment; the worker stops itself a little before.
+        limit = extract_timeout()
+        chars = max_chars()
+        job = loop.run_in_executor(pool, read_and_extract, db_url, body, content_type, doc_id, published, chars, limit)
         try:
-            outcome = await asyncio.wait_for(job, limit)
+            outcome = await asyncio.wait_for(job, limit + 5)
         except TimeoutError:
             self._stop(pool)
             raise ReportFailed("extract", f"extraction took longer than {limit:g} s (MARSAD_EXTRACT_TIMEOUT)") from None
@@ -123,13 +114,19 @@ def _ready() -> bool:
 
 
 def read_and_extract(
-    db_url: str, body: str, content_type: str, doc_id: str | None, published: date | None, limit: int
+    db_url: str, body: str, content_type: str, doc_id: str | None, published: date | None, chars: int, seconds: float
 ):
-    return extract_report(_engine(db_url), body, content_type, doc_id, published, limit)
+    return extract_report(_engine(db_url), body, content_type, doc_id, published, chars, seconds)
 
 
 def extract_report(
-    engine, body: str, content_type: str, doc_id: str | None, published: date | None, limit: int | None = None
+    engine,
+    body: str,
+    content_type: str,
+    doc_id: str | None,
+    published: date | None,
+    chars: int | None = None,
+    seconds: float | None = None,
 ):
     """(Document, records), or the ReportFailed saying why not (returned: it crosses the process)."""
     from marsad.api.routes_ingest import parse_report
@@ -146,6 +143,6 @@ def extract_report(
     if published and not doc.published:
         doc.published = published
     try:
-        return doc, extract_checked(doc, resolver_for(engine), limit)
+        return doc, extract_checked(doc, resolver_for(engine), chars, seconds)
     except ExtractionError as exc:
         return ReportFailed(exc.stage, str(exc))
