@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
@@ -44,7 +46,7 @@ class Worker:
         with self._lock:
             if self._pool is None:
                 context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_warm_up)
+                self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_warm_up, initargs=(os.getpid(),))
             return self._pool
 
     def start(self) -> None:
@@ -102,11 +104,19 @@ def _engine(db_url: str):
     return _engines[db_url]
 
 
-def _warm_up() -> None:
+def _warm_up(server: int) -> None:
+    threading.Thread(target=_exit_with, args=(server,), name="marsad-parent-watch", daemon=True).start()
     from marsad.extract import extract
     from marsad.model import Document
 
     extract(Document(doc_id="warm-up", text="قتل 5 مدنيين في قصف على حلب"))
+
+
+def _exit_with(server: int) -> None:
+    """End this worker when the server is gone, however it ended (a kill leaves no time to stop us)."""
+    while os.getppid() == server:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _ready() -> bool:
