@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from marsad.store import StoredRecord
@@ -125,3 +128,35 @@ def write_geojson(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
 
 
 WRITERS = {"csv": write_csv, "jsonl": write_jsonl, "geojson": write_geojson}
+
+
+def write_file(output: Path, write: Callable[[TextIO], int]) -> int:
+    """Run `write` into a partial file beside `output`, then rename it over `output`.
+
+    The partial name is unique to this run (two exports to one file never mix), its content is on
+    disk (fsync) before the rename, and an interrupted export leaves the old file and no partial one.
+    """
+    fd, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            n = write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(partial, 0o644)  # mkstemp makes 0600; an export is an ordinary file to share
+        os.replace(partial, output)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    _fsync_dir(output.parent)  # the rename itself survives a power cut
+    return n
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform; the file's own fsync still happened
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

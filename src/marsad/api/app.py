@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 
 from fastapi import FastAPI
@@ -12,11 +13,14 @@ from sqlalchemy import Engine
 
 from marsad import __version__, store
 from marsad.api import routes_data, routes_events, routes_ingest, routes_views
+from marsad.api.security import LIBRARY_HOSTS, TOKEN_ENV, Security, install
 
 STATIC = resources.files("marsad.api") / "static"
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, security: Security | None = None) -> FastAPI:
+    """The app over `engine`. `security` (see marsad.api.security) defaults to: loopback host names,
+    and the MARSAD_TOKEN environment variable as write token if it is set."""
     app = FastAPI(
         title="marsad",
         version=__version__,
@@ -26,6 +30,7 @@ def create_app(engine: Engine) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine
+    install(app, security or Security(os.environ.get(TOKEN_ENV) or None, LIBRARY_HOSTS))
     routes_ingest.prepare(app, engine)
     app.include_router(routes_data.router)
     app.include_router(routes_events.router)

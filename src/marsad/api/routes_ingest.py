@@ -6,7 +6,6 @@ re-resolves the events near them) runs right after the answer is sent, one run a
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from datetime import date
@@ -17,16 +16,21 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from marsad.api.params import get_engine
+from marsad.api.security import require_write
 from marsad.api.serialize import record_item
+from marsad.api.worker import ReportFailed, extract_report, in_process, worker
 from marsad.model import Document
-from marsad.sources import FieldMap, SourceError, text_document
+from marsad.sources import FieldMap, text_document
 from marsad.sources.html import read_html
-from marsad.sources.tabular import row_to_document
+from marsad.sources.tabular import checked_published, load_json, row_to_document
 from marsad.store.aggregates import document_id_for_hash, document_records
+from marsad.store.failures import Failure, record_failure
 
 router = APIRouter(prefix="/api", tags=["ingest"])
 
 MAX_BODY = 2_000_000
+# What a report may be sent as; forms, multipart and XML are not reports (415).
+CONTENT_TYPES = ("text/plain", "text/html", "application/xhtml+xml", "application/json")
 SWITCH_INTERVAL = 0.0005  # seconds; see `prepare`
 SOURCE = "api"
 
@@ -60,9 +64,9 @@ def parse_report(body: str, content_type: str, doc_id: str | None) -> Document:
     """A Document from the posted body, read the way `marsad ingest` reads files of that kind."""
     if content_type == "application/json":
         try:
-            row = json.loads(body)
-        except json.JSONDecodeError as exc:
-            raise HTTPException(422, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+            row = load_json(body)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
         if not isinstance(row, dict):
             raise HTTPException(422, "expected one JSON object")
         doc = row_to_document(row, FieldMap(), SOURCE, 1)
@@ -133,32 +137,33 @@ def prepare(app: FastAPI, engine: Engine) -> None:
     description="The answer carries the report's records as soon as they are stored. Their events "
     "(`/api/events`) are resolved right after the answer is sent: for a moment, usually well under a "
     "second, the new records are in no event yet. Event resolution runs one ingest at a time.",
-    responses={200: {"description": "Already stored: its records"}, 413: {"description": "Body too large"}},
+    responses={
+        200: {"description": "Already stored: its records"},
+        401: {"description": "No or wrong write token"},
+        403: {"description": "Cross-origin write or unknown host name"},
+        413: {"description": "Body too large"},
+        415: {"description": "Unsupported content type"},
+    },
 )
 async def ingest_report(
     request: Request,
     response: Response,
     background: BackgroundTasks,
     engine: Annotated[Engine, Depends(get_engine)],
+    _: Annotated[None, Depends(require_write)],
     doc_id: Annotated[str | None, Query(max_length=300, pattern=r"^[^\s:/]+$")] = None,
     published: Annotated[date | None, Query(description="Publication date, if the body does not give it.")] = None,
 ) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise HTTPException(413, f"report larger than {MAX_BODY} bytes")
-    try:
-        body = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise HTTPException(422, f"body is not UTF-8 (byte {exc.start})") from None
     content_type = request.headers.get("content-type", "text/plain").split(";")[0].strip().lower()
+    if content_type not in CONTENT_TYPES:
+        raise HTTPException(415, f"unsupported content type {content_type!r}: send {', '.join(CONTENT_TYPES)}")
     try:
-        doc = parse_report(body, content_type, doc_id)
-    except SourceError as err:
-        raise HTTPException(422, err.message) from None
-    if published and not doc.published:
-        doc.published = published
-    # Extraction and storage block: in the thread pool, other requests are served meanwhile.
-    stored, found = await run_in_threadpool(_store, engine, doc)
+        published = checked_published(published)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    body = await read_body(request, MAX_BODY)
+    doc, records = await _read_and_extract(engine, body, content_type, doc_id, published)
+    stored, found = await run_in_threadpool(_store, engine, doc, records)
     if not stored:
         response.status_code = 200
     incidents = [s.record_id for s in found if s.record.kind == "incident"]
@@ -171,6 +176,43 @@ async def ingest_report(
     return {"doc_id": doc.doc_id, "stored": stored, "records": [record_item(s) for s in found]}
 
 
+async def read_body(request: Request, limit: int) -> str:
+    """The body as text, refused (413) as soon as it passes `limit` bytes: never held whole first."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdecimal() and int(declared) > limit:
+        raise HTTPException(413, f"report larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"report larger than {limit} bytes")
+        chunks.append(chunk)
+    try:
+        return b"".join(chunks).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise HTTPException(422, f"body is not UTF-8 (byte {exc.start})") from None
+
+
+async def _read_and_extract(
+    engine: Engine, body: str, content_type: str, doc_id: str | None, published: date | None
+) -> tuple[Document, list]:
+    """Parsing (trafilatura) and extraction hold the interpreter lock: in the worker process, so other
+    requests (/api/health among them) are served meanwhile and a report that takes too long is stopped.
+    A database the worker cannot open (in memory) is served from the thread pool instead."""
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        if in_process(url):
+            return await worker.run(url, body, content_type, doc_id, published)
+        outcome = await run_in_threadpool(extract_report, engine, body, content_type, doc_id, published)
+        if isinstance(outcome, ReportFailed):
+            raise outcome
+        return outcome
+    except ReportFailed as failed:
+        await run_in_threadpool(record_failure, engine, Failure(SOURCE, None, failed.stage, failed.reason, doc_id))
+        raise HTTPException(422, failed.reason) from None
+
+
 def _updates(app: FastAPI, engine: Engine) -> EventUpdates:
     updates = getattr(app.state, "event_updates", None)
     if updates is None:  # an app built without `prepare`
@@ -178,17 +220,20 @@ def _updates(app: FastAPI, engine: Engine) -> EventUpdates:
     return updates
 
 
-def _store(engine: Engine, doc: Document) -> tuple[bool, list]:
-    """Extract and store one report (events are left to `EventUpdates`). Returns whether it was new,
+def _store(engine: Engine, doc: Document, records: list) -> tuple[bool, list]:
+    """Store one extracted report (events are left to `EventUpdates`). Returns whether it was new,
     and its stored records; when it was stored before, `doc.doc_id` is set to the stored one."""
-    from marsad.pipeline import store_documents  # the extractor loads its lexicons on first use
+    from marsad.pipeline import store_extracted
 
     stored_as = document_id_for_hash(engine, doc.content_hash)
     stored = False
     if stored_as is not None:
         doc.doc_id = stored_as
     else:
-        stored = store_documents(engine, [doc]).stored > 0
+        stats = store_extracted(engine, doc, records)  # a failure is recorded in the store's failures
+        if stats.errors:
+            raise HTTPException(422, stats.errors[0].message)
+        stored = stats.stored > 0
         if not stored:  # stored meanwhile by another request
             doc.doc_id = document_id_for_hash(engine, doc.content_hash) or doc.doc_id
     return stored, document_records(engine, doc.doc_id)

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import typer
 
-from marsad.cli import evaluate, events, geo, ingest, query, serve
+from marsad.cli import evaluate, events, failures, geo, ingest, query, serve
+from marsad.store import StoreError
 
-app = typer.Typer(
+
+class _Marsad(typer.Typer):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except StoreError as exc:
+            # A database marsad cannot use is the user's to fix: one line, not a traceback.
+            print(f"marsad: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+
+
+app = _Marsad(
     name="marsad",
     help="Conflict news reports in; sourced, deduplicated casualty incident records out.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 
-for module in (ingest, query, serve, geo, evaluate, events):
+for module in (ingest, failures, query, serve, geo, evaluate, events):
     module.register(app)

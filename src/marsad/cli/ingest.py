@@ -26,7 +26,6 @@ from marsad.cli.common import (
     for_terminal,
     use_model,
 )
-from marsad.extract import extract as extract_records
 from marsad.model import Record
 from marsad.sources import SourceError, list_files, read_sources
 
@@ -122,7 +121,11 @@ def extract(
         if isinstance(item, SourceError):
             errors.append(item)
             continue
-        records = extract_records(item)
+        try:
+            records = pipeline.extract_checked(item)
+        except pipeline.ExtractionError as exc:
+            errors.append(pipeline.error_of(item, str(exc)))
+            continue
         if output_format == "jsonl":
             for record in records:
                 typer.echo(json.dumps(record.to_dict(), ensure_ascii=False))

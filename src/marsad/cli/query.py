@@ -25,7 +25,7 @@ from marsad.cli.common import (
     err_console,
 )
 from marsad.cli.ingest import records_table
-from marsad.export import WRITERS, event_rows, record_rows
+from marsad.export import WRITERS, event_rows, record_rows, write_file
 from marsad.store.events import query_events
 
 
@@ -117,9 +117,6 @@ def export(
     if output is None:
         writer(rows, sys.stdout)
         return
-    # Write beside the target and rename, so an interrupted export never leaves a half file.
-    partial = output.with_name(output.name + ".partial")
-    with partial.open("w", encoding="utf-8", newline="") as handle:
-        n = writer(rows, handle)
-    partial.replace(output)
+    # Written beside the target and renamed, so an interrupted export never leaves a half file.
+    n = write_file(output, lambda handle: writer(rows, handle))
     err_console.print(f"{n} {what} written to {output}", highlight=False)

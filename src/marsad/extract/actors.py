@@ -118,13 +118,30 @@ def _skip(text: str, pos: int) -> int:
 
 
 def agents_in(lay: Layout, clause: Clause, lex: Lexicons, exclude: list[tuple[int, int]]) -> list[ActorMention]:
-    """Actors in agent position in `clause`, left to right."""
+    """Actors in agent position in `clause`, left to right, except those starting inside `exclude`.
+
+    The clause is read once per report (memoised); each call only filters: a clause with n figures
+    asks n times, and reading it each time is quadratic in its length."""
+    named, national = _clause_agents(lay, clause, lex)
+    found = [a for a in named if not any(s <= a.start < e for s, e in exclude)]
+    found += [a for a in national if not any(s <= a.start < e for s, e in exclude)]
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _clause_agents(lay: Layout, clause: Clause, lex: Lexicons) -> tuple[list[ActorMention], list[ActorMention]]:
+    """The named actors and the national attacks in agent position in `clause` (memoised per report)."""
+    memo = lay.memo.setdefault("clause_agents", {})
+    if clause.index not in memo:
+        memo[clause.index] = (_named_agents(lay, clause, lex), _national_attacks(lay, clause, lex, []))
+    return memo[clause.index]
+
+
+def _named_agents(lay: Layout, clause: Clause, lex: Lexicons) -> list[ActorMention]:
     text = lay.text
     ag = _agents()
     found = []
     for m in lex.actors.finditer(text, clause.start, clause.end):
-        if any(s <= m.start < e for s, e in exclude):
-            continue
         prev = TOKEN.findall(text, max(clause.start, m.start - 40), m.start)
         if _hypothetical(prev, ag):
             continue
@@ -135,8 +152,6 @@ def agents_in(lay: Layout, clause: Clause, lex: Lexicons, exclude: list[tuple[in
         if _agent_before(text, m.start, clause.start, ag) or _agent_after(text, m.end, clause.end, ag, lex):
             actor = _resolve(lay, m.value, m.start, lex)
             found.append(ActorMention(actor, m.value.nationality, m.start, m.end, m.form))
-    found += _national_attacks(lay, clause, lex, exclude)
-    found.sort(key=lambda a: a.start)
     return found
 
 

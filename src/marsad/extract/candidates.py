@@ -9,8 +9,10 @@ before them. Everything else (dates, ages, durations, sizes, money) is left alon
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
+from itertools import islice
 
 from marsad.extract.cues import Lexicons
 from marsad.extract.filters import accidental, conjoined, kin_part, negated, not_casualty, partitive
@@ -109,16 +111,35 @@ def _in_window(lay: Layout, num: Number, clause: Clause, lex: Lexicons, why: str
 
 
 def _superseded(lay: Layout, m: Mention, lex: Lexicons) -> bool:
-    """ "… 16 وفق حصيلة سابقة", "وكانت حصيلة سابقة قد أفادت بمقتل 16": an outdated figure."""
+    """ "… 16 وفق حصيلة سابقة", "وكانت حصيلة سابقة قد أفادت بمقتل 16": an outdated figure.
+
+    The sentence's cues are found once (memoised per report) and looked up around each figure:
+    scanning the sentence again for every figure is quadratic in its length."""
     text = lay.text
-    clauses = lay.sentence_clauses(m.clause.sentence)
-    if any(True for _ in lex.superseded.finditer(text, m.start, clauses[-1].end)):
+    starts, ends = _superseded_cues(lay, m.clause.sentence, lex)
+    later = bisect.bisect_left(starts, m.start)
+    if later < len(starts):
         return True
-    for cue in lex.superseded.finditer(text, clauses[0].start, m.start):
-        between = text[cue.end : m.start]
-        if len(between.split()) <= 8 and not find_numbers(between):
+    # Earlier cues, nearest first: once more than 8 words lie between, every earlier one has more.
+    for i in range(bisect.bisect_right(ends, m.start) - 1, -1, -1):
+        if sum(1 for _ in islice(_WORD.finditer(text, ends[i], m.start), 9)) > 8:
+            return False
+        if not find_numbers(text[ends[i] : m.start]):
             return True
     return False
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _superseded_cues(lay: Layout, sentence: int, lex: Lexicons) -> tuple[list[int], list[int]]:
+    """Starts and ends of the superseded-figure cues of a sentence, in order."""
+    memo = lay.memo.setdefault("superseded", {})
+    if sentence not in memo:
+        clauses = lay.sentence_clauses(sentence)
+        cues = list(lex.superseded.finditer(lay.text, clauses[0].start, clauses[-1].end))
+        memo[sentence] = ([c.start for c in cues], [c.end for c in cues])
+    return memo[sentence]
 
 
 def _shift(n: Number, offset: int) -> Number:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from marsad.extract.cues import Lexicons
 from marsad.extract.layout import Clause, Layout, clause_dates
@@ -137,11 +138,20 @@ def _day_dated(lay: Layout, clause: Clause) -> bool:
 
 
 def _near(text: str, cs: int, ce: int, start: int, end: int) -> tuple[int, int]:
-    before = [m.start() for m in TOKEN.finditer(text, cs, start)]
-    after = [m.end() for m in TOKEN.finditer(text, end, ce)]
-    lo = before[-12] if len(before) >= 12 else cs
+    """From the 12th word before [start, end) to the 12th after, within [cs, ce).
+
+    Only the words near the figure are scanned, not the whole sentence: in a sentence of n figures
+    a full scan per figure is quadratic."""
+    after = [m.end() for m in islice(TOKEN.finditer(text, end, ce), 12)]
     hi = after[11] if len(after) >= 12 else ce
-    return lo, hi
+    width = 256
+    while True:
+        lo = max(cs, start - width)
+        before = [m.start() for m in TOKEN.finditer(text, lo, start)]
+        # A window cut inside a word sees only its tail: a spare word makes the 12th start exact.
+        if lo == cs or len(before) > 12:
+            return (before[-12] if len(before) >= 12 else cs), hi
+        width *= 4
 
 
 def period_start(lay: Layout, clause: Clause, lex: Lexicons) -> tuple[str, int, int] | None:

@@ -69,26 +69,39 @@ def _read_content(content: str, suffix: str, path: str, fields: FieldMap) -> Ite
         yield from read_jsonl(io.StringIO(content), path, fields)
     elif suffix in CSV_SUFFIXES:
         yield from read_csv(io.StringIO(content, newline=""), path, fields)
-    elif suffix in HTML_SUFFIXES:
-        try:
-            yield read_html(content, path, stem)
-        except SourceError as err:
-            yield err
     else:
+        yield _whole_file(content, suffix, path, stem)
+
+
+def _whole_file(content: str, suffix: str, path: str, stem: str | None) -> Document | SourceError:
+    """A file that is one report (HTML or text), or why it could not be read."""
+    try:
+        if suffix in HTML_SUFFIXES:
+            return read_html(content, path, stem)
         if not content.strip():
-            yield SourceError(path, None, "empty file")
-            return
+            return SourceError(path, None, "empty file")
         doc = text_document(content, stem or "", source_path=path)
         if not doc.doc_id:
             doc.doc_id = doc.content_hash[:16]
-        yield doc
+        return doc
+    except SourceError as err:
+        return err
+    except Exception as exc:  # noqa: BLE001 - an unforeseen defect is reported with the file, not raised
+        return SourceError(path, None, f"unreadable report ({type(exc).__name__}: {exc})")
+
+
+def _stdin_bytes() -> bytes:
+    stream = getattr(sys.stdin, "buffer", None)
+    return stream.read() if stream is not None else sys.stdin.read().encode("utf-8", "surrogatepass")
 
 
 def read_path(path: str, fields: FieldMap | None = None) -> Iterator[Document | SourceError]:
     """Reports in one file (or '-' for stdin), by suffix; unknown suffixes are sniffed."""
     fields = fields or FieldMap()
     try:
-        content = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+        # stdin as bytes: its text layer may turn broken UTF-8 into lone surrogates instead of failing.
+        raw = _stdin_bytes() if path == "-" else Path(path).read_bytes()
+        content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         yield SourceError(path, None, f"not UTF-8 text (byte {exc.start})")
         return

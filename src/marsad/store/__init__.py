@@ -6,9 +6,12 @@ is enough for `connect` to create or upgrade them all.
 
 from marsad.store import aggregates as _aggregates  # noqa: F401  (registers the API's indexes)
 from marsad.store import events as events  # noqa: F401  (registers the event tables)
+from marsad.store import failures as failures  # noqa: F401  (registers the failures table)
 from marsad.store import gazetteer as _gazetteer  # noqa: F401  (registers the gazetteer tables)
 from marsad.store import search as _search  # noqa: F401  (registers the text search index)
 from marsad.store.engine import connect, database_url
+from marsad.store.failures import Failure, clear_failures, list_failures, record_failure
+from marsad.store.migrations import StoreError
 from marsad.store.records import (
     Filters,
     StoredRecord,
@@ -24,7 +27,12 @@ from marsad.store.records import (
 )
 
 __all__ = [
+    "Failure",
     "Filters",
+    "StoreError",
+    "clear_failures",
+    "list_failures",
+    "record_failure",
     "StoredRecord",
     "connect",
     "count_documents",

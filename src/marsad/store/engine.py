@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 
-from marsad.store.migrations import upgrade
+from marsad.store.migrations import StoreError, upgrade
 
 DEFAULT_DB = "marsad.db"
 
@@ -35,5 +35,10 @@ def connect(url: str | None = None) -> Engine:
     engine = create_engine(resolved)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
-    upgrade(engine)
+    try:
+        upgrade(engine)
+    except StoreError as exc:
+        where = engine.url.database if engine.dialect.name == "sqlite" else engine.url.render_as_string(True)
+        engine.dispose()
+        raise StoreError(f"{where}: {exc}") from None
     return engine

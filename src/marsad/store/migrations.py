@@ -7,21 +7,37 @@ backfills, so an existing database is upgraded in place without losing data.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, func, insert, inspect, select
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.schema import CreateIndex
 
 from marsad.store.schema import metadata, schema_version
+
+
+class StoreError(Exception):
+    """A database marsad cannot use (not a database, or from a newer marsad): one line for the user."""
 
 
 def _create_tables(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _add_failures_table(conn: Connection) -> None:
+    from marsad.store.failures import failures
+
+    failures.create(conn, checkfirst=True)
+    for index in failures.indexes:
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
+    (2, "failures: reports that could not be read or extracted", _add_failures_table),
 ]
 
 LATEST = MIGRATIONS[-1][0]
@@ -34,17 +50,63 @@ def current_version(conn: Connection) -> int:
 
 
 def upgrade(engine: Engine) -> int:
-    """Bring the database to the latest version; returns the version it is at."""
-    with engine.begin() as conn:
-        version = current_version(conn)
-        for number, description, step in MIGRATIONS:
-            if number <= version:
+    """Bring the database to the latest version; returns the version it is at.
+
+    Several processes may open a new database at once: each upgrades under a write lock, so the
+    first creates the schema and the others find it done.
+    """
+    for attempt in range(_ATTEMPTS):
+        try:
+            with engine.begin() as conn:
+                _write_lock(conn)
+                return _upgrade(conn)
+        except OperationalError as exc:
+            # "database is locked" past SQLite's busy timeout: another process holds a long write.
+            if "locked" in str(exc) and attempt < _ATTEMPTS - 1:
+                time.sleep(0.2 * (attempt + 1))
                 continue
-            step(conn)
-            conn.execute(
-                insert(schema_version).values(version=number, description=description, applied_at=datetime.now(UTC))
-            )
-            version = number
-        # Tables added by later store modules without a column change need no step of their own.
-        metadata.create_all(conn)
+            raise StoreError(f"cannot open the database ({_reason(exc)})") from None
+        except DatabaseError as exc:
+            raise StoreError(f"not a marsad database ({_reason(exc)})") from None
+    raise AssertionError("unreachable")
+
+
+_ATTEMPTS = 5
+
+
+def _write_lock(conn: Connection) -> None:
+    """Take the database's write lock for this transaction before reading its version."""
+    if conn.dialect.name == "sqlite":
+        # pysqlite begins transactions lazily; BEGIN IMMEDIATE takes the write lock now.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7283140)")  # any fixed number: marsad's schema
+
+
+def _upgrade(conn: Connection) -> int:
+    version = current_version(conn)
+    latest = MIGRATIONS[-1][0]
+    if version > latest:
+        raise StoreError(
+            f"the database is at schema version {version}, made by a newer marsad (this one knows up to "
+            f"{latest}): upgrade marsad to open it"
+        )
+    for number, description, step in MIGRATIONS:
+        if number <= version:
+            continue
+        step(conn)
+        conn.execute(
+            insert(schema_version).values(version=number, description=description, applied_at=datetime.now(UTC))
+        )
+        version = number
+    # Tables added by later store modules without a column change need no step of their own;
+    # create_all skips the indexes of tables that exist, so a dropped index is recreated here.
+    metadata.create_all(conn)
+    for table in metadata.sorted_tables:
+        for index in table.indexes:
+            conn.execute(CreateIndex(index, if_not_exists=True))
     return version
+
+
+def _reason(exc: DatabaseError) -> str:
+    return str(exc.orig) if exc.orig is not None else str(exc).splitlines()[0]

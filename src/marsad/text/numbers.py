@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 
 from marsad.lang import load
@@ -19,6 +20,10 @@ from marsad.text.normalize import fold_plain
 
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
+
+# The largest figure read as a count: beyond it a string of digits is an id, a phone number or
+# noise (no casualty count comes near), and it could not be stored as a 64-bit integer either.
+MAX_FIGURE = 10**9
 
 
 @dataclass
@@ -229,7 +234,7 @@ def _skip_space(text: str, pos: int) -> int:
 def _parse_at(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[int, object, bool] | None:
     """(next token index, value, vague) for a number starting at token i, else None."""
     word = toks[i][0]
-    if word[0].isdigit():
+    if word[0].isdecimal():  # not "²" or "①": digits, but no decimal figure
         return _parse_digits(toks, i, lex)
     if word in lex.vague:
         nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
@@ -250,27 +255,30 @@ def _parse_at(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[int,
 
 def _parse_digits(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[int, object, bool] | None:
     raw = toks[i][0]
+    if len(raw) > 15:
+        return None  # far beyond MAX_FIGURE; also keeps int() away from 4,300-digit strings
+    # Exact arithmetic: a float would turn 123456789012345678901234 into ...685803008.
     if "." in raw:
         try:
-            value = float(raw.replace(",", ""))
+            value = Fraction(raw.replace(",", ""))
         except ValueError:
             return None
     elif "," in raw:
         groups = raw.split(",")
         # "1,362" is a thousands group; "3,4" is a list, keep the first figure only.
         if all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
-            value = float(raw.replace(",", ""))
+            value = Fraction(int(raw.replace(",", "")))
         else:
             return None
     else:
-        value = float(raw)
+        value = Fraction(int(raw))
     j = i + 1
     if j < len(toks):
-        kind, scale = lex.words.get(toks[j][0], ("", 0.0))
+        kind, scale = lex.words.get(toks[j][0], ("", 0))
         if kind == "scale":
-            value *= scale
+            value *= Fraction(scale)
             j += 1
-    if value != int(value):
+    if value.denominator != 1 or value > MAX_FIGURE:
         return None
     return j, int(value), False
 
@@ -319,6 +327,6 @@ def _parse_words(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[i
         last = "teen" if (j > i and kind == "unit" and val == 10 and last == "unit") else kind
         j += 1
     value = int(total + cur)
-    if value <= 0:
+    if value <= 0 or value > MAX_FIGURE:
         return None
     return j, value, False

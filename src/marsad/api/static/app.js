@@ -1,4 +1,5 @@
 // The dashboard: filters shared by every view and mirrored in the URL, so a view can be shared.
+import { captureToken } from "./auth.js";
 import { drawOutlines, drawPoints, drawTimeline } from "./charts.js";
 import { renderSources } from "./sources.js";
 
@@ -6,6 +7,7 @@ const FILTERS = ["since", "until", "country", "admin1", "perpetrator", "victim",
 const PAGE_SIZE = 25;
 const $ = (sel) => document.querySelector(sel);
 
+captureToken(); // before readUrl and writeUrl rewrite the address
 const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null };
 let dict = null;
 let vocabulary = null;
