@@ -69,3 +69,14 @@ def writing(bind: Bind) -> Iterator[Connection]:
     else:
         with bind.begin() as conn:
             yield conn
+
+
+@contextmanager
+def begin_write(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write after reading. On SQLite it takes the write lock first (BEGIN
+    IMMEDIATE): a deferred one that read before another process committed cannot write any more and
+    fails at once with "database is locked" instead of waiting its turn."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield conn
