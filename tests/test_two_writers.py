@@ -13,8 +13,8 @@ so that both halves report the same events (benchmarks/two_writers.py runs the w
 from __future__ import annotations
 
 import pytest
-from ingest_runs import ant_subset, events_state, finish, start_ingest, write_halves
 
+from ingest_runs import ant_subset, events_state, finish, start_ingest, write_halves
 from marsad import pipeline, store
 from marsad.sources import read_sources
 
