@@ -114,3 +114,32 @@ def test_the_api_and_export_say_where_an_id_went(tmp_path, ant_path):
     assert result.exit_code == 0, result.output
     rows = {row["event_id"]: row for row in map(json.loads, result.stdout.splitlines())}
     assert gone not in rows and rows[kept]["former_ids"] == [gone]
+
+
+def test_an_id_whose_records_were_deleted_answers_gone(tmp_path, ant_path):
+    db = str(tmp_path / "deleted.db")
+    engine = store.connect(db)
+    ingest_lines(engine, ant_subset(ant_path, FIRST, LAST)[:30], tmp_path / "some.jsonl")
+    alone = next(e for e, members in groups(engine).items() if len({m.rsplit(":", 1)[0] for m in members}) == 1)
+    doc_id = next(iter(event_store.event_record_ids(engine, alone))).rsplit(":", 1)[0]
+    store.delete_document(engine, doc_id)
+    update_events(engine)  # repairs the events that lost members
+    assert not event_store.event_exists(engine, alone)
+    assert event_history.fate(engine, alone)["merged_into"] is None
+    assert TestClient(create_app(engine)).get(f"/api/events/{alone}").status_code == 410
+
+
+def test_upgrading_a_store_from_before_the_history_keeps_its_ids(tmp_path, ant_path):
+    db = str(tmp_path / "old.db")
+    engine = store.connect(db)
+    ingest_lines(engine, ant_subset(ant_path, FIRST, LAST)[:30], tmp_path / "some.jsonl")
+    ids = set(groups(engine))
+    with engine.begin() as conn:  # the store as version 1 left it
+        conn.exec_driver_sql("DROP TABLE event_history")
+        conn.exec_driver_sql("DROP TABLE store_locks")
+        conn.exec_driver_sql("DELETE FROM schema_version WHERE version >= 2")
+    engine.dispose()
+    engine = store.connect(db)
+    assert set(event_history.ages(engine, ids)) == ids
+    update_events(engine, full=True)
+    assert set(groups(engine)) == ids
