@@ -56,27 +56,28 @@ def _assign_ids(conn: Connection, clusters: list[Cluster], previous: dict[str, s
     for old, (_, index) in earliest.items():
         claims.setdefault(index, []).append(old)
     age = history.ages(conn, earliest)
+    bases = {i: event_id_for([m.record_id for m in c.members]) for i, c in enumerate(clusters) if i not in claims}
+    taken = set(history.ages(conn, bases.values()))  # ids issued before, which a new event must not take
     merged: dict[str, str] = {}
     born: list[str] = []
-    taken: set[str] = set()
     for index, cluster in sorted(enumerate(clusters), key=lambda c: min(order_key(m) for m in c[1].members)):
         claimed = sorted(claims.get(index, []), key=lambda i: (age.get(i, 10**12), i))
         if claimed:
             cluster.event_id = claimed[0]
             merged.update((old, claimed[0]) for old in claimed[1:])
         else:
-            cluster.event_id = _new_id(conn, cluster, taken)
+            cluster.event_id = _new_id(conn, bases[index], taken)
             born.append(cluster.event_id)
         taken.add(cluster.event_id)
     ended = (old_events | set(previous.values())) - set(earliest)
     history.record_changes(conn, born, merged, ended, alive=[c.event_id for c in clusters if c.event_id not in born])
 
 
-def _new_id(conn: Connection, cluster: Cluster, taken: set[str]) -> str:
-    """An id from the event's smallest member, never one given before (it may live on as an alias)."""
-    base = event_id_for([m.record_id for m in cluster.members])
+def _new_id(conn: Connection, base: str, taken: set[str]) -> str:
+    """`base` (from the event's smallest member) unless taken (`taken` holds every issued id among
+    the bases): then `base-2`, `base-3`… not given before either (an old id may live on as an alias)."""
     event_id, n = base, 1
-    while event_id in taken or history.issued(conn, event_id):
+    while event_id in taken or (n > 1 and history.issued(conn, event_id)):
         n += 1
         event_id = f"{base}-{n}"
     return event_id

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Engine,
     Float,
     ForeignKey,
     Index,
@@ -305,14 +306,14 @@ def _apply_filters(query: Select, filters: Filters) -> Select:
 
 
 def query_events(
-    engine: Bind, filters: Filters | None = None, limit: int | None = None, offset: int = 0
+    engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0
 ) -> list[dict]:
     """Events in date order, each {"event_id", merged fields…, "sources": [member records…]}."""
     query = _apply_filters(select(events.c.event_id, events.c.data), filters or Filters())
     query = query.order_by(events.c.date, events.c.event_id)
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    with reading(engine) as conn:
+    with engine.connect() as conn:
         found = [{"event_id": r.event_id, **r.data, "sources": []} for r in conn.execute(query)]
         by_id = {e["event_id"]: e for e in found}
         member_query = (
@@ -357,7 +358,7 @@ def _source(row) -> dict:
     }
 
 
-def events_killed(engine: Bind, filters: Filters | None = None) -> tuple[int, int, int, int]:
+def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, int, int, int]:
     """(events, sum of low, sum of best-or-low, sum of high-or-best-or-low) of killed over events."""
     central = func.coalesce(events.c.killed_best, events.c.killed_low)
     upper = func.coalesce(events.c.killed_high, events.c.killed_best, events.c.killed_low)
@@ -367,7 +368,7 @@ def events_killed(engine: Bind, filters: Filters | None = None) -> tuple[int, in
         func.coalesce(func.sum(central), 0),
         func.coalesce(func.sum(upper), 0),
     ).select_from(events)
-    with reading(engine) as conn:
+    with engine.connect() as conn:
         return tuple(conn.execute(_apply_filters(query, filters or Filters())).one())
 
 
@@ -376,7 +377,7 @@ def count_events(engine: Bind) -> int:
         return conn.execute(select(func.count()).select_from(events)).scalar_one()
 
 
-def tally_records(engine: Bind, record_filter_query) -> list:
+def tally_records(engine: Engine, record_filter_query) -> list:
     """Tally records with their report's title, outlet, attribution and date.
 
     `record_filter_query` is `records.apply_filters` bound to the caller's Filters (kind=tally)."""
@@ -394,5 +395,5 @@ def tally_records(engine: Bind, record_filter_query) -> list:
         .where(records.c.kind == "tally")
         .order_by(documents.c.published, records.c.record_id)
     )
-    with reading(engine) as conn:
+    with engine.connect() as conn:
         return list(conn.execute(record_filter_query(query)))
