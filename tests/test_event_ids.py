@@ -81,6 +81,7 @@ def test_a_merge_keeps_the_oldest_id_and_a_split_the_earliest_records(engine, an
     young, old = sorted(ages, key=ages.get)[-1], sorted(ages, key=ages.get)[0]
     assert merge_events(engine, [young, old]) == old
     assert event_history.fate(engine, young)["merged_into"] == old
+    assert merge_events(engine, [young, old]) == old  # an old id names the event it lives on as
 
     merged = event_store.event_record_ids(engine, old)
     items = {r.record_id: r for r in event_store.members_of_events(engine, [old])}

@@ -168,6 +168,7 @@ def split_event(engine: Engine, target: str) -> list[str]:
     """Analyst: an event's records are separate events (or: this record is not part of its event).
     Returns the event ids that now hold those records; the part with the earliest record keeps the id."""
     with history.regrouping(engine) as conn:
+        target = _live(conn, target)
         if store.event_exists(conn, target):
             record_ids = store.event_record_ids(conn, target)
             pairs = [(a, b) for i, a in enumerate(record_ids) for b in record_ids[i + 1 :]]
@@ -184,10 +185,15 @@ def split_event(engine: Engine, target: str) -> list[str]:
         return sorted(set(after.values()))
 
 
+def _live(conn: Connection, event_id: str) -> str:
+    """The event an id names now: itself, or the event it was merged into."""
+    return (history.fate(conn, event_id) or {}).get("merged_into") or event_id
+
+
 def _records_of(conn: Connection, ids: list[str]) -> list[str]:
     found: list[str] = []
     for i in ids:
-        members = store.event_record_ids(conn, i)
+        members = store.event_record_ids(conn, _live(conn, i))
         if not members and i in store.membership(conn, [i]):
             members = [i]
         if not members:
