@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,14 @@ SHARED = REPO.parent / "shared"
 DATA = SHARED / "data"
 SEED = SHARED / "seeds" / "000_02831fab9d5b23bb.txt"
 ANT = DATA / "articles" / "ant_syria_iraq_2018.jsonl"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose service is missing, but fail it under CI=true, where CI installs every service:
+    there, a skip would hide the failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: a missing service is a failure, not a skip)")
+    pytest.skip(reason)
 
 
 def need(path: Path) -> Path:
@@ -38,8 +47,19 @@ def ant_rows(ant_path) -> list[str]:
 def postgres_url_template():
     from pg import postgres_server
 
-    with postgres_server() as template:
-        yield template
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_url_template) -> str:
+    """A fresh, empty PostgreSQL database (skips without a server; fails under CI=true)."""
+    template, why_not = postgres_url_template
+    if template is None:
+        skip_or_fail(why_not)
+    from pg import fresh_database
+
+    return fresh_database(template)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -47,9 +67,4 @@ def store_url(request, tmp_path):
     """A fresh, empty database URL on each backend marsad supports."""
     if request.param == "sqlite":
         return str(tmp_path / "test.db")
-    template = request.getfixturevalue("postgres_url_template")
-    if template is None:
-        pytest.skip("no PostgreSQL server here (install postgresql or set MARSAD_TEST_POSTGRES)")
-    from pg import fresh_database
-
-    return fresh_database(template)
+    return request.getfixturevalue("postgres_url")

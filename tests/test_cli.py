@@ -5,19 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
 from typer.testing import CliRunner
 
 from marsad import store
 from marsad.cli import app
-from marsad.sources import read_sources
-from marsad.store.events import unresolved_records
 
 runner = CliRunner()
 
@@ -120,28 +113,6 @@ def test_bad_options_are_clear_errors(db):
     result = run("incidents", "--db", db, "--since", "24 March")
     assert result.exit_code == 2
     assert "--since" in result.output
-
-
-def test_a_killed_ingest_resumes_when_run_again(tmp_path, ant_path):
-    """Kill the process mid-ingest; the re-run completes it and nothing is stored twice."""
-    db = str(tmp_path / "resume.db")
-    env = {**os.environ, "MARSAD_DB": db}
-    command = [sys.executable, "-m", "marsad", "ingest", str(ant_path), "--quiet"]
-    process = subprocess.Popen(command, env=env)
-    engine = store.connect(db)
-    deadline = time.monotonic() + 120
-    while store.count_documents(engine) < 50 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    partial = store.count_documents(engine)
-    # The corpus repeats some articles under two ids (two sections of one site): stored once each.
-    total = len({doc.content_hash for doc in read_sources([str(ant_path)])})
-    assert 0 < partial < total
-    subprocess.run(command, env=env, check=True)
-    assert store.count_documents(engine) == total
-    # Records the killed run stored but never grouped into events are resolved by the re-run.
-    assert unresolved_records(engine) == []
 
 
 def test_demo_ingests_the_bundled_report_and_prints_incidents_and_a_tally(db):

@@ -66,10 +66,15 @@ def record_rows(rows: Iterable[StoredRecord]) -> Iterator[dict[str, Any]]:
         yield {"record_id": stored.record_id, **stored.record.to_dict()}
 
 
-def event_rows(events: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Events as exported: merged fields, and each source's record id (full sources stay in JSONL)."""
+def event_rows(
+    events: Iterable[dict[str, Any]], former: dict[str, list[str]] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Events as exported: merged fields, each source's record id (full sources stay in JSONL) and the
+    ids of events merged into it (`former_ids`, from store.event_history.former_ids), so a downstream
+    row keyed by an old id finds where it went."""
     for event in events:
-        yield {**event, "source_record_ids": [s["record_id"] for s in event.get("sources") or []]}
+        sources = [s["record_id"] for s in event.get("sources") or []]
+        yield {**event, "source_record_ids": sources, "former_ids": (former or {}).get(event["event_id"], [])}
 
 
 def _id_key(row: dict[str, Any]) -> str:
@@ -80,6 +85,7 @@ def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
     extra = {}
     if "event_id" in row:
         extra = {"n_sources": row.get("n_sources"), "source_record_ids": " ".join(row["source_record_ids"])}
+        extra["former_ids"] = " ".join(row.get("former_ids") or [])
     return {_id_key(row): row[_id_key(row)], **flatten(row), **extra}
 
 

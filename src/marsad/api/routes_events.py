@@ -8,8 +8,10 @@ table and the source viewer still work; `basis` in the answer says which it is.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from marsad import store
@@ -18,6 +20,7 @@ from marsad.api.routes_data import ItemPage
 from marsad.store import StoredRecord
 from marsad.store import events as event_store
 from marsad.store.aggregates import count_events, document_records, event_doc_id, has_events
+from marsad.store.event_history import fate
 
 router = APIRouter(prefix="/api", tags=["events"])
 
@@ -65,8 +68,14 @@ def list_events(
     return {"total": total, "limit": window.limit, "offset": window.offset, "basis": basis, "items": items}
 
 
-@router.get("/events/{event_id}", summary="One event with its source records")
-def get_event(engine: EngineDep, event_id: Annotated[str, Path(max_length=320)]) -> dict[str, Any]:
+@router.get(
+    "/events/{event_id}",
+    summary="One event with its source records",
+    description="An id that was merged into another event answers 301 with `merged_into` and a Location "
+    "to the event it lives on as; an id whose records were all deleted answers 410.",
+    responses={301: {"description": "Merged into another event"}, 410: {"description": "Its records were deleted"}},
+)
+def get_event(engine: EngineDep, event_id: Annotated[str, Path(max_length=320)]) -> Any:
     doc_id = event_doc_id(engine, event_id)
     if doc_id is not None:
         for found in event_store.query_events(engine, store.Filters(doc_id=doc_id)):
@@ -77,4 +86,16 @@ def get_event(engine: EngineDep, event_id: Annotated[str, Path(max_length=320)])
         for stored in document_records(engine, doc_id):
             if stored.record_id == event_id and stored.record.kind == "incident":
                 return record_event(stored)
-    raise HTTPException(404, f"no event {event_id!r}")
+    return _former_event(engine, event_id)
+
+
+def _former_event(engine: Engine, event_id: str) -> JSONResponse:
+    """What became of an id that is no event now (raises 404 when it never was one)."""
+    found = fate(engine, event_id)
+    if found is None or found["ended_at"] is None:
+        raise HTTPException(404, f"no event {event_id!r}")
+    target = found["merged_into"]
+    if target is None:
+        raise HTTPException(410, f"event {event_id!r} ended: its records were deleted")
+    body = {"detail": f"event {event_id!r} was merged into {target!r}", "event_id": event_id, "merged_into": target}
+    return JSONResponse(body, status_code=301, headers={"Location": f"/api/events/{quote(target, safe='')}"})

@@ -26,6 +26,7 @@ from marsad.cli.common import (
 )
 from marsad.cli.ingest import records_table
 from marsad.export import WRITERS, event_rows, record_rows, write_file
+from marsad.store.event_history import former_ids
 from marsad.store.events import query_events
 
 
@@ -102,7 +103,7 @@ def export(
     """Write the stored records or events as CSV (flattened SCHEMA.md names), JSONL or GeoJSON.
 
     Records keep their `record_id` and events their `event_id` across re-runs, so a downstream
-    dataset can be updated by id."""
+    dataset can be updated by id; an event lists in `former_ids` the ids of events merged into it."""
     writer = WRITERS.get(output_format)
     if writer is None:
         raise typer.BadParameter("must be csv, jsonl or geojson", param_hint="--format")
@@ -111,7 +112,7 @@ def export(
     filters = build_filters(since, until, perpetrator, victim, admin1, country, kind, event_type)
     engine = store.connect(db)
     if what == "events":
-        rows = event_rows(query_events(engine, filters))
+        rows = event_rows(query_events(engine, filters), former_ids(engine))
     else:
         rows = record_rows(store.iter_records(engine, filters))
     if output is None:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
 )
 
+from marsad.store.engine import Bind, reading, writing
 from marsad.store.records import Filters, field_conditions
 from marsad.store.schema import documents, metadata, records
 from marsad.store.search import document_contains
@@ -104,10 +105,10 @@ def _record_query() -> Select:
     )
 
 
-def unresolved_records(engine: Engine, record_ids: Iterable[str] | None = None) -> list:
+def unresolved_records(engine: Bind, record_ids: Iterable[str] | None = None) -> list:
     """(record_id, data, published) of incident records in no event yet (of `record_ids` if given)."""
     base = _record_query().where(~records.c.record_id.in_(select(event_members.c.record_id)))
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         if record_ids is None:
             return _record_rows(base, conn)
         rows = []
@@ -116,12 +117,12 @@ def unresolved_records(engine: Engine, record_ids: Iterable[str] | None = None) 
         return rows
 
 
-def all_incident_records(engine: Engine) -> list:
-    with engine.connect() as conn:
+def all_incident_records(engine: Bind) -> list:
+    with reading(engine) as conn:
         return _record_rows(_record_query(), conn)
 
 
-def events_between(engine: Engine, first: date, last: date, admin1: Iterable[str] | None = None) -> set[str]:
+def events_between(engine: Bind, first: date, last: date, admin1: Iterable[str] | None = None) -> set[str]:
     """Ids of events with a member dated in [first, last]; with `admin1`, a member in one of those
     governorates or in none known."""
     query = (
@@ -132,11 +133,11 @@ def events_between(engine: Engine, first: date, last: date, admin1: Iterable[str
     )
     if admin1 is not None:
         query = query.where(or_(records.c.admin1.in_(list(admin1)), records.c.admin1.is_(None)))
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return set(conn.execute(query).scalars())
 
 
-def members_of_events(engine: Engine, event_ids: Iterable[str]) -> list:
+def members_of_events(engine: Bind, event_ids: Iterable[str]) -> list:
     """(event_id, reason, record_id, data, published) of the members of these events."""
     query = (
         select(
@@ -146,16 +147,16 @@ def members_of_events(engine: Engine, event_ids: Iterable[str]) -> list:
         .join(documents, documents.c.doc_id == records.c.doc_id)
     )
     rows = []
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         for chunk in _chunks(list(event_ids)):
             rows.extend(conn.execute(query.where(event_members.c.event_id.in_(chunk))))
     return rows
 
 
-def membership(engine: Engine, record_ids: Iterable[str] | None = None) -> dict[str, str]:
+def membership(engine: Bind, record_ids: Iterable[str] | None = None) -> dict[str, str]:
     """record_id -> event_id."""
     query = select(event_members.c.record_id, event_members.c.event_id)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         if record_ids is None:
             return dict(conn.execute(query).all())
         found: dict[str, str] = {}
@@ -164,16 +165,16 @@ def membership(engine: Engine, record_ids: Iterable[str] | None = None) -> dict[
         return found
 
 
-def event_record_ids(engine: Engine, event_id: str) -> list[str]:
+def event_record_ids(engine: Bind, event_id: str) -> list[str]:
     query = select(event_members.c.record_id).where(event_members.c.event_id == event_id)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return sorted(conn.execute(query).scalars())
 
 
-def event_ids(engine: Engine, among: Iterable[str] | None = None) -> set[str]:
+def event_ids(engine: Bind, among: Iterable[str] | None = None) -> set[str]:
     """Ids of the stored events (of those in `among`, if given)."""
     query = select(events.c.event_id)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         if among is None:
             return set(conn.execute(query).scalars())
         found: set[str] = set()
@@ -182,12 +183,12 @@ def event_ids(engine: Engine, among: Iterable[str] | None = None) -> set[str]:
         return found
 
 
-def event_exists(engine: Engine, event_id: str) -> bool:
-    with engine.connect() as conn:
+def event_exists(engine: Bind, event_id: str) -> bool:
+    with reading(engine) as conn:
         return conn.execute(select(events.c.event_id).where(events.c.event_id == event_id)).first() is not None
 
 
-def stale_event_ids(engine: Engine) -> list[str]:
+def stale_event_ids(engine: Bind) -> list[str]:
     """Events whose member count changed behind their back (a document was deleted)."""
     counts = select(event_members.c.event_id, func.count().label("n")).group_by(event_members.c.event_id).subquery()
     query = (
@@ -195,12 +196,12 @@ def stale_event_ids(engine: Engine) -> list[str]:
         .outerjoin(counts, counts.c.event_id == events.c.event_id)
         .where(or_(counts.c.n.is_(None), counts.c.n != events.c.n_records))
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return list(conn.execute(query).scalars())
 
 
-def load_overrides(engine: Engine) -> list[tuple[str, str, str]]:
-    with engine.connect() as conn:
+def load_overrides(engine: Bind) -> list[tuple[str, str, str]]:
+    with reading(engine) as conn:
         rows = conn.execute(
             select(event_overrides.c.op, event_overrides.c.record_a, event_overrides.c.record_b).order_by(
                 event_overrides.c.id
@@ -209,10 +210,10 @@ def load_overrides(engine: Engine) -> list[tuple[str, str, str]]:
         return [tuple(r) for r in rows]
 
 
-def add_overrides(engine: Engine, op: str, pairs: list[tuple[str, str]]) -> None:
+def add_overrides(engine: Bind, op: str, pairs: list[tuple[str, str]]) -> None:
     """Record analyst decisions; a new decision about a pair replaces any earlier one about it."""
     now = datetime.now(UTC)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         for a, b in pairs:
             conn.execute(
                 delete(event_overrides).where(
@@ -263,14 +264,14 @@ def event_row(event_id: str, fields: dict) -> dict:
 
 
 def save_events(
-    engine: Engine, rows: list[dict], members: list[dict], drop: Iterable[str] = (), replace_all: bool = False
+    engine: Bind, rows: list[dict], members: list[dict], drop: Iterable[str] = (), replace_all: bool = False
 ) -> None:
     """Write events (rows from `event_row`) and their full member lists in one transaction.
 
     Events in `rows` are replaced with their members; events in `drop` are deleted; `replace_all`
     empties both tables first (a full re-resolution).
     """
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         if replace_all:
             conn.execute(delete(event_members))
             conn.execute(delete(events))
@@ -371,8 +372,8 @@ def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, 
         return tuple(conn.execute(_apply_filters(query, filters or Filters())).one())
 
 
-def count_events(engine: Engine) -> int:
-    with engine.connect() as conn:
+def count_events(engine: Bind) -> int:
+    with reading(engine) as conn:
         return conn.execute(select(func.count()).select_from(events)).scalar_one()
 
 

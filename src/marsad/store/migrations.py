@@ -34,10 +34,31 @@ def _add_failures_table(conn: Connection) -> None:
         conn.execute(CreateIndex(index, if_not_exists=True))
 
 
+def _event_history(conn: Connection) -> None:
+    """Stable event ids and one regrouping at a time (issue 12): the id history, seeded with the
+    events already stored (oldest by date), and the lock row regroupings take."""
+    from marsad.store.event_history import create_lock_row, event_history, store_locks
+    from marsad.store.events import events
+
+    event_history.create(conn, checkfirst=True)
+    store_locks.create(conn, checkfirst=True)
+    create_lock_row(conn)
+    known = set(conn.execute(select(event_history.c.event_id)).scalars())
+    now = datetime.now(UTC)
+    rows = [
+        {"event_id": event_id, "created_at": now}
+        for event_id in conn.execute(select(events.c.event_id).order_by(events.c.date, events.c.event_id)).scalars()
+        if event_id not in known
+    ]
+    if rows:
+        conn.execute(insert(event_history), rows)
+
+
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
     (2, "failures: reports that could not be read or extracted", _add_failures_table),
+    (3, "event_history (what became of each event id) and store_locks (one regrouping at a time)", _event_history),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, Select, and_, delete, exists, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from marsad.model import Count, Document, Record
+from marsad.store.engine import begin_write
 from marsad.store.schema import documents, records
 from marsad.store.search import document_contains
 from marsad.text.normalize import fold_plain as fold
@@ -104,7 +106,18 @@ def record_ids_of(engine: Engine, doc_ids: list[str]) -> list[str]:
 
 def save_document(engine: Engine, doc: Document, doc_records: list[Record]) -> bool:
     """Store a report and its records in one transaction; False if the same content is already stored."""
-    with engine.begin() as conn:
+    try:
+        return _save_document(engine, doc, doc_records)
+    except IntegrityError:
+        # Another process stored it (or took its doc_id) between our check and insert (PostgreSQL;
+        # SQLite writers take turns): the same content is a duplicate, another doc_id is tried once.
+        if stored_doc_id(engine, doc.content_hash) is not None:
+            return False
+        return _save_document(engine, doc, doc_records)
+
+
+def _save_document(engine: Engine, doc: Document, doc_records: list[Record]) -> bool:
+    with begin_write(engine) as conn:
         if conn.execute(select(exists().where(documents.c.content_hash == doc.content_hash))).scalar():
             return False
         doc.doc_id = _unique_doc_id(conn, doc)
