@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 
 from sqlalchemy import Engine
 
@@ -17,6 +18,9 @@ from marsad.geo import resolver_for
 from marsad.model import Document
 from marsad.resolve import update_events
 from marsad.sources import SourceError
+
+# Reports stored per transaction.
+BATCH = 200
 
 
 @dataclass
@@ -40,16 +44,22 @@ def ingest(engine: Engine, items: Iterable[Document | SourceError]) -> IngestSta
     return stats
 
 
-def store_documents(engine: Engine, items: Iterable[Document | SourceError]) -> IngestStats:
-    """Extract and store every readable report; unreadable ones are collected, the rest go on."""
+def store_documents(engine: Engine, items: Iterable[Document | SourceError], batch: int = BATCH) -> IngestStats:
+    """Extract and store every readable report; unreadable ones are collected, the rest go on.
+
+    Reports are stored `batch` at a time, each batch in one transaction: a report is never half-written,
+    and an interrupted run loses at most the batch it was in, which running it again stores."""
     stats = IngestStats()
     places = resolver_for(engine)
-    for item in items:
-        if isinstance(item, SourceError):
-            stats.errors.append(item)
-        else:
-            stats.read += 1
-            _ingest_one(engine, item, places, stats)
+    for chunk in batched(items, batch):
+        docs = []
+        for item in chunk:
+            if isinstance(item, SourceError):
+                stats.errors.append(item)
+            else:
+                stats.read += 1
+                docs.append(item)
+        _store_batch(engine, docs, places, stats)
     return stats
 
 
@@ -62,16 +72,30 @@ def resolve_events(engine: Engine, stats: IngestStats) -> None:
         stats.events = update_events(engine, list(dict.fromkeys(stats.new_record_ids + leftovers)))
 
 
-def _ingest_one(engine: Engine, doc: Document, places, stats: IngestStats) -> None:
-    stored_as = store.stored_doc_id(engine, doc.content_hash)
-    if stored_as is not None:
-        stats.duplicates += 1
-        stats.seen_doc_ids.append(stored_as)
-        return
-    records = extract(doc, places=places)
-    if store.save_document(engine, doc, records):
-        stats.stored += 1
-        stats.records += len(records)
-        stats.new_record_ids.extend(f"{doc.doc_id}:{i}" for i in range(len(records)))
-    else:
-        stats.duplicates += 1
+def _store_batch(engine: Engine, docs: list[Document], places, stats: IngestStats) -> None:
+    """Reports already stored are skipped before extraction (one query for the batch), and so is a second
+    copy of one report within the batch."""
+    stored_as = store.stored_doc_ids(engine, [doc.content_hash for doc in docs])
+    fresh: dict[str, Document] = {}
+    for doc in docs:
+        if doc.content_hash in stored_as:
+            stats.seen_doc_ids.append(stored_as[doc.content_hash])
+        if doc.content_hash in stored_as or doc.content_hash in fresh:
+            stats.duplicates += 1
+        else:
+            fresh[doc.content_hash] = doc
+    pending = [(doc, extract(doc, places=places)) for doc in fresh.values()]
+    for (doc, records), stored in zip(pending, store.save_documents(engine, pending), strict=True):
+        if stored:
+            stats.stored += 1
+            stats.records += len(records)
+            stats.new_record_ids.extend(f"{doc.doc_id}:{i}" for i in range(len(records)))
+        else:
+            stats.duplicates += 1
+
+
+def batched(items: Iterable, size: int) -> Iterable[list]:
+    """Lists of up to `size` items, as they come (itertools.batched is Python 3.12)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

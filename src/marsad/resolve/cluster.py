@@ -151,9 +151,9 @@ class Resolver:
     def _options(self, item: Item) -> list[tuple[float, Cluster, Item, PairScore]]:
         """Events the item links to: the best-linked member per event, events with a veto left out, and
         events whose members name another town more often than the item's."""
-        best: dict[int, tuple[float, Cluster, Item, PairScore]] = {}
         barred: set[int] = set()
         places: dict[int, int] = defaultdict(int)
+        scored: list[tuple[int, Cluster, Item, PairScore]] = []
         cannot = self.overrides.cannot.get(item.record_id, ())
         for member in self._candidates(item):
             cluster = self.by_record[member.record_id]
@@ -171,19 +171,27 @@ class Resolver:
             places[key] += pair.place
             if pair.veto:
                 barred.add(key)
-                best.pop(key, None)
                 continue
-            if member.record_id == item.record_id:
-                continue
-            if self.text_bonus and not pair.linked and pair.score >= scoring.THRESHOLD - TEXT_GRAY - 1e-6:
+            if member.record_id != item.record_id:
+                scored.append((key, cluster, member, pair))
+        return self._best_links([s for s in scored if s[0] not in barred and places[s[0]] >= 0], item)
+
+    def _best_links(self, scored: list, item: Item) -> list[tuple[float, Cluster, Item, PairScore]]:
+        """The best link per event, in the order the pairs were met. The text is read only for a pair the
+        structured fields leave just short of a link, in an event no veto bars, and only when its bonus
+        could beat the event's best link so far: the encoder is the costliest step of resolution."""
+        best: dict[int, tuple[float, Cluster, Item, PairScore]] = {}
+        gray = scoring.THRESHOLD - TEXT_GRAY - 1e-6
+        for key, cluster, member, pair in scored:
+            undecided = self.text_bonus and not pair.linked and pair.score >= gray
+            if undecided and (key not in best or round(pair.score + scoring.TEXT_BONUS, 6) > best[key][0]):
                 bonus = self.text_bonus(item, member)
                 if bonus:
                     pair.add(*bonus)
             score = round(pair.score, 6)
             if pair.linked and (key not in best or score > best[key][0]):
                 best[key] = (score, cluster, member, pair)
-        kept = (v for k, v in best.items() if k not in barred and places[k] >= 0)
-        return sorted(kept, key=lambda v: -v[0])
+        return sorted(best.values(), key=lambda v: -v[0])
 
     def _forced(self, item: Item) -> Cluster | None:
         for partner in self.overrides.must.get(item.record_id, ()):

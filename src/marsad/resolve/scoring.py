@@ -17,6 +17,8 @@ from marsad.resolve.features import Item
 
 # A pair at or above this score is the same event.
 THRESHOLD = 2.0
+# What reports that read alike add to a pair just short of a link (similarity.text_bonus).
+TEXT_BONUS = 1.5
 
 # Sub-event types that reports of one event use interchangeably (an air strike is a "missile strike"
 # in another outlet); across groups the types contradict each other.

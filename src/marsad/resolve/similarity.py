@@ -12,6 +12,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from marsad.resolve.features import Item
+from marsad.resolve.scoring import TEXT_BONUS
 from marsad.text.normalize import fold_plain
 
 _LOADING = threading.Lock()
@@ -75,4 +76,4 @@ def text_bonus(a: Item, b: Item) -> tuple | None:
         return None
     score = similarity(a.text, b.text)
     floor = 0.5 if _encoder() is not None else 0.7
-    return (1.5, "reports read alike ({:.2f})", score) if score >= floor else None
+    return (TEXT_BONUS, "reports read alike ({:.2f})", score) if score >= floor else None

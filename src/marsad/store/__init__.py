@@ -20,7 +20,9 @@ from marsad.store.records import (
     query_records,
     record_ids_of,
     save_document,
+    save_documents,
     stored_doc_id,
+    stored_doc_ids,
 )
 
 __all__ = [
@@ -36,5 +38,7 @@ __all__ = [
     "iter_records",
     "query_records",
     "save_document",
+    "save_documents",
     "stored_doc_id",
+    "stored_doc_ids",
 ]

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, func, insert, inspect, select
 
 from marsad.store.schema import metadata, schema_version
+from marsad.store.search import drop_insert_trigger
 
 
 def _create_tables(conn: Connection) -> None:
@@ -22,6 +23,7 @@ def _create_tables(conn: Connection) -> None:
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
+    (2, "scale: new documents enter the text index in bulk (insert trigger dropped)", drop_insert_trigger),
 ]
 
 LATEST = MIGRATIONS[-1][0]
