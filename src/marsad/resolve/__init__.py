@@ -17,8 +17,9 @@ from marsad.model import Record
 from marsad.resolve.cluster import Cluster, Overrides, Resolver, resolve_items
 from marsad.resolve.features import Item, to_item
 from marsad.resolve.merge import event_id_for, summarize
-from marsad.resolve.similarity import text_bonus, tie_break
+from marsad.resolve.similarity import Vectors, text_functions
 from marsad.store import events as store
+from marsad.store.vectors import load_vectors, save_vectors
 
 __all__ = [
     "Item",
@@ -80,14 +81,25 @@ def _rows(clusters: list[Cluster]) -> tuple[list[dict], list[dict]]:
     return rows, members
 
 
-def _resolver(engine: Engine) -> Resolver:
-    return Resolver(Overrides.from_pairs(store.load_overrides(engine)), tie_break, text_bonus)
+def _resolver(engine: Engine, vectors: Vectors) -> Resolver:
+    return Resolver(Overrides.from_pairs(store.load_overrides(engine)), *text_functions(vectors))
+
+
+def _vectors(engine: Engine) -> Vectors:
+    """Sentence vectors read from the store's cache, the ones this run encodes saved by `_keep`."""
+    return Vectors(load=lambda keys: load_vectors(engine, keys))
+
+
+def _keep(engine: Engine, vectors: Vectors) -> None:
+    save_vectors(engine, vectors.fresh)
 
 
 def _rebuild(engine: Engine) -> dict:
     previous = store.membership(engine)
-    resolver = _resolver(engine)
+    vectors = _vectors(engine)
+    resolver = _resolver(engine, vectors)
     resolver.add_all(_item(r) for r in store.all_incident_records(engine))
+    _keep(engine, vectors)
     clusters = [c for c in resolver.clusters if c.members]
     _assign_ids(clusters, previous)
     rows, members = _rows(clusters)
@@ -176,8 +188,10 @@ def _reresolve(engine: Engine, old_events: set[str], new: list[Item] = (), keep:
     Returns how many events were written."""
     members = store.members_of_events(engine, old_events)
     previous = {r.record_id: r.event_id for r in members}
-    resolver = _resolver(engine)
+    vectors = _vectors(engine)
+    resolver = _resolver(engine, vectors)
     resolver.add_all([*(_item(r) for r in members), *new])
+    _keep(engine, vectors)
     clusters = [c for c in resolver.clusters if c.members]
     if keep:
         # The event the analyst named first keeps its id.

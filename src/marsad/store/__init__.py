@@ -8,6 +8,7 @@ from marsad.store import aggregates as _aggregates  # noqa: F401  (registers the
 from marsad.store import events as events  # noqa: F401  (registers the event tables)
 from marsad.store import gazetteer as _gazetteer  # noqa: F401  (registers the gazetteer tables)
 from marsad.store import search as _search  # noqa: F401  (registers the text search index)
+from marsad.store import vectors as _vectors  # noqa: F401  (registers the sentence vector cache)
 from marsad.store.engine import connect, database_url
 from marsad.store.records import (
     Filters,
