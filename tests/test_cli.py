@@ -152,3 +152,15 @@ def test_demo_ingests_the_bundled_report_and_prints_incidents_and_a_tally(db):
     assert "Sum over" in result.stdout
     again = run("demo", "--db", db)
     assert "0 new, 1 already stored" in again.stdout
+
+
+def test_the_command_loads_only_what_a_command_uses():
+    """`marsad --help` imports the CLI modules alone: no store, extractor, resolver or numpy (issue 15:
+    start-up under 0.3 CPU-s). Run in a fresh interpreter, since this one has imported everything."""
+    import subprocess
+    import sys
+
+    heavy = ["sqlalchemy", "numpy", "yaml", "marsad.store", "marsad.extract", "marsad.resolve", "marsad.pipeline"]
+    code = f"import sys, marsad.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == []

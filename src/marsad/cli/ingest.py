@@ -8,18 +8,22 @@ from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from marsad import pipeline, store
-from marsad.cli.common import DbOption, FieldOption, console, err_console, field_map, for_terminal
-from marsad.extract import extract as extract_records
-from marsad.model import Record
-from marsad.sources import SourceError, list_files, read_sources
+from marsad.cli.common import DbOption, FieldOption, console, err_console, field_map, for_terminal, lazy
+
+if TYPE_CHECKING:
+    from marsad.model import Record
+    from marsad.sources import SourceError
+
+pipeline = lazy("marsad.pipeline")
+store = lazy("marsad.store")
+sources = lazy("marsad.sources")
 
 T = TypeVar("T")
 
@@ -29,7 +33,7 @@ PathsArgument = Annotated[list[str], typer.Argument(help="Files, directories (re
 def estimate_reports(paths: list[str]) -> int | None:
     """How many reports the paths hold, cheaply (a line per JSONL report); None if unknown (stdin)."""
     total = 0
-    for path in list_files(paths):
+    for path in sources.list_files(paths):
         if path == "-":
             return None
         suffix = Path(path).suffix.lower()
@@ -65,7 +69,7 @@ def ingest(
 ) -> None:
     """Read reports, extract their incident records and store both (each report once)."""
     engine = store.connect(db)
-    items = with_progress(read_sources(paths, field_map(field)), estimate_reports(paths), "ingest", quiet)
+    items = with_progress(sources.read_sources(paths, field_map(field)), estimate_reports(paths), "ingest", quiet)
     stats = pipeline.store_documents(engine, items)
     with err_console.status("grouping records into events", spinner="dots") if not quiet else nullcontext():
         pipeline.resolve_events(engine, stats)
@@ -102,11 +106,13 @@ def extract(
     """Run the pipeline without a database and print the records."""
     if output_format not in ("jsonl", "table"):
         raise typer.BadParameter("must be jsonl or table", param_hint="--format")
+    from marsad.extract import extract as extract_records
+
     errors: list[SourceError] = []
     rows: list[Record] = []
-    items = with_progress(read_sources(paths, field_map(field)), estimate_reports(paths), "extract")
+    items = with_progress(sources.read_sources(paths, field_map(field)), estimate_reports(paths), "extract")
     for item in items:
-        if isinstance(item, SourceError):
+        if isinstance(item, sources.SourceError):
             errors.append(item)
             continue
         records = extract_records(item)
@@ -184,7 +190,7 @@ def demo(db: DbOption = None) -> None:
 
     engine = store.connect(db)
     started = time.perf_counter()
-    stats = pipeline.ingest(engine, read_sources(example_paths()))
+    stats = pipeline.ingest(engine, sources.read_sources(example_paths()))
     console.print(
         f"Ingested {stats.read} example report(s) in {time.perf_counter() - started:.2f}s: "
         f"{stats.stored} new, {stats.duplicates} already stored. Database: {store.database_url(db)}\n",

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from marsad import store
 from marsad.cli.common import (
     Admin1Option,
     CountryOption,
@@ -23,10 +22,12 @@ from marsad.cli.common import (
     build_filters,
     console,
     err_console,
+    lazy,
 )
 from marsad.cli.ingest import records_table
-from marsad.export import WRITERS, event_rows, record_rows
-from marsad.store.events import query_events
+
+store = lazy("marsad.store")
+exporters = lazy("marsad.export")
 
 
 def register(app: typer.Typer) -> None:
@@ -56,7 +57,7 @@ def incidents(
     engine = store.connect(db)
     found = store.query_records(engine, filters, limit=limit)
     if output_format == "jsonl":
-        WRITERS["jsonl"](record_rows(found), sys.stdout)
+        exporters.WRITERS["jsonl"](exporters.record_rows(found), sys.stdout)
         return
     console.print(records_table([s.record for s in found], [s.record_id for s in found]))
     console.print(f"{len(found)} record(s)", highlight=False)
@@ -103,7 +104,7 @@ def export(
 
     Records keep their `record_id` and events their `event_id` across re-runs, so a downstream
     dataset can be updated by id."""
-    writer = WRITERS.get(output_format)
+    writer = exporters.WRITERS.get(output_format)
     if writer is None:
         raise typer.BadParameter("must be csv, jsonl or geojson", param_hint="--format")
     if what not in ("records", "events"):
@@ -111,9 +112,9 @@ def export(
     filters = build_filters(since, until, perpetrator, victim, admin1, country, kind, event_type)
     engine = store.connect(db)
     if what == "events":
-        rows = event_rows(query_events(engine, filters))
+        rows = exporters.event_rows(store.events.query_events(engine, filters))
     else:
-        rows = record_rows(store.iter_records(engine, filters))
+        rows = exporters.record_rows(store.iter_records(engine, filters))
     if output is None:
         writer(rows, sys.stdout)
         return

@@ -40,6 +40,11 @@ _GROUPS = {
 _EXCLUSIVE = {"chemical", "territory", "abduction", "sexual"}
 
 
+def type_group(sub_event_type: str | None) -> str | None:
+    """The group of interchangeable sub-event types a type belongs to (None: unknown or ungrouped)."""
+    return _GROUPS.get(sub_event_type) if sub_event_type else None
+
+
 @dataclass
 class PairScore:
     score: float = 0.0

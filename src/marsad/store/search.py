@@ -60,8 +60,9 @@ def index_documents(connection: Connection, doc_ids: list[str]) -> None:
     for start in range(0, len(doc_ids), 500):
         chunk = doc_ids[start : start + 500]
         connection.execute(
-            text(f"INSERT INTO {FTS_TABLE}(rowid, text_norm) SELECT id, text_norm FROM documents WHERE doc_id IN :ids")
-            .bindparams(bindparam("ids", chunk, expanding=True))
+            text(
+                f"INSERT INTO {FTS_TABLE}(rowid, text_norm) SELECT id, text_norm FROM documents WHERE doc_id IN :ids"
+            ).bindparams(bindparam("ids", chunk, expanding=True))
         )
 
 
