@@ -28,6 +28,10 @@ sources = lazy("marsad.sources")
 T = TypeVar("T")
 
 PathsArgument = Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")]
+WorkersOption = Annotated[
+    int,
+    typer.Option("--workers", "-w", min=1, help="Extract in N processes (results in input order, as with one)."),
+]
 
 
 def estimate_reports(paths: list[str]) -> int | None:
@@ -66,11 +70,12 @@ def ingest(
     db: DbOption = None,
     field: FieldOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    workers: WorkersOption = 1,
 ) -> None:
     """Read reports, extract their incident records and store both (each report once)."""
     engine = store.connect(db)
     items = with_progress(sources.read_sources(paths, field_map(field)), estimate_reports(paths), "ingest", quiet)
-    stats = pipeline.store_documents(engine, items)
+    stats = pipeline.store_documents(engine, items, workers=workers)
     with err_console.status("grouping records into events", spinner="dots") if not quiet else nullcontext():
         pipeline.resolve_events(engine, stats)
     if not quiet:
@@ -102,30 +107,43 @@ def extract(
     paths: PathsArgument,
     output_format: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
     field: FieldOption = None,
+    workers: WorkersOption = 1,
 ) -> None:
     """Run the pipeline without a database and print the records."""
     if output_format not in ("jsonl", "table"):
         raise typer.BadParameter("must be jsonl or table", param_hint="--format")
-    from marsad.extract import extract as extract_records
+    from marsad.parallel import extract_batches
 
     errors: list[SourceError] = []
     rows: list[Record] = []
     items = with_progress(sources.read_sources(paths, field_map(field)), estimate_reports(paths), "extract")
-    for item in items:
-        if isinstance(item, sources.SourceError):
-            errors.append(item)
-            continue
-        records = extract_records(item)
-        if output_format == "jsonl":
-            for record in records:
-                typer.echo(json.dumps(record.to_dict(), ensure_ascii=False))
-        else:
-            rows.extend(records)
+    for _docs, found in extract_batches(_readable(items, errors), workers):
+        for records in found:
+            if output_format == "jsonl":
+                for record in records:
+                    typer.echo(json.dumps(record.to_dict(), ensure_ascii=False))
+            else:
+                rows.extend(records)
     if output_format == "table":
         console.print(records_table(rows))
     report_errors(errors)
     if errors:
         raise typer.Exit(code=1)
+
+
+def _readable(items: Iterable, errors: list, size: int = 200) -> Iterator[list]:
+    """Batches of the reports read; unreadable ones go to `errors`."""
+    batch = []
+    for item in items:
+        if isinstance(item, sources.SourceError):
+            errors.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _count_text(count) -> str:

@@ -22,7 +22,8 @@ from itertools import count
 from marsad.resolve.features import Item
 from marsad.resolve.scoring import type_group
 
-# Records a record is compared with at most (before the other members of their events join them).
+# Records a record is compared with at most (before the other members of their events join them): in a dense
+# block (hundreds of reports of one city a day), those of the nearest days that agree best on type and actor.
 WINDOW = 100
 # Grid cells at least 2 km wide in Syria and Iraq (latitude 29-37): points 2 km apart are in adjacent cells.
 _CELL_LAT, _CELL_LON = 0.02, 0.03
@@ -95,16 +96,16 @@ class Blocks:
         # A precise date links only to dates a day earlier, or to report dates up to three days later.
         low, high = (item.day - 1, item.day + 3) if item.precise else (item.day - 3, item.day + 3)
         found: dict[int, Item] = {}
-        if not is_town(item):
-            for day in range(low, high + 1):
-                source = self._by_admin.get((item.admin1, day), ()) if item.admin1 else self._by_day.get(day, ())
-                found.update((id(m), m) for m in source)
-                if item.admin1:
-                    found.update((id(m), m) for m in self._no_admin.get(day, ()))
-            found = self._window(item, found)
-        else:
-            self._near_town(item, low, high, found)
-            found = self._window(item, found)
+        # Nearest days first: in a dense block the window fills before the farther days are read.
+        for day in sorted(range(low, high + 1), key=lambda d: (abs(d - item.day), d)):
+            todays: dict[int, Item] = {}
+            for source in self._sources(item, day):
+                todays.update((id(m), m) for m in source)
+            room = WINDOW - len(found)
+            found.update(todays if len(todays) <= room else self._closest(item, todays, room))
+            if len(found) >= WINDOW:
+                break
+        if is_town(item):
             for member in list(found.values()):
                 for other in members_of(member):
                     in_reach = other.day is not None and low <= other.day <= high
@@ -115,36 +116,31 @@ class Blocks:
             return sorted(chosen, key=lambda m: (m.day, m.admin1 is None, self._order[id(m)]))
         return sorted(chosen, key=lambda m: (m.day, self._order[id(m)]))
 
-    def _window(self, item: Item, found: dict[int, Item]) -> dict[int, Item]:
-        """At most WINDOW records: in a dense block (hundreds of reports of one city a day), those closest
-        in date, then agreeing on event type and perpetrator, then the latest placed."""
-        if len(found) <= WINDOW:
-            return found
+    def _closest(self, item: Item, todays: dict[int, Item], room: int) -> dict[int, Item]:
+        """The `room` records of a crowded day that agree best on event type and perpetrator (the latest
+        placed first among equals)."""
         group, perpetrator = type_group(item.record.sub_event_type), item.record.perpetrator
         order = self._order
 
         def distance(m: Item) -> tuple:
             other = type_group(m.record.sub_event_type)
-            return (
-                abs(m.day - item.day),
-                bool(group and other and group != other),
-                m.record.perpetrator != perpetrator,
-                -order[id(m)],
-            )
+            return (bool(group and other and group != other), m.record.perpetrator != perpetrator, -order[id(m)])
 
-        return {id(m): m for m in sorted(found.values(), key=distance)[:WINDOW]}
+        return {id(m): m for m in sorted(todays.values(), key=distance)[:room]}
 
-    def _near_town(self, item: Item, low: int, high: int, found: dict[int, Item]) -> None:
-        words, cell = set(_words(item)), _cell(item)
+    def _sources(self, item: Item, day: int) -> list:
         admin1 = item.admin1
-        for day in range(low, high + 1):
-            sources = [self._areas.get((admin1, day), ()), self._no_admin.get(day, ())]
-            sources += [self._by_word.get((admin1, day, word), ()) for word in words]
-            if cell is not None:
-                sources += [
-                    self._by_cell.get((admin1, day, (cell[0] + dy, cell[1] + dx)), ())
-                    for dy in (-1, 0, 1)
-                    for dx in (-1, 0, 1)
-                ]
-            for source in sources:
-                found.update((id(m), m) for m in source)
+        if not admin1:
+            return [self._by_day.get(day, ())]
+        if not is_town(item):
+            return [self._by_admin.get((admin1, day), ()), self._no_admin.get(day, ())]
+        sources = [self._areas.get((admin1, day), ()), self._no_admin.get(day, ())]
+        sources += [self._by_word.get((admin1, day, word), ()) for word in set(_words(item))]
+        cell = _cell(item)
+        if cell is not None:
+            sources += [
+                self._by_cell.get((admin1, day, (cell[0] + dy, cell[1] + dx)), ())
+                for dy in (-1, 0, 1)
+                for dx in (-1, 0, 1)
+            ]
+        return sources
