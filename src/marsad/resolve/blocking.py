@@ -106,15 +106,35 @@ class Blocks:
             if len(found) >= WINDOW:
                 break
         if is_town(item):
-            for member in list(found.values()):
-                for other in members_of(member):
-                    in_reach = other.day is not None and low <= other.day <= high
-                    if in_reach and other.admin1 in (None, item.admin1) and id(other) in self._order:
-                        found.setdefault(id(other), other)
+            self._add_event_members(item, found, members_of, low, high)
         chosen = [m for m in found.values() if not item.country or m.country in (None, item.country)]
         if item.admin1:  # day by day: the governorate's records, then those without one
             return sorted(chosen, key=lambda m: (m.day, m.admin1 is None, self._order[id(m)]))
         return sorted(chosen, key=lambda m: (m.day, self._order[id(m)]))
+
+    def _add_event_members(
+        self, item: Item, found: dict[int, Item], members_of: Callable[[Item], list[Item]], low: int, high: int
+    ) -> None:
+        """The other members in reach of the events met, for the town vote: at most WINDOW of them, the
+        latest placed first (a campaign's events at one city may have hundreds of members)."""
+        budget, events = WINDOW, set()
+        for member in list(found.values()):
+            members = members_of(member)
+            if id(members) in events:
+                continue
+            events.add(id(members))
+            for other in reversed(members):
+                if budget <= 0:
+                    return
+                in_reach = other.day is not None and low <= other.day <= high
+                if (
+                    in_reach
+                    and id(other) not in found
+                    and other.admin1 in (None, item.admin1)
+                    and id(other) in self._order
+                ):
+                    found[id(other)] = other
+                    budget -= 1
 
     def _closest(self, item: Item, todays: dict[int, Item], room: int) -> dict[int, Item]:
         """The `room` records of a crowded day that agree best on event type and perpetrator (the latest
