@@ -11,6 +11,7 @@ app = typer.Typer(
     help="Conflict news reports in; sourced, deduplicated casualty incident records out.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 for module in (ingest, query, serve, geo, evaluate, events):
