@@ -1,6 +1,10 @@
 """Extraction throughput on the ANT corpus: reports/s on one core and peak memory.
 
-    python benchmarks/bench_extract.py [--limit N]
+    python benchmarks/bench_extract.py [--limit N] [--workers N]
+
+With --workers N, also the wall time of extraction in batches on 1 and on N worker processes
+(marsad.parallel, as `marsad extract --workers N`), side by side, and their ratio (issue 15: >= 1.7
+with 2 workers on 2 cores; a shared machine shows less).
 
 Reading the corpus is not timed; extraction (with the default place resolver) is.
 """
@@ -8,6 +12,7 @@ Reading the corpus is not timed; extraction (with the default place resolver) is
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -19,6 +24,7 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "artic
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=0, help="only the first N reports")
+    parser.add_argument("--workers", type=int, default=0, help="also compare 1 and N worker processes")
     args = parser.parse_args()
     if not CORPUS.exists():
         print(f"skipped: corpus not found at {CORPUS}")
@@ -53,7 +59,22 @@ def main() -> int:
     print(f"throughput: {len(docs) / cpu:.0f} reports/s of CPU time on one core ({len(docs) / elapsed:.0f} wall)")
     print(f"model load time: {model_load:.3f} s")
     print(f"peak memory (max RSS, whole process incl. corpus): {peak_mb:.0f} MB")
+    if args.workers > 1:
+        compare_workers(docs, args.workers)
     return 0
+
+
+def compare_workers(docs: list, workers: int) -> None:
+    from marsad.parallel import extract_batches
+
+    batches = [docs[i : i + 200] for i in range(0, len(docs), 200)]
+    walls = {}
+    for n in (1, workers):
+        start = time.perf_counter()
+        found = sum(len(r) for _, batch in extract_batches(batches, n) for r in batch)
+        walls[n] = time.perf_counter() - start
+        print(f"workers {n}: {walls[n]:.2f} s wall, {found} records ({len(docs) / walls[n]:.0f} reports/s)")
+    print(f"speed-up with {workers} workers: {walls[1] / walls[workers]:.2f}x (load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -151,21 +151,47 @@ def ucdp_rows(data: Path, distinct: bool = True) -> list[dict]:
 
 
 def stress_items(
-    data: Path, n_events: int | None = 3000, mean_reports: float = 2.2, seed: int = 5, distinct: bool = True
+    data: Path,
+    n_events: int | None = 3000,
+    mean_reports: float = 2.2,
+    seed: int = 5,
+    distinct: bool = True,
+    period_days: int | None = None,
+    copies: int = 1,
 ) -> tuple[list[Item], dict[str, str]]:
-    """Items and record_id -> true event id. Events are a contiguous run of days, so density is real."""
+    """Items and record_id -> true event id. Events are a contiguous run of days, so density is real.
+
+    `period_days`: every incident's date is folded into one period of that many days (a dense campaign);
+    `copies`: the incidents are repeated, each copy k days later (in the period) or k * 4 years later (spread).
+    """
     rng = random.Random(seed)
     rows = ucdp_rows(data, distinct)
     if n_events is not None:
         start = len(rows) // 2 - n_events // 2
         rows = rows[max(0, start) : max(0, start) + n_events]
     items, truth = [], {}
-    for row in rows:
-        n = 1 + min(int(rng.expovariate(1 / (mean_reports - 1))), 19) if mean_reports > 1 else 1
-        for k in range(n):
-            record = restate(row, k, rng)
-            record_id = f"{record.doc_id}:0"
-            published = date.fromisoformat(record.date)
-            items.append(to_item(record_id, record, published))
-            truth[record_id] = row["id"]
+    for copy in range(copies):
+        for row in rows:
+            row = _moved(row, copy, period_days)
+            n = 1 + min(int(rng.expovariate(1 / (mean_reports - 1))), 19) if mean_reports > 1 else 1
+            for k in range(n):
+                record = restate(row, k, rng)
+                record_id = f"{record.doc_id}:0"
+                published = date.fromisoformat(record.date)
+                items.append(to_item(record_id, record, published))
+                truth[record_id] = row["id"]
     return items, truth
+
+
+_FIRST = date(2016, 1, 1).toordinal()
+
+
+def _moved(row: dict, copy: int, period_days: int | None) -> dict:
+    if not period_days and not copy:
+        return row
+    day = date.fromisoformat(row["date_start"][:10]).toordinal()
+    if period_days:
+        day = _FIRST + (day - _FIRST + copy) % period_days
+    else:
+        day += copy * 4 * 365
+    return {**row, "date_start": date.fromordinal(day).isoformat(), "id": f"{row['id']}" + (f"c{copy}" if copy else "")}

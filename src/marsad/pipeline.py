@@ -7,19 +7,23 @@ recorded in the store's failures (file, line, reason) and the others go on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
 from marsad import store
-from marsad.extract import extract
 from marsad.geo import resolver_for
 from marsad.limits import TimeLimitExceeded, extract_timeout, max_chars, time_limit
 from marsad.model import Document
+from marsad.parallel import extract_batches
 from marsad.resolve import update_events
 from marsad.sources import SourceError
+
+# Reports stored per transaction.
+BATCH = 200
 
 
 class ExtractionError(Exception):
@@ -38,6 +42,8 @@ def extract_checked(doc: Document, places=None, limit: int | None = None, second
             f"report of {len(doc.text):,} characters is longer than the limit of {limit:,} (MARSAD_MAX_CHARS)"
         )
     seconds = extract_timeout() if seconds is None else seconds
+    from marsad.extract import extract
+
     try:
         with time_limit(seconds):
             return extract(doc, places=places)
@@ -68,19 +74,26 @@ def ingest(engine: Engine, items: Iterable[Document | SourceError]) -> IngestSta
     return stats
 
 
-def store_documents(engine: Engine, items: Iterable[Document | SourceError]) -> IngestStats:
-    """Extract and store every readable report; the failures are recorded and collected, the rest go on."""
+def store_documents(
+    engine: Engine, items: Iterable[Document | SourceError], batch: int = BATCH, workers: int = 1
+) -> IngestStats:
+    """Extract and store every readable report; the failures are recorded and collected, the rest go on.
+
+    Reports are stored `batch` at a time, each batch in one transaction: a report is never half-written,
+    and an interrupted run loses at most the batch it was in, which running it again stores. With
+    `workers` > 1, extraction runs in that many processes; this one stores their results in input order,
+    so the store is the same as a serial run's."""
     stats = IngestStats()
-    places = resolver_for(engine)
-    for item in items:
-        if isinstance(item, SourceError):
-            _failed(engine, stats, item, "read")
-            continue
-        stats.read += 1
-        try:
-            _ingest_one(engine, item, places, stats)
-        except ExtractionError as exc:
-            _failed(engine, stats, error_of(item, str(exc)), exc.stage, item.doc_id)
+    places = resolver_for(engine) if workers <= 1 else None
+    url = engine.url.render_as_string(hide_password=False)
+    for docs, found in extract_batches(_new_reports(engine, items, batch, stats), workers, places, url):
+        pending = []
+        for doc, result in zip(docs, found, strict=True):
+            if isinstance(result, ExtractionError):
+                _failed(engine, stats, error_of(doc, str(result)), result.stage, doc.doc_id)
+            else:
+                pending.append((doc, result))
+        _store_batch(engine, pending, stats)
     return stats
 
 
@@ -110,29 +123,73 @@ def resolve_events(engine: Engine, stats: IngestStats) -> None:
 def store_extracted(engine: Engine, doc: Document, records: list) -> IngestStats:
     """Store one report whose records were extracted elsewhere (the API's worker process)."""
     stats = IngestStats(read=1)
-    try:
-        _ingest_one(engine, doc, None, stats, records)
-    except ExtractionError as exc:
-        _failed(engine, stats, error_of(doc, str(exc)), exc.stage, doc.doc_id)
+    stored_as = store.stored_doc_id(engine, doc.content_hash)
+    if stored_as is None:
+        _store_batch(engine, [(doc, records)], stats)
+    else:
+        stats.duplicates += 1
+        stats.seen_doc_ids.append(stored_as)
     return stats
 
 
-def _ingest_one(engine: Engine, doc: Document, places, stats: IngestStats, records: list | None = None) -> None:
-    stored_as = store.stored_doc_id(engine, doc.content_hash)
-    if stored_as is not None:
-        stats.duplicates += 1
-        stats.seen_doc_ids.append(stored_as)
-        return
-    if records is None:
-        records = extract_checked(doc, places)
+_REFUSED = (ValueError, TypeError, OverflowError, DataError, IntegrityError)
+
+
+def _store_batch(engine: Engine, pending: list, stats: IngestStats) -> None:
+    """Store a batch in one transaction; if the database refuses a value of one report, the batch is
+    stored report by report so that only that report fails (a lost connection is no report's fault)."""
     try:
-        saved = store.save_document(engine, doc, records)
-    except (ValueError, TypeError, OverflowError, DataError, IntegrityError) as exc:
-        # Values the database refuses roll the report back whole; a lost connection is no report's fault.
-        raise ExtractionError(f"not stored ({type(exc).__name__}: {str(exc).splitlines()[0]})", "store") from exc
-    if saved:
+        saved = store.save_documents(engine, pending)
+    except _REFUSED:
+        for doc, records in pending:
+            try:
+                [one] = store.save_documents(engine, [(doc, records)])
+            except _REFUSED as exc:
+                reason = f"not stored ({type(exc).__name__}: {str(exc).splitlines()[0]})"
+                _failed(engine, stats, error_of(doc, reason), "store", doc.doc_id)
+                continue
+            _count(stats, doc, records, one)
+        return
+    for (doc, records), one in zip(pending, saved, strict=True):
+        _count(stats, doc, records, one)
+
+
+def _count(stats: IngestStats, doc: Document, records: list, stored: bool) -> None:
+    if stored:
         stats.stored += 1
         stats.records += len(records)
         stats.new_record_ids.extend(f"{doc.doc_id}:{i}" for i in range(len(records)))
-    else:
+    else:  # met earlier in this run, in a batch still being extracted when this one was read
         stats.duplicates += 1
+
+
+def _new_reports(
+    engine: Engine, items: Iterable[Document | SourceError], batch: int, stats: IngestStats
+) -> Iterator[list[Document]]:
+    """Batches of the reports to extract: unreadable ones recorded, those already stored skipped (one query
+    per batch), and so is a second copy of one report within a batch."""
+    for chunk in batched(items, batch):
+        docs = []
+        for item in chunk:
+            if isinstance(item, SourceError):
+                _failed(engine, stats, item, "read")
+            else:
+                stats.read += 1
+                docs.append(item)
+        stored_as = store.stored_doc_ids(engine, [doc.content_hash for doc in docs])
+        fresh: dict[str, Document] = {}
+        for doc in docs:
+            if doc.content_hash in stored_as:
+                stats.seen_doc_ids.append(stored_as[doc.content_hash])
+            if doc.content_hash in stored_as or doc.content_hash in fresh:
+                stats.duplicates += 1
+            else:
+                fresh[doc.content_hash] = doc
+        yield list(fresh.values())
+
+
+def batched(items: Iterable, size: int) -> Iterable[list]:
+    """Lists of up to `size` items, as they come (itertools.batched is Python 3.12)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from marsad.cli import evaluate, events, failures, geo, ingest, query, serve
-from marsad.store import StoreError
+from marsad.errors import StoreError
 
 
 class _Marsad(typer.Typer):
@@ -26,6 +26,7 @@ app = _Marsad(
     help="Conflict news reports in; sourced, deduplicated casualty incident records out.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 for module in (ingest, failures, query, serve, geo, evaluate, events):

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from datetime import date
-from typing import Annotated
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated
 
-import arabic_reshaper
 import typer
-from bidi import get_display
 from rich.console import Console
 
-from marsad.sources import FieldMap
-from marsad.store import Filters
+if TYPE_CHECKING:
+    from marsad.sources import FieldMap
+    from marsad.store import Filters
+
+
+class _Lazy(ModuleType):
+    """A module imported on first use: `marsad --help` and a command load only what they use."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+def lazy(name: str) -> ModuleType:
+    return _Lazy(name)
+
 
 console = Console()
 err_console = Console(stderr=True)
@@ -30,6 +46,9 @@ def for_terminal(text: str) -> str:
         return text
     if os.environ.get("MARSAD_BIDI", "visual") == "logical":
         return text
+    import arabic_reshaper
+    from bidi import get_display
+
     return get_display(arabic_reshaper.reshape(text))
 
 
@@ -81,6 +100,8 @@ def build_filters(
 ) -> Filters:
     if kind and kind not in ("incident", "tally"):
         raise typer.BadParameter("must be 'incident' or 'tally'", param_hint="--kind")
+    from marsad.store import Filters
+
     return Filters(
         since=parse_day(since, "--since"),
         until=parse_day(until, "--until"),
@@ -105,6 +126,8 @@ FieldOption = Annotated[
 
 
 def field_map(pairs: list[str] | None) -> FieldMap:
+    from marsad.sources import FieldMap
+
     fields = FieldMap()
     for pair in pairs or []:
         role, _, name = pair.partition("=")

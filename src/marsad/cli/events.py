@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from marsad import store
 from marsad.cli.common import (
     Admin1Option,
     CountryOption,
@@ -24,10 +23,15 @@ from marsad.cli.common import (
     console,
     err_console,
     for_terminal,
+    lazy,
 )
-from marsad.resolve import merge_events, split_event, update_events
-from marsad.resolve.tally import Reconciliation, load_tallies, reconcile
-from marsad.store import events as event_store
+
+if TYPE_CHECKING:
+    from marsad.resolve.tally import Reconciliation
+
+store = lazy("marsad.store")
+resolve = lazy("marsad.resolve")
+tallies = lazy("marsad.resolve.tally")
 
 events_app = typer.Typer(help="Events: the records of several reports that describe one happening.")
 
@@ -98,7 +102,7 @@ def list_events(
         raise typer.BadParameter("must be table or jsonl", param_hint="--format")
     filters = build_filters(since, until, perpetrator, victim, admin1, country, None, event_type, text)
     engine = store.connect(db)
-    found = [e for e in event_store.query_events(engine, filters) if e["n_sources"] >= min_sources]
+    found = [e for e in store.events.query_events(engine, filters) if e["n_sources"] >= min_sources]
     found = found[:limit] if limit else found
     if output_format == "jsonl":
         for event in found:
@@ -115,11 +119,11 @@ def resolve_command(
 ) -> None:
     """Group stored records that are in no event yet into events (or rebuild all with --full)."""
     engine = store.connect(db)
-    stats = update_events(engine, full=full)
+    stats = resolve.update_events(engine, full=full)
     n_records = store.count_records(engine, store.Filters(kind="incident"))
     console.print(
         f"{stats['records']} record(s) resolved; {stats['changed']} event(s) created or changed; "
-        f"{event_store.count_events(engine)} event(s) from {n_records} incident record(s)",
+        f"{store.events.count_events(engine)} event(s) from {n_records} incident record(s)",
         highlight=False,
     )
 
@@ -134,7 +138,7 @@ def merge_command(
         raise typer.BadParameter("give at least two ids")
     engine = store.connect(db)
     try:
-        event_id = merge_events(engine, ids)
+        event_id = resolve.merge_events(engine, ids)
     except KeyError as exc:
         err_console.print(str(exc.args[0]))
         raise typer.Exit(1) from None
@@ -151,7 +155,7 @@ def split_command(
     """Split an event into its records, or take one record out of its event. Survives re-resolution."""
     engine = store.connect(db)
     try:
-        event_ids = split_event(engine, target)
+        event_ids = resolve.split_event(engine, target)
     except KeyError as exc:
         err_console.print(str(exc.args[0]))
         raise typer.Exit(1) from None
@@ -200,7 +204,7 @@ def print_reconciliation(result: Reconciliation) -> None:
 
 
 def tally_view(engine, filters: store.Filters, as_json: bool) -> None:
-    result = reconcile(engine, filters)
+    result = tallies.reconcile(engine, filters)
     if not as_json:
         print_reconciliation(result)
         return
@@ -208,6 +212,6 @@ def tally_view(engine, filters: store.Filters, as_json: bool) -> None:
     # Also the sum on its own and the tally records whole (SCHEMA.md), for scripts that want them.
     payload["sum"] = {k: payload[k] for k in ("events", "killed_low", "killed_best", "killed_high")}
     payload["reported_tallies"] = [
-        {"record_id": t.record_id, **t.record.to_dict()} for t in load_tallies(engine, filters)
+        {"record_id": t.record_id, **t.record.to_dict()} for t in tallies.load_tallies(engine, filters)
     ]
     typer.echo(json.dumps(payload, ensure_ascii=False, default=str))

@@ -9,8 +9,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from marsad import store
-from marsad.cli.common import DbOption, console
+from marsad.cli.common import DbOption, console, lazy
+
+store = lazy("marsad.store")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,14 +8,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from marsad import pipeline, store
 from marsad.cli.common import (
     DbOption,
     FieldOption,
@@ -24,20 +23,31 @@ from marsad.cli.common import (
     err_console,
     field_map,
     for_terminal,
+    lazy,
     use_model,
 )
-from marsad.model import Record
-from marsad.sources import SourceError, list_files, read_sources
+
+if TYPE_CHECKING:
+    from marsad.model import Record
+    from marsad.sources import SourceError
+
+pipeline = lazy("marsad.pipeline")
+store = lazy("marsad.store")
+sources = lazy("marsad.sources")
 
 T = TypeVar("T")
 
 PathsArgument = Annotated[list[str], typer.Argument(help="Files, directories (recursive) or - for stdin.")]
+WorkersOption = Annotated[
+    int,
+    typer.Option("--workers", "-w", min=1, help="Extract in N processes (results in input order, as with one)."),
+]
 
 
 def estimate_reports(paths: list[str]) -> int | None:
     """How many reports the paths hold, cheaply (a line per JSONL report); None if unknown (stdin)."""
     total = 0
-    for path in list_files(paths):
+    for path in sources.list_files(paths):
         if path == "-":
             return None
         suffix = Path(path).suffix.lower()
@@ -71,12 +81,13 @@ def ingest(
     field: FieldOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     model: ModelOption = None,
+    workers: WorkersOption = 1,
 ) -> None:
     """Read reports, extract their incident records and store both (each report once)."""
     use_model(model)
     engine = store.connect(db)
-    items = with_progress(read_sources(paths, field_map(field)), estimate_reports(paths), "ingest", quiet)
-    stats = pipeline.store_documents(engine, items)
+    items = with_progress(sources.read_sources(paths, field_map(field)), estimate_reports(paths), "ingest", quiet)
+    stats = pipeline.store_documents(engine, items, workers=workers)
     with err_console.status("grouping records into events", spinner="dots") if not quiet else nullcontext():
         pipeline.resolve_events(engine, stats)
     if not quiet:
@@ -109,33 +120,46 @@ def extract(
     output_format: Annotated[str, typer.Option("--format", help="jsonl or table.")] = "jsonl",
     field: FieldOption = None,
     model: ModelOption = None,
+    workers: WorkersOption = 1,
 ) -> None:
     """Run the pipeline without a database and print the records."""
     use_model(model)
     if output_format not in ("jsonl", "table"):
         raise typer.BadParameter("must be jsonl or table", param_hint="--format")
+    from marsad.parallel import extract_batches
+
     errors: list[SourceError] = []
     rows: list[Record] = []
-    items = with_progress(read_sources(paths, field_map(field)), estimate_reports(paths), "extract")
-    for item in items:
-        if isinstance(item, SourceError):
-            errors.append(item)
-            continue
-        try:
-            records = pipeline.extract_checked(item)
-        except pipeline.ExtractionError as exc:
-            errors.append(pipeline.error_of(item, str(exc)))
-            continue
-        if output_format == "jsonl":
-            for record in records:
-                typer.echo(json.dumps(record.to_dict(), ensure_ascii=False))
-        else:
-            rows.extend(records)
+    items = with_progress(sources.read_sources(paths, field_map(field)), estimate_reports(paths), "extract")
+    for docs, found in extract_batches(_readable(items, errors), workers):
+        for doc, records in zip(docs, found, strict=True):
+            if isinstance(records, pipeline.ExtractionError):
+                errors.append(pipeline.error_of(doc, str(records)))
+            elif output_format == "jsonl":
+                for record in records:
+                    typer.echo(json.dumps(record.to_dict(), ensure_ascii=False))
+            else:
+                rows.extend(records)
     if output_format == "table":
         console.print(records_table(rows))
     report_errors(errors)
     if errors:
         raise typer.Exit(code=1)
+
+
+def _readable(items: Iterable, errors: list, size: int = 200) -> Iterator[list]:
+    """Batches of the reports read; unreadable ones go to `errors`."""
+    batch = []
+    for item in items:
+        if isinstance(item, sources.SourceError):
+            errors.append(item)
+            continue
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _count_text(count) -> str:
@@ -200,7 +224,7 @@ def demo(db: DbOption = None) -> None:
 
     engine = store.connect(db)
     started = time.perf_counter()
-    stats = pipeline.ingest(engine, read_sources(example_paths()))
+    stats = pipeline.ingest(engine, sources.read_sources(example_paths()))
     console.print(
         f"Ingested {stats.read} example report(s) in {time.perf_counter() - started:.2f}s: "
         f"{stats.stored} new, {stats.duplicates} already stored. Database: {store.database_url(db)}\n",

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from marsad import store
 from marsad.cli.common import (
     Admin1Option,
     CountryOption,
@@ -23,11 +22,12 @@ from marsad.cli.common import (
     build_filters,
     console,
     err_console,
+    lazy,
 )
 from marsad.cli.ingest import records_table
-from marsad.export import WRITERS, event_rows, record_rows, write_file
-from marsad.store.event_history import former_ids
-from marsad.store.events import query_events
+
+store = lazy("marsad.store")
+exporters = lazy("marsad.export")
 
 
 def register(app: typer.Typer) -> None:
@@ -57,7 +57,7 @@ def incidents(
     engine = store.connect(db)
     found = store.query_records(engine, filters, limit=limit)
     if output_format == "jsonl":
-        WRITERS["jsonl"](record_rows(found), sys.stdout)
+        exporters.WRITERS["jsonl"](exporters.record_rows(found), sys.stdout)
         return
     console.print(records_table([s.record for s in found], [s.record_id for s in found]))
     console.print(f"{len(found)} record(s)", highlight=False)
@@ -104,7 +104,7 @@ def export(
 
     Records keep their `record_id` and events their `event_id` across re-runs, so a downstream
     dataset can be updated by id; an event lists in `former_ids` the ids of events merged into it."""
-    writer = WRITERS.get(output_format)
+    writer = exporters.WRITERS.get(output_format)
     if writer is None:
         raise typer.BadParameter("must be csv, jsonl or geojson", param_hint="--format")
     if what not in ("records", "events"):
@@ -112,12 +112,14 @@ def export(
     filters = build_filters(since, until, perpetrator, victim, admin1, country, kind, event_type)
     engine = store.connect(db)
     if what == "events":
-        rows = event_rows(query_events(engine, filters), former_ids(engine))
+        from marsad.store.event_history import former_ids
+
+        rows = exporters.event_rows(store.events.query_events(engine, filters), former_ids(engine))
     else:
-        rows = record_rows(store.iter_records(engine, filters))
+        rows = exporters.record_rows(store.iter_records(engine, filters))
     if output is None:
         writer(rows, sys.stdout)
         return
     # Written beside the target and renamed, so an interrupted export never leaves a half file.
-    n = write_file(output, lambda handle: writer(rows, handle))
+    n = exporters.write_file(output, lambda handle: writer(rows, handle))
     err_console.print(f"{n} {what} written to {output}", highlight=False)

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from marsad import store
-from marsad.cli.common import DbOption, err_console
+from marsad.cli.common import DbOption, err_console, lazy
+
+store = lazy("marsad.store")
 
 
 def register(app: typer.Typer) -> None:

@@ -19,9 +19,10 @@ from marsad.model import Record
 from marsad.resolve.cluster import Cluster, Overrides, Resolver, order_key, resolve_items
 from marsad.resolve.features import Item, to_item
 from marsad.resolve.merge import event_id_for, summarize
-from marsad.resolve.similarity import text_bonus, tie_break
+from marsad.resolve.similarity import Vectors, text_functions
 from marsad.store import event_history as history
 from marsad.store import events as store
+from marsad.store.vectors import load_vectors, save_vectors
 
 __all__ = [
     "Item",
@@ -99,14 +100,25 @@ def _rows(clusters: list[Cluster]) -> tuple[list[dict], list[dict]]:
     return rows, members
 
 
-def _resolver(conn: Connection) -> Resolver:
-    return Resolver(Overrides.from_pairs(store.load_overrides(conn)), tie_break, text_bonus)
+def _resolver(conn: Connection, vectors: Vectors) -> Resolver:
+    return Resolver(Overrides.from_pairs(store.load_overrides(conn)), *text_functions(vectors))
+
+
+def _vectors(conn: Connection) -> Vectors:
+    """Sentence vectors read from the store's cache, the ones this run encodes saved by `_keep`."""
+    return Vectors(load=lambda keys: load_vectors(conn, keys))
+
+
+def _keep(conn: Connection, vectors: Vectors) -> None:
+    save_vectors(conn, vectors.fresh)
 
 
 def _rebuild(conn: Connection) -> dict:
     previous = store.membership(conn)
-    resolver = _resolver(conn)
+    vectors = _vectors(conn)
+    resolver = _resolver(conn, vectors)
     resolver.add_all(_item(r) for r in store.all_incident_records(conn))
+    _keep(conn, vectors)
     clusters = [c for c in resolver.clusters if c.members]
     _assign_ids(conn, clusters, previous, store.event_ids(conn))
     rows, members = _rows(clusters)
@@ -207,8 +219,10 @@ def _reresolve(conn: Connection, old_events: set[str], new: list[Item] = ()) -> 
     Returns how many events were written."""
     members = store.members_of_events(conn, old_events)
     previous = {r.record_id: r.event_id for r in members}
-    resolver = _resolver(conn)
+    vectors = _vectors(conn)
+    resolver = _resolver(conn, vectors)
     resolver.add_all([*(_item(r) for r in members), *new])
+    _keep(conn, vectors)
     clusters = [c for c in resolver.clusters if c.members]
     _assign_ids(conn, clusters, previous, old_events)
     rows, member_rows = _rows(clusters)

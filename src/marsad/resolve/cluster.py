@@ -1,10 +1,11 @@
 """Grouping records into events: each record, in date order, joins the best compatible event or starts one.
 
 Blocking keeps it fast: a record is compared only with records of the same governorate (or of
-unknown governorate) within a few days. A record joins an event when it links to some member, no
-nearby member vetoes it (complete linkage on vetoes stops the chaining by which one kidnapping
-becomes hundreds), its date agrees with the event's, and it names the event's town no less often
-than it names another town (a report that only links through a neighbouring village stays apart).
+unknown governorate) within a few days that name its town, a place near it or none (`blocking.py`).
+A record joins an event when it links to some member, no nearby member vetoes it (complete linkage on vetoes
+stops the chaining by which one kidnapping becomes hundreds), its date agrees with the event's, and it names
+the event's town no less often than it names another town (a report that only links through a neighbouring
+village stays apart).
 Analyst overrides win: must-links join, cannot-links keep apart.
 Records are taken in date order, so the result does not depend on the order reports arrived in.
 """
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from marsad.resolve import scoring
+from marsad.resolve.blocking import Blocks
 from marsad.resolve.features import Item
 from marsad.resolve.scoring import PairScore, score_pair
 
@@ -120,40 +122,21 @@ class Resolver:
         self.text_bonus = text_bonus
         self.clusters: list[Cluster] = []
         self.by_record: dict[str, Cluster] = {}
-        self._by_admin: dict[tuple[str, int], list[Item]] = defaultdict(list)
-        self._no_admin: dict[int, list[Item]] = defaultdict(list)
-        self._by_day: dict[int, list[Item]] = defaultdict(list)
+        self._blocks = Blocks()
 
     def _index(self, item: Item, cluster: Cluster) -> None:
         self.by_record[item.record_id] = cluster
-        if item.day is None:
-            return
-        self._by_day[item.day].append(item)
-        if item.admin1:
-            self._by_admin[(item.admin1, item.day)].append(item)
-        else:
-            self._no_admin[item.day].append(item)
+        self._blocks.add(item)
 
     def _candidates(self, item: Item) -> list[Item]:
-        # A precise date links only to dates a day earlier, or to report dates up to three days later.
-        low, high = (item.day - 1, item.day + 3) if item.precise else (item.day - 3, item.day + 3)
-        found: list[Item] = []
-        for day in range(low, high + 1):
-            if item.admin1:
-                found.extend(self._by_admin.get((item.admin1, day), ()))
-                found.extend(self._no_admin.get(day, ()))
-            else:
-                found.extend(self._by_day.get(day, ()))
-        if item.country:
-            found = [m for m in found if m.country in (None, item.country)]
-        return found
+        return self._blocks.candidates(item, lambda member: self.by_record[member.record_id].members)
 
     def _options(self, item: Item) -> list[tuple[float, Cluster, Item, PairScore]]:
         """Events the item links to: the best-linked member per event, events with a veto left out, and
         events whose members name another town more often than the item's."""
-        best: dict[int, tuple[float, Cluster, Item, PairScore]] = {}
         barred: set[int] = set()
         places: dict[int, int] = defaultdict(int)
+        scored: list[tuple[int, Cluster, Item, PairScore]] = []
         cannot = self.overrides.cannot.get(item.record_id, ())
         for member in self._candidates(item):
             cluster = self.by_record[member.record_id]
@@ -171,19 +154,27 @@ class Resolver:
             places[key] += pair.place
             if pair.veto:
                 barred.add(key)
-                best.pop(key, None)
                 continue
-            if member.record_id == item.record_id:
-                continue
-            if self.text_bonus and not pair.linked and pair.score >= scoring.THRESHOLD - TEXT_GRAY - 1e-6:
+            if member.record_id != item.record_id:
+                scored.append((key, cluster, member, pair))
+        return self._best_links([s for s in scored if s[0] not in barred and places[s[0]] >= 0], item)
+
+    def _best_links(self, scored: list, item: Item) -> list[tuple[float, Cluster, Item, PairScore]]:
+        """The best link per event, in the order the pairs were met. The text is read only for a pair the
+        structured fields leave just short of a link, in an event no veto bars, and only when its bonus
+        could beat the event's best link so far: the encoder is the costliest step of resolution."""
+        best: dict[int, tuple[float, Cluster, Item, PairScore]] = {}
+        gray = scoring.THRESHOLD - TEXT_GRAY - 1e-6
+        for key, cluster, member, pair in scored:
+            undecided = self.text_bonus and not pair.linked and pair.score >= gray
+            if undecided and (key not in best or round(pair.score + scoring.TEXT_BONUS, 6) > best[key][0]):
                 bonus = self.text_bonus(item, member)
                 if bonus:
                     pair.add(*bonus)
             score = round(pair.score, 6)
             if pair.linked and (key not in best or score > best[key][0]):
                 best[key] = (score, cluster, member, pair)
-        kept = (v for k, v in best.items() if k not in barred and places[k] >= 0)
-        return sorted(kept, key=lambda v: -v[0])
+        return sorted(best.values(), key=lambda v: -v[0])
 
     def _forced(self, item: Item) -> Cluster | None:
         for partner in self.overrides.must.get(item.record_id, ()):
@@ -256,11 +247,7 @@ class Resolver:
             self._join(item, options, choice)
 
     def _remove_index(self, item: Item) -> None:
-        lists = [self._by_day.get(item.day, [])]
-        lists.append(self._by_admin.get((item.admin1, item.day), []) if item.admin1 else self._no_admin[item.day])
-        for found in lists:
-            if item in found:
-                found.remove(item)
+        self._blocks.remove(item)
 
     def add_all(self, items: Iterable[Item]) -> None:
         created = []

@@ -17,6 +17,8 @@ from marsad.resolve.features import Item
 
 # A pair at or above this score is the same event.
 THRESHOLD = 2.0
+# What reports that read alike add to a pair just short of a link (similarity.text_bonus).
+TEXT_BONUS = 1.5
 
 # Sub-event types that reports of one event use interchangeably (an air strike is a "missile strike"
 # in another outlet); across groups the types contradict each other.
@@ -36,6 +38,11 @@ _GROUPS = {
 }
 # Groups that never describe the same happening as a different group.
 _EXCLUSIVE = {"chemical", "territory", "abduction", "sexual"}
+
+
+def type_group(sub_event_type: str | None) -> str | None:
+    """The group of interchangeable sub-event types a type belongs to (None: unknown or ungrouped)."""
+    return _GROUPS.get(sub_event_type) if sub_event_type else None
 
 
 @dataclass

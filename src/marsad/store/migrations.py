@@ -15,11 +15,9 @@ from sqlalchemy import Connection, Engine, func, insert, inspect, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.schema import CreateIndex
 
+from marsad.errors import StoreError
 from marsad.store.schema import metadata, schema_version
-
-
-class StoreError(Exception):
-    """A database marsad cannot use (not a database, or from a newer marsad): one line for the user."""
+from marsad.store.search import drop_insert_trigger
 
 
 def _create_tables(conn: Connection) -> None:
@@ -59,6 +57,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
     (2, "failures: reports that could not be read or extracted", _add_failures_table),
     (3, "event_history (what became of each event id) and store_locks (one regrouping at a time)", _event_history),
+    (4, "scale: new documents enter the text index in bulk (insert trigger dropped)", drop_insert_trigger),
 ]
 
 LATEST = MIGRATIONS[-1][0]

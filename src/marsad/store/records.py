@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Engine, Select, and_, delete, exists, func, insert, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, Select, and_, delete, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marsad.model import Count, Document, Record
 from marsad.store.engine import begin_write
 from marsad.store.schema import documents, records
-from marsad.store.search import document_contains
+from marsad.store.search import document_contains, index_documents
 from marsad.text.normalize import fold_plain as fold
 
 
@@ -83,16 +83,24 @@ def record_row(doc: Document, index: int, record: Record) -> dict:
     }
 
 
-def _unique_doc_id(conn, doc: Document) -> str:
-    """Two different reports may share a file name; the later one gets its hash appended."""
-    taken = conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc.doc_id)).first()
-    return doc.doc_id if taken is None else f"{doc.doc_id}~{doc.content_hash[:8]}"
-
-
 def stored_doc_id(engine: Engine, content_hash: str) -> str | None:
     """The id under which a report with this content is stored, if it is."""
+    return stored_doc_ids(engine, [content_hash]).get(content_hash)
+
+
+def stored_doc_ids(engine: Engine, content_hashes: list[str]) -> dict[str, str]:
+    """content hash -> stored doc_id, for those of the hashes already stored (one query per 500)."""
     with engine.connect() as conn:
-        return conn.execute(select(documents.c.doc_id).where(documents.c.content_hash == content_hash)).scalar()
+        return _stored_hashes(conn, content_hashes)
+
+
+def _stored_hashes(conn, content_hashes: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(content_hashes), 500):
+        chunk = content_hashes[start : start + 500]
+        query = select(documents.c.content_hash, documents.c.doc_id).where(documents.c.content_hash.in_(chunk))
+        found.update((row[0], row[1]) for row in conn.execute(query))
+    return found
 
 
 def record_ids_of(engine: Engine, doc_ids: list[str]) -> list[str]:
@@ -106,45 +114,79 @@ def record_ids_of(engine: Engine, doc_ids: list[str]) -> list[str]:
 
 def save_document(engine: Engine, doc: Document, doc_records: list[Record]) -> bool:
     """Store a report and its records in one transaction; False if the same content is already stored."""
-    try:
-        return _save_document(engine, doc, doc_records)
-    except IntegrityError:
-        # Another process stored it (or took its doc_id) between our check and insert (PostgreSQL;
-        # SQLite writers take turns): the same content is a duplicate, another doc_id is tried once.
-        if stored_doc_id(engine, doc.content_hash) is not None:
-            return False
-        return _save_document(engine, doc, doc_records)
+    return save_documents(engine, [(doc, doc_records)])[0]
 
 
-def _save_document(engine: Engine, doc: Document, doc_records: list[Record]) -> bool:
+def save_documents(engine: Engine, batch: list[tuple[Document, list[Record]]]) -> list[bool]:
+    """Store reports with their records, all in one transaction (a report is never half-written, and one
+    commit and a few multi-row inserts for many reports are far cheaper than a transaction each).
+    Returns, per report, whether it was stored (False: the same content is already stored, or earlier in
+    the batch). A report whose doc_id is taken by different content gets its hash appended to it."""
+    if not batch:
+        return []
+    for attempt in range(3):
+        try:
+            return _save_documents(engine, batch)
+        except (IntegrityError, OperationalError) as exc:
+            # Another process stored one of them (or took its doc_id) between our check and insert, or
+            # PostgreSQL chose this transaction to end a deadlock between two batches: read again.
+            retry = isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in _RETRY_STATES
+            if not retry or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+_RETRY_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+def _save_documents(engine: Engine, batch: list[tuple[Document, list[Record]]]) -> list[bool]:
+    # The write lock first: two SQLite writers that both read before writing fail with "database is locked".
     with begin_write(engine) as conn:
-        if conn.execute(select(exists().where(documents.c.content_hash == doc.content_hash))).scalar():
-            return False
-        doc.doc_id = _unique_doc_id(conn, doc)
-        conn.execute(
-            insert(documents).values(
-                doc_id=doc.doc_id,
-                content_hash=doc.content_hash,
-                title=doc.title,
-                outlet=doc.outlet,
-                attribution=doc.attribution,
-                url=doc.url,
-                published=doc.published,
-                lang=doc.lang,
-                source_path=doc.source_path,
-                raw_text=doc.raw_text or doc.text,
-                text=doc.text,
-                text_norm=fold(doc.text),
-                ingested_at=datetime.now(UTC),
-            )
-        )
-        rows = []
-        for index, record in enumerate(doc_records):
-            record.doc_id = doc.doc_id
-            rows.append(record_row(doc, index, record))
-        if rows:
-            conn.execute(insert(records), rows)
-    return True
+        seen = set(_stored_hashes(conn, [doc.content_hash for doc, _ in batch]))
+        wanted = [doc.doc_id for doc, _ in batch]
+        taken: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            taken.update(conn.execute(select(documents.c.doc_id).where(documents.c.doc_id.in_(chunk))).scalars())
+        stored, doc_rows, record_rows = [], [], []
+        now = datetime.now(UTC)
+        for doc, doc_records in batch:
+            if doc.content_hash in seen:
+                stored.append(False)
+                continue
+            seen.add(doc.content_hash)
+            if doc.doc_id in taken:
+                doc.doc_id = f"{doc.doc_id}~{doc.content_hash[:8]}"
+            taken.add(doc.doc_id)
+            doc_rows.append(_document_row(doc, now))
+            for index, record in enumerate(doc_records):
+                record.doc_id = doc.doc_id
+                record_rows.append(record_row(doc, index, record))
+            stored.append(True)
+        if doc_rows:
+            conn.execute(insert(documents), doc_rows)
+            index_documents(conn, [row["doc_id"] for row in doc_rows])
+        if record_rows:
+            conn.execute(insert(records), record_rows)
+    return stored
+
+
+def _document_row(doc: Document, now: datetime) -> dict:
+    return {
+        "doc_id": doc.doc_id,
+        "content_hash": doc.content_hash,
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "attribution": doc.attribution,
+        "url": doc.url,
+        "published": doc.published,
+        "lang": doc.lang,
+        "source_path": doc.source_path,
+        "raw_text": doc.raw_text or doc.text,
+        "text": doc.text,
+        "text_norm": fold(doc.text),
+        "ingested_at": now,
+    }
 
 
 def delete_document(engine: Engine, doc_id: str) -> bool:
