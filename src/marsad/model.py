@@ -161,11 +161,15 @@ class Record:
     # A figure the report gives for killed and wounded together ("30 بين قتيل وجريح"):
     # kept apart so it is never guessed into either.
     killed_or_wounded: Count | None = None
+    # The extraction model's confidence in this record, 0..1 (None when unknown): orders the review queue.
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         if data["killed_or_wounded"] is None:
             del data["killed_or_wounded"]
+        if data["confidence"] is None:
+            del data["confidence"]
         if self.kind != "tally" and not data["regions"]:
             del data["regions"]
         return data
@@ -191,6 +195,7 @@ class Record:
             regions=[Location.from_dict(r) for r in data.get("regions") or []],
             evidence=[Evidence.from_dict(e) for e in data.get("evidence") or []],
             killed_or_wounded=Count.from_dict(data.get("killed_or_wounded")),
+            confidence=data.get("confidence"),
         )
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from marsad import store
+from marsad import review, store
 from marsad.cli.common import (
     Admin1Option,
     CountryOption,
@@ -22,10 +22,10 @@ from marsad.cli.common import (
     VictimOption,
     build_filters,
     console,
-    err_console,
     for_terminal,
 )
-from marsad.resolve import merge_events, split_event, update_events
+from marsad.cli.review import ReasonOption, UserOption, run_action
+from marsad.resolve import update_events
 from marsad.resolve.tally import Reconciliation, load_tallies, reconcile
 from marsad.store import events as event_store
 
@@ -127,17 +127,14 @@ def resolve_command(
 @events_app.command("merge")
 def merge_command(
     ids: Annotated[list[str], typer.Argument(help="Two or more event ids (or record ids) that are one event.")],
+    reason: ReasonOption = None,
+    user: UserOption = None,
     db: DbOption = None,
 ) -> None:
-    """Make these events one event. The decision is stored and survives re-resolution."""
+    """Make these events one event. The decision is stored, survives re-resolution and is logged."""
     if len(ids) < 2:
         raise typer.BadParameter("give at least two ids")
-    engine = store.connect(db)
-    try:
-        event_id = merge_events(engine, ids)
-    except KeyError as exc:
-        err_console.print(str(exc.args[0]))
-        raise typer.Exit(1) from None
+    event_id = run_action(review.merge, store.connect(db), ids, reason, user)
     console.print(f"merged into {event_id}", highlight=False)
 
 
@@ -146,15 +143,12 @@ def split_command(
     target: Annotated[
         str, typer.Argument(help="An event id (all its records apart) or a record id (out of its event).")
     ],
+    reason: ReasonOption = None,
+    user: UserOption = None,
     db: DbOption = None,
 ) -> None:
-    """Split an event into its records, or take one record out of its event. Survives re-resolution."""
-    engine = store.connect(db)
-    try:
-        event_ids = split_event(engine, target)
-    except KeyError as exc:
-        err_console.print(str(exc.args[0]))
-        raise typer.Exit(1) from None
+    """Split an event into its records, or take one record out of its event. Survives re-resolution; logged."""
+    event_ids = run_action(review.split, store.connect(db), target, reason, user)
     console.print("now: " + ", ".join(event_ids), highlight=False)
 
 

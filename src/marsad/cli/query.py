@@ -27,6 +27,7 @@ from marsad.cli.common import (
 from marsad.cli.ingest import records_table
 from marsad.export import WRITERS, event_rows, record_rows
 from marsad.store.events import query_events
+from marsad.store.review import reviewed_record_ids
 
 
 def register(app: typer.Typer) -> None:
@@ -111,7 +112,7 @@ def export(
     filters = build_filters(since, until, perpetrator, victim, admin1, country, kind, event_type)
     engine = store.connect(db)
     if what == "events":
-        rows = event_rows(query_events(engine, filters))
+        rows = event_rows(query_events(engine, filters), reviewed_record_ids(engine))
     else:
         rows = record_rows(store.iter_records(engine, filters))
     if output is None:

@@ -24,6 +24,7 @@ __all__ = [
     "Item",
     "Overrides",
     "merge_events",
+    "refresh_records",
     "resolve_items",
     "split_event",
     "to_item",
@@ -113,13 +114,29 @@ def update_events(engine: Engine, record_ids: Iterable[str] | None = None, full:
     touched = set(store.stale_event_ids(engine)) if record_ids is None else set()
     if not new and not touched:
         return {"records": 0, "events": store.count_events(engine), "changed": 0}
-    days = [i.day for i in new if i.day is not None]
-    if days:
-        first = date.fromordinal(min(days)) - timedelta(days=_WINDOW)
-        last = date.fromordinal(max(days)) + timedelta(days=_WINDOW)
-        touched |= store.events_between(engine, first, last, _governorates(new))
+    touched |= _neighbourhood(engine, new)
     changed = _reresolve(engine, touched, new)
     return {"records": len(new), "events": store.count_events(engine), "changed": changed}
+
+
+def _neighbourhood(engine: Engine, new: list[Item]) -> set[str]:
+    """The events new records may join: a member within a few days, in their governorates."""
+    days = [i.day for i in new if i.day is not None]
+    if not days:
+        return set()
+    first = date.fromordinal(min(days)) - timedelta(days=_WINDOW)
+    last = date.fromordinal(max(days)) + timedelta(days=_WINDOW)
+    return store.events_between(engine, first, last, _governorates(new))
+
+
+def refresh_records(engine: Engine, record_ids: list[str]) -> int:
+    """An analyst changed these records: take them out of their events and resolve them again (a
+    rejected record, or one that is now a tally, joins none). Returns how many events were written."""
+    before = store.membership(engine, record_ids)
+    store.remove_members(engine, record_ids)
+    new = [_item(r) for r in store.unresolved_records(engine, record_ids)]
+    touched = set(before.values()) | _neighbourhood(engine, new)
+    return _reresolve(engine, touched, new) if touched or new else 0
 
 
 def _governorates(items: list[Item]) -> set[str] | None:

@@ -7,6 +7,7 @@ is enough for `connect` to create or upgrade them all.
 from marsad.store import aggregates as _aggregates  # noqa: F401  (registers the API's indexes)
 from marsad.store import events as events  # noqa: F401  (registers the event tables)
 from marsad.store import gazetteer as _gazetteer  # noqa: F401  (registers the gazetteer tables)
+from marsad.store import review as _review  # noqa: F401  (registers the review tables)
 from marsad.store import search as _search  # noqa: F401  (registers the text search index)
 from marsad.store.engine import connect, database_url
 from marsad.store.records import (

@@ -10,18 +10,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, func, insert, inspect, select
+from sqlalchemy import Connection, Engine, bindparam, func, insert, inspect, select, text, update
 
-from marsad.store.schema import metadata, schema_version
+from marsad.store.schema import metadata, records, schema_version
 
 
 def _create_tables(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _review_columns(conn: Connection) -> None:
+    """Issue 13 (review): records.review (the analyst's decision) and records.confidence (queue order).
+
+    A database created by step 1 of this release has them already; older ones get them added, and
+    confidence copied from the records that carry one."""
+    present = {c["name"] for c in inspect(conn).get_columns(records.name)}
+    for name, kind in (("review", "VARCHAR(16)"), ("confidence", "FLOAT")):
+        if name not in present:
+            conn.execute(text(f"ALTER TABLE {records.name} ADD COLUMN {name} {kind}"))
+    rows = conn.execute(select(records.c.record_id, records.c.data).where(records.c.confidence.is_(None)))
+    scored = [{"rid": rid, "value": data["confidence"]} for rid, data in rows if data.get("confidence") is not None]
+    if scored:
+        conn.execute(
+            update(records).where(records.c.record_id == bindparam("rid")).values(confidence=bindparam("value")),
+            scored,
+        )
+
+
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
+    (2, "review (issue 13): records.review and records.confidence", _review_columns),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -33,6 +33,9 @@ class Filters:
     event_type: str | None = None
     text: str | None = None
     doc_id: str | None = None
+    # The analysts' decision: accepted, corrected, rejected, added, "reviewed" (any), "unreviewed".
+    # Rejected records are left out unless asked for by name.
+    review: str | None = None
 
 
 @dataclass
@@ -40,6 +43,8 @@ class StoredRecord:
     record_id: str
     record: Record
     published: date | None = None
+    # The analysts' decision (accepted, corrected, rejected, added), None if no one reviewed it.
+    review: str | None = None
 
 
 def _iso(value: str | None) -> date | None:
@@ -76,6 +81,7 @@ def record_row(doc: Document, index: int, record: Record) -> dict:
         "lat": location.lat if location else None,
         "lon": location.lon if location else None,
         "data": record.to_dict(),
+        "confidence": record.confidence,
         **_count_columns("killed", record.killed),
         **_count_columns("wounded", record.wounded),
     }
@@ -131,6 +137,10 @@ def save_document(engine: Engine, doc: Document, doc_records: list[Record]) -> b
             rows.append(record_row(doc, index, record))
         if rows:
             conn.execute(insert(records), rows)
+        # A report deleted and ingested again gets back the analysts' decisions about its records.
+        from marsad.store.review import reapply_reviews  # late: store.review builds on this module
+
+        reapply_reviews(conn, doc.doc_id)
     return True
 
 
@@ -181,6 +191,27 @@ def any_group(column, value: str):
     return or_(*(column.contains(f"|{group}|") for group in choices(value)))
 
 
+REVIEW_STATES = ("accepted", "corrected", "rejected", "added")
+# The `kind` column of a record an analyst rejected (its `data` keeps the extracted kind): every
+# query by kind, and every listing, leaves it out without another column to read.
+REJECTED_KIND = "rejected"
+
+
+def review_conditions(value: str | None, kind: str | None) -> list:
+    """Records by the analysts' decision; by default every record but the rejected ones."""
+    column = records.c.review
+    if value and "rejected" in choices(value):
+        return [column.in_([v for v in choices(value) if v in REVIEW_STATES])]
+    conditions = [] if kind else [records.c.kind != REJECTED_KIND]
+    if value == "unreviewed":
+        conditions.append(column.is_(None))
+    elif value == "reviewed":
+        conditions.append(column.is_not(None))
+    elif value:
+        conditions.append(column.in_([v for v in choices(value) if v in REVIEW_STATES]))
+    return conditions
+
+
 def field_conditions(table, filters: Filters) -> list:
     """Conditions on the actor, place and type columns that records and events share."""
     conditions = [
@@ -195,7 +226,7 @@ def field_conditions(table, filters: Filters) -> list:
 
 def apply_filters(query: Select, filters: Filters) -> Select:
     """The WHERE clause every record listing shares. Tallies match a window they overlap."""
-    conditions = []
+    conditions = review_conditions(filters.review, filters.kind)
     if filters.kind:
         conditions.append(records.c.kind == filters.kind)
     if filters.since:
@@ -223,7 +254,7 @@ def apply_filters(query: Select, filters: Filters) -> Select:
         conditions.append(records.c.doc_id == filters.doc_id)
     if filters.text:
         conditions.append(document_contains(records.c.doc_id, filters.text))
-    return query.where(*conditions) if conditions else query
+    return query.where(*conditions)
 
 
 def query_records(
@@ -236,7 +267,7 @@ def iter_records(
     engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0
 ) -> Iterator[StoredRecord]:
     query = (
-        select(records.c.record_id, records.c.data, documents.c.published)
+        select(records.c.record_id, records.c.data, documents.c.published, records.c.review)
         .join(documents, documents.c.doc_id == records.c.doc_id)
         .order_by(records.c.date, records.c.record_id)
     )
@@ -250,7 +281,7 @@ def iter_records(
         query = query.where(records.c.record_id.in_(ids.limit(limit).offset(offset)))
     with engine.connect() as conn:
         for row in conn.execute(query):
-            yield StoredRecord(row.record_id, Record.from_dict(row.data), row.published)
+            yield StoredRecord(row.record_id, Record.from_dict(row.data), row.published, row.review)
 
 
 def count_records(engine: Engine, filters: Filters | None = None) -> int:

@@ -78,6 +78,11 @@ records = Table(
     Column("lon", Float),
     # The whole SCHEMA.md record: the columns above are for filtering, this is the truth.
     Column("data", JSON, nullable=False),
+    # An analyst's decision (store/review.py): accepted, corrected, rejected, added; None = machine only.
+    # `data` and the columns above then hold the corrected record.
+    Column("review", String(16)),
+    # The extraction model's confidence (0..1), copied from `data` so the review queue can use an index.
+    Column("confidence", Float),
 )
 
 Index("ix_records_date", records.c.date)
@@ -85,3 +90,5 @@ Index("ix_records_kind_date", records.c.kind, records.c.date)
 Index("ix_records_admin1", records.c.admin1)
 Index("ix_records_perpetrator", records.c.perpetrator)
 Index("ix_records_doc", records.c.doc_id)
+# The review queue: unreviewed records, least certain first.
+Index("ix_records_review_queue", records.c.review, records.c.confidence, records.c.record_id)
