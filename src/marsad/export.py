@@ -144,11 +144,12 @@ WRITERS = {"csv": write_csv, "jsonl": write_jsonl, "geojson": write_geojson}
 GOLD_DROP = ("doc_id", "evidence", "regions", "confidence")
 
 
-def gold_document(doc: Document, stored: Iterable[tuple[StoredRecord, str | None]]) -> dict[str, Any]:
+def gold_document(doc: Document, stored: Iterable[StoredRecord]) -> dict[str, Any]:
     """A reviewed report in the shape of ../shared/data/gold/ar_dev.jsonl (what `marsad eval --gold` and
     `marsad train` read). Rejected records are left out; a record no one reviewed is marked uncertain."""
     incidents = []
-    for item, review in stored:
+    for item in stored:
+        review = item.review
         if review == "rejected":
             continue
         data = item.record.to_dict()

@@ -22,11 +22,13 @@ from marsad.corrections import CorrectionError
 from marsad.export import gold_document, report_row
 from marsad.model import Record
 from marsad.store import review as review_store
+from marsad.store.aggregates import document_records
 
 RECORD_ACTIONS = ("accept", "correct", "reject", "add", "undo")
 
 __all__ = [
     "CorrectionError",
+    "MissingError",
     "ReviewError",
     "accept",
     "add",
@@ -41,7 +43,11 @@ __all__ = [
 
 
 class ReviewError(LookupError):
-    """A decision about a record, event or change that does not exist or cannot be taken back."""
+    """A decision that cannot be taken (a change that is not the latest cannot be undone)."""
+
+
+class MissingError(ReviewError):
+    """A record, report, event or change that does not exist."""
 
 
 def current_user(user: str | None = None) -> str:
@@ -76,7 +82,7 @@ def _decide(
         review = review_store.review_row(conn, record_id)
         state = review_store.record_state(conn, record_id)
         if state is None and review is None:
-            raise ReviewError(f"no record {record_id!r}")
+            raise MissingError(f"no record {record_id!r}")
         before = review_store.decision_of(review)
         machine = review.machine if review is not None else state.data
         decision = decide(before)
@@ -136,7 +142,7 @@ def add(
     """A record the machine missed, with its evidence chosen in the report's text. Returns (record_id, change id)."""
     doc = store.get_document(engine, doc_id)
     if doc is None:
-        raise ReviewError(f"no document {doc_id!r}")
+        raise MissingError(f"no document {doc_id!r}")
     record = _valid_record(data, doc.text, doc_id)
     with engine.connect() as conn:
         record_id = review_store.next_added_id(conn, doc_id)
@@ -172,7 +178,7 @@ def undo(engine: Engine, change_id: int, reason: str | None = None, user: str | 
     with engine.connect() as conn:
         entry = review_store.log_entry(conn, change_id)
         if entry is None:
-            raise ReviewError(f"no change {change_id}")
+            raise MissingError(f"no change {change_id}")
         if entry.action not in RECORD_ACTIONS:
             raise ReviewError(f"change {change_id} ({entry.action}) is undone by the opposite event decision")
         latest = review_store.latest_change(conn, entry.record_id)
@@ -189,7 +195,7 @@ def merge(engine: Engine, ids: list[str], reason: str | None = None, user: str |
     try:
         event_id = resolve.merge_events(engine, ids)
     except KeyError as exc:
-        raise ReviewError(exc.args[0]) from None
+        raise MissingError(exc.args[0]) from None
     _log_event(engine, "merge", ids, reason, who, {"event_id": event_id})
     return event_id
 
@@ -200,7 +206,7 @@ def split(engine: Engine, target: str, reason: str | None = None, user: str | No
     try:
         event_ids = resolve.split_event(engine, target)
     except KeyError as exc:
-        raise ReviewError(exc.args[0]) from None
+        raise MissingError(exc.args[0]) from None
     _log_event(engine, "split", [target], reason, who, {"event_ids": event_ids})
     return event_ids
 
@@ -227,7 +233,7 @@ def export_gold(engine: Engine, gold_out: TextIO, docs_out: TextIO | None = None
         doc = store.get_document(engine, doc_id)
         if doc is None:
             continue  # decisions about a report since deleted: kept for its return, nothing to export
-        gold = gold_document(doc, review_store.doc_records_with_review(engine, doc_id))
+        gold = gold_document(doc, document_records(engine, doc_id))
         gold_out.write(json.dumps(gold, ensure_ascii=False) + "\n")
         if docs_out is not None:
             docs_out.write(json.dumps(report_row(doc), ensure_ascii=False) + "\n")
@@ -238,6 +244,13 @@ def export_gold(engine: Engine, gold_out: TextIO, docs_out: TextIO | None = None
 def _log_event(engine: Engine, action: str, ids: list[str], reason: str | None, user: str, after: dict) -> None:
     with engine.begin() as conn:
         review_store.append_log(conn, user=user, action=action, target=" ".join(ids), reason=reason, after=after)
+
+
+def change(engine: Engine, change_id: int) -> dict[str, Any] | None:
+    """One log entry."""
+    with engine.connect() as conn:
+        row = review_store.log_entry(conn, change_id)
+    return review_store.log_item(row) if row else None
 
 
 def log(engine: Engine, record_id: str | None = None, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:

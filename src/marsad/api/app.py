@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from marsad import __version__, store
-from marsad.api import routes_data, routes_events, routes_ingest, routes_views
+from marsad.api import routes_data, routes_events, routes_ingest, routes_review, routes_views
 
 STATIC = resources.files("marsad.api") / "static"
 
@@ -27,6 +27,8 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     routes_ingest.prepare(app, engine)
+    # Before the data routes: /api/events/merge is not an event id.
+    app.include_router(routes_review.router)
     app.include_router(routes_data.router)
     app.include_router(routes_events.router)
     app.include_router(routes_views.router)

@@ -17,14 +17,24 @@ def register(app: typer.Typer) -> None:
 
 def eval_command(
     gold: Annotated[str, typer.Option("--gold", help="Gold records, JSONL (ar_dev.jsonl, seed_gold.jsonl).")],
-    docs: Annotated[str, typer.Option("--docs", help="The reports: JSONL/CSV/text file or directory.")],
+    docs: Annotated[str | None, typer.Option("--docs", help="The reports: JSONL/CSV/text file or directory.")] = None,
+    predictions: Annotated[
+        str | None,
+        typer.Option(
+            "--predictions",
+            help="Score these records instead of extracting (gold-shaped JSONL such as `marsad review export "
+            "--gold`, or record JSONL from `marsad extract`/`export`).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="Also list missed and spurious incidents.")] = False,
 ) -> None:
     """Precision/recall/F1 of casualty incidents, field accuracy, tallies, silence on no-incident reports."""
-    from marsad.evaluate import run
+    from marsad.evaluate import run, score
 
-    result = run(gold, docs)
+    if (docs is None) == (predictions is None):
+        raise typer.BadParameter("give --docs (extract and score) or --predictions (score records)")
+    result = run(gold, docs) if predictions is None else score(gold, predictions)
     if as_json:
         if not errors:
             result.pop("errors")

@@ -9,7 +9,6 @@ the decisions whenever a report's records are written again (re-ingest, re-extra
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +33,7 @@ from sqlalchemy import (
 
 from marsad import corrections
 from marsad.model import Document, Record
-from marsad.store.records import REJECTED_KIND, Filters, StoredRecord, apply_filters, record_row
+from marsad.store.records import REJECTED_KIND, Filters, apply_filters, record_row
 from marsad.store.schema import documents, metadata, records
 
 # Records the machine missed are numbered from here, out of reach of any re-extraction's numbering.
@@ -214,7 +213,7 @@ def read_log(engine: Engine, record_id: str | None = None, limit: int = 200, off
     if record_id:
         query = query.where((review_log.c.record_id == record_id) | review_log.c.target.contains(record_id))
     with engine.connect() as conn:
-        return [_log_item(row) for row in conn.execute(query)]
+        return [log_item(row) for row in conn.execute(query)]
 
 
 def log_entry(conn: Connection, change_id: int):
@@ -228,7 +227,7 @@ def latest_change(conn: Connection, record_id: str) -> int | None:
     return conn.execute(query).scalar()
 
 
-def _log_item(row) -> dict[str, Any]:
+def log_item(row) -> dict[str, Any]:
     item = dict(row._mapping)
     item["at"] = row.at.isoformat() if row.at else None
     return item
@@ -298,16 +297,3 @@ def reviewed_record_ids(engine: Engine) -> set[str]:
 def reviewed_doc_ids(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return sorted(conn.execute(select(record_reviews.c.doc_id).distinct()).scalars())
-
-
-def doc_records_with_review(engine: Engine, doc_id: str) -> Iterator[tuple[StoredRecord, str | None]]:
-    """Every record of a report, the rejected ones too, with the analysts' decision."""
-    query = (
-        select(records.c.record_id, records.c.data, records.c.review, documents.c.published)
-        .join(documents, documents.c.doc_id == records.c.doc_id)
-        .where(records.c.doc_id == doc_id)
-        .order_by(records.c.idx)
-    )
-    with engine.connect() as conn:
-        for row in conn.execute(query):
-            yield StoredRecord(row.record_id, Record.from_dict(row.data), row.published), row.review

@@ -1,12 +1,16 @@
 // The dashboard: filters shared by every view and mirrored in the URL, so a view can be shared.
 import { drawOutlines, drawPoints, drawTimeline } from "./charts.js";
 import { renderSources } from "./sources.js";
+import { decorateDocument, decorateRecord, setupReview, userBox } from "./review.js";
+import { loadQueue, setupQueue } from "./queue.js";
 
 const FILTERS = ["since", "until", "country", "admin1", "perpetrator", "victim", "event_type", "text"];
+// Filters that take several values (comma-joined in the URL and the API, as on the command line).
+const MULTI = ["country", "admin1", "perpetrator", "victim", "event_type"];
 const PAGE_SIZE = 25;
 const $ = (sel) => document.querySelector(sel);
 
-const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null };
+const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null, drawer: null, sort: null };
 let dict = null;
 let vocabulary = null;
 const last = {};
@@ -72,11 +76,12 @@ function fillSelects() {
   const groups = { country: "countries", admin1: "admin1", perpetrator: "actors", victim: "actors", event_type: "event_types" };
   for (const [name, values] of Object.entries(choices)) {
     const select = form.elements[name];
-    select.replaceChildren(option("", t("all")));
+    select.replaceChildren();
     for (const value of [...new Set(values)]) select.appendChild(option(value, label(groups[name], value)));
     // A shared URL may name a value this store lacks: keep it selectable rather than drop it silently.
-    const wanted = state.filters[name];
-    if (wanted && !values.includes(wanted)) select.appendChild(option(wanted, label(groups[name], wanted)));
+    for (const wanted of (state.filters[name] || "").split(",").filter(Boolean)) {
+      if (!values.includes(wanted)) select.appendChild(option(wanted, label(groups[name], wanted)));
+    }
   }
 }
 
@@ -84,14 +89,20 @@ function formToState() {
   const form = $("#filters");
   state.filters = {};
   for (const key of FILTERS) {
-    const value = form.elements[key].value.trim();
+    const input = form.elements[key];
+    const value = MULTI.includes(key) ? [...input.selectedOptions].map((o) => o.value).join(",") : input.value.trim();
     if (value) state.filters[key] = value;
   }
 }
 
 function stateToForm() {
   const form = $("#filters");
-  for (const key of FILTERS) form.elements[key].value = state.filters[key] || "";
+  for (const key of FILTERS) {
+    const input = form.elements[key];
+    if (!MULTI.includes(key)) { input.value = state.filters[key] || ""; continue; }
+    const wanted = new Set((state.filters[key] || "").split(",").filter(Boolean));
+    for (const opt of input.options) opt.selected = wanted.has(opt.value);
+  }
   $("#bucket").value = state.bucket;
 }
 
@@ -221,19 +232,37 @@ async function openSources(ev, push) {
   panel.hidden = false;
   const body = $("#sources-body");
   body.textContent = t("loading");
+  state.drawer = { docIds: [...new Set(ev.sources.map((s) => s.doc_id))], primary: new Set(ev.sources.map((s) => s.record_id)) };
+  await renderDrawer();
+  panel.dataset.loaded = ev.event_id;
+}
+
+export async function openRecord(recordId) {
+  const docId = recordId.slice(0, recordId.lastIndexOf(":"));
+  await openSources({ event_id: recordId, sources: [{ record_id: recordId, doc_id: docId }] }, true);
+}
+
+async function renderDrawer() {
+  const body = $("#sources-body");
   try {
-    const docIds = [...new Set(ev.sources.map((s) => s.doc_id))];
-    const docs = await Promise.all(docIds.map((id) => getJson(`/api/documents/${encodeURIComponent(id)}`)));
-    renderSources(body, docs, new Set(ev.sources.map((s) => s.record_id)), { t, label, countText });
-    panel.dataset.loaded = ev.event_id;
+    const docs = await Promise.all(state.drawer.docIds.map((id) => getJson(`/api/documents/${encodeURIComponent(id)}`)));
+    renderSources(body, docs, state.drawer.primary, { t, label, countText, decorateRecord, decorateDocument });
+    $("#sources").dataset.version = String(Number($("#sources").dataset.version || 0) + 1);
   } catch (err) {
     body.textContent = `${t("error")}: ${err.message}`;
   }
 }
 
+// After an analyst's decision: every view again, and the drawer with the record as it now stands.
+async function changed(addedId) {
+  if (addedId && state.drawer) state.drawer.primary.add(addedId);
+  await Promise.all([refresh(), state.drawer ? renderDrawer() : null]);
+}
+
 function closeSources() {
   $("#sources").hidden = true;
   state.event = null;
+  state.drawer = null;
   writeUrl(false);
 }
 
@@ -256,6 +285,7 @@ export async function refresh(push) {
     loadView("timeline", `/api/timeline?${apiQuery({ bucket: state.bucket })}`, renderTimeline),
     loadView("tallies", `/api/tallies?${apiQuery({ limit: 20 })}`, renderTally),
     loadView("events", `/api/events?${apiQuery({ limit: PAGE_SIZE, offset: state.page * PAGE_SIZE })}`, renderEvents),
+    loadQueue(apiQuery()),
   ]);
   document.body.dataset.ready = "1";
 }
@@ -296,6 +326,9 @@ async function main() {
   ]);
   dict = i18n;
   vocabulary = vocab;
+  setupReview({ t, label, vocabulary, changed });
+  setupQueue({ t, label, countText, openRecord, changed });
+  $(".sources-head").after(userBox());
   applyLanguage();
   drawOutlines($("#map"), outlines);
   bind();

@@ -1,0 +1,171 @@
+"""An analyst reviews records in the dashboard, in a real headless Chromium (Debian's, driven by Playwright).
+
+In the browser: correct a count and a perpetrator, see the tally change, reject a record. Then
+`marsad events resolve --full` keeps all three decisions, `marsad review log` shows them with user and
+reason, and the gold export scored by `marsad eval` against itself gives F1 1.0. The store is a private
+copy of the ingested ANT subset. Without Chromium this skips, and fails under CI=true.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+from typer.testing import CliRunner
+
+from api_support import copy_db, ingested_db
+from marsad import store
+from marsad.api import create_app
+from marsad.cli import app as cli
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic"]  # fmt: skip
+USER, REASON_FIX, REASON_REJECT = "lina", "SOHR recounted the dead", "a court verdict, not an attack"
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install-browser.sh", pytrace=False)
+    pytest.skip(f"no Chromium at {CHROMIUM} (scripts/install-browser.sh installs it)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+runner = CliRunner()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """(url, db path): the app over a private copy of the store, on a loopback port."""
+    root = tmp_path_factory.mktemp("review")
+    db = copy_db(ingested_db(tmp_path_factory.mktemp("api")), root / "review.db")
+    engine = store.connect(str(db))
+    server = uvicorn.Server(uvicorn.Config(create_app(engine), host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the API server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{server.config.port}", db
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture()
+def page():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page
+        browser.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def api(page, url: str, **params) -> dict:
+    return page.request.get(url, params=params or None).json()
+
+
+def shown_sum(page) -> int:
+    return int(page.get_by_test_id("sum-killed-best").inner_text().replace(",", ""))
+
+
+def single_source_events(page, url: str) -> list[dict]:
+    """Events told by one record with a stated killed figure: their tally share is that record's."""
+    events = api(page, url + "/api/events", limit=200)["items"]
+    return [e for e in events if e["n_records"] == 1 and e["killed"] and e["killed"].get("best")]
+
+
+def open_event(page, url: str, event_id: str) -> None:
+    page.goto(f"{url}/?event={event_id}")
+    page.wait_for_selector("body[data-ready='1']", timeout=15_000)
+    page.wait_for_selector(f"#sources[data-loaded='{event_id}'] li[data-record] button[data-action='correct']")
+
+
+def wait_for_sum(page, before: int) -> int:
+    page.wait_for_function(
+        f"document.body.dataset.ready === '1' && "
+        f"document.querySelector('[data-testid=sum-killed-best]').textContent.replace(/,/g, '') !== '{before}'",
+        timeout=15_000,
+    )
+    return shown_sum(page)
+
+
+def test_an_analyst_corrects_and_rejects_in_the_browser_and_the_decisions_hold(page, served, tmp_path):
+    url, db = served
+    fix, drop = single_source_events(page, url)[:2]
+    fixed_id, dropped_id = fix["sources"][0]["record_id"], drop["sources"][0]["record_id"]
+    old = api(page, f"{url}/api/records/{fixed_id}")
+    new_best = old["killed"]["best"] + 7
+    new_perpetrator = "isis" if old["perpetrator"] != "isis" else "hts"
+
+    # 1. Correct a count and a perpetrator.
+    open_event(page, url, fix["event_id"])
+    before = shown_sum(page)
+    page.get_by_test_id("review-user").fill(USER)
+    page.get_by_test_id("review-user").dispatch_event("change")
+    item = page.locator(f"#sources li[data-record='{fixed_id}']")
+    item.locator("button[data-action='correct']").click()
+    form = item.get_by_test_id("review-form")
+    form.locator("input[name='killed.best']").fill(str(new_best))
+    form.locator("select[name=perpetrator]").select_option(new_perpetrator)
+    form.locator("input[name=reason]").fill(REASON_FIX)
+    form.get_by_test_id("review-save").click()
+
+    # 2. The tally changes, in the page as in the API; the record says it was corrected.
+    after_fix = wait_for_sum(page, before)
+    assert after_fix == api(page, url + "/api/tallies")["killed_best"] != before
+    page.wait_for_selector(f"#sources li[data-record='{fixed_id}'] [data-testid=review-status]")
+    assert page.locator(f"#sources li[data-record='{fixed_id}'] [data-testid=review-status]").inner_text() == "corrected"
+    corrected = api(page, f"{url}/api/records/{fixed_id}")
+    assert (corrected["killed"]["best"], corrected["perpetrator"]) == (new_best, new_perpetrator)
+    assert corrected["review"] == "corrected"
+
+    # 3. Reject a record: its figure leaves the sum.
+    open_event(page, url, drop["event_id"])
+    item = page.locator(f"#sources li[data-record='{dropped_id}']")
+    item.locator("input.reason").fill(REASON_REJECT)
+    item.locator("button[data-action='reject']").click()
+    after_reject = wait_for_sum(page, after_fix)
+    assert after_reject == after_fix - drop["killed"]["best"] == api(page, url + "/api/tallies")["killed_best"]
+    page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+
+    # `events resolve --full` keeps all three decisions.
+    assert runner.invoke(cli, ["events", "resolve", "--full", "--db", str(db)]).exit_code == 0
+    assert api(page, url + "/api/tallies")["killed_best"] == after_reject
+    again = api(page, f"{url}/api/records/{fixed_id}")
+    assert (again["killed"]["best"], again["perpetrator"], again["review"]) == (new_best, new_perpetrator, "corrected")
+    assert api(page, f"{url}/api/records/{dropped_id}")["review"] == "rejected"
+    listed = {s["record_id"] for e in api(page, url + "/api/events", limit=500)["items"] for s in e["sources"]}
+    assert fixed_id in listed and dropped_id not in listed
+
+    # The log shows them with user and reason.
+    log = runner.invoke(cli, ["review", "log", "--json", "--db", str(db)])
+    entries = [json.loads(line) for line in log.stdout.splitlines()]
+    mine = {(e["record_id"], e["action"]): e for e in entries if e["user"] == USER}
+    assert mine[(fixed_id, "correct")]["reason"] == REASON_FIX
+    assert mine[(fixed_id, "correct")]["changes"]["perpetrator"] == [old["perpetrator"], new_perpetrator]
+    assert mine[(dropped_id, "reject")]["reason"] == REASON_REJECT
+
+    # The gold export, scored against itself, is perfect; the rejected record is not in it.
+    gold = tmp_path / "gold.jsonl"
+    assert runner.invoke(cli, ["review", "export", "--gold", str(gold), "--db", str(db)]).exit_code == 0
+    reports = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
+    exported = {r["doc_id"]: r["incidents"] for r in reports}
+    assert {fixed_id.rpartition(":")[0], dropped_id.rpartition(":")[0]} <= set(exported)
+    assert any(i["killed"]["best"] == new_best and i["review"] == "corrected" for i in exported[old["doc_id"]])
+    scored = runner.invoke(cli, ["eval", "--gold", str(gold), "--predictions", str(gold), "--json"])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.stdout)["incidents"]["f1"] == 1.0
