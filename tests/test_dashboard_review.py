@@ -127,8 +127,9 @@ def test_an_analyst_corrects_and_rejects_in_the_browser_and_the_decisions_hold(p
     # 2. The tally changes, in the page as in the API; the record says it was corrected.
     after_fix = wait_for_sum(page, before)
     assert after_fix == api(page, url + "/api/tallies")["killed_best"] != before
-    page.wait_for_selector(f"#sources li[data-record='{fixed_id}'] [data-testid=review-status]")
-    assert page.locator(f"#sources li[data-record='{fixed_id}'] [data-testid=review-status]").inner_text() == "corrected"
+    status = f"#sources li[data-record='{fixed_id}'] [data-testid=review-status]"
+    page.wait_for_selector(status)
+    assert page.locator(status).inner_text() == "corrected"
     corrected = api(page, f"{url}/api/records/{fixed_id}")
     assert (corrected["killed"]["best"], corrected["perpetrator"]) == (new_best, new_perpetrator)
     assert corrected["review"] == "corrected"
