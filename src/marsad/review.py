@@ -81,10 +81,10 @@ def _decide(
     with engine.begin() as conn:
         review = review_store.review_row(conn, record_id)
         state = review_store.record_state(conn, record_id)
-        if state is None and review is None:
+        if state is None and review is None and action != "add":
             raise MissingError(f"no record {record_id!r}")
         before = review_store.decision_of(review)
-        machine = review.machine if review is not None else state.data
+        machine = review.machine if review is not None else (state.data if state else None)
         decision = decide(before)
         review_store.save_decision(conn, record_id, decision, machine, user)
         old = state.data if state else None

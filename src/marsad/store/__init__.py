@@ -20,6 +20,7 @@ from marsad.store.records import (
     iter_records,
     query_records,
     record_ids_of,
+    replace_records,
     save_document,
     stored_doc_id,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "delete_document",
     "get_document",
     "record_ids_of",
+    "replace_records",
     "iter_records",
     "query_records",
     "save_document",

@@ -144,6 +144,23 @@ def save_document(engine: Engine, doc: Document, doc_records: list[Record]) -> b
     return True
 
 
+def replace_records(engine: Engine, doc: Document, doc_records: list[Record]) -> None:
+    """Re-extraction (a new model or new rules): a stored report's machine records replaced by these,
+    in one transaction. Records an analyst added stay; analysts' decisions are applied over the new
+    records, and those whose machine value moved underneath a decision are flagged (store.review)."""
+    from marsad.store.review import ADDED_BASE, reapply_reviews  # late: store.review builds on this module
+
+    with engine.begin() as conn:
+        conn.execute(delete(records).where(records.c.doc_id == doc.doc_id, records.c.idx < ADDED_BASE))
+        rows = []
+        for index, record in enumerate(doc_records):
+            record.doc_id = doc.doc_id
+            rows.append(record_row(doc, index, record))
+        if rows:
+            conn.execute(insert(records), rows)
+        reapply_reviews(conn, doc.doc_id)
+
+
 def delete_document(engine: Engine, doc_id: str) -> bool:
     with engine.begin() as conn:
         conn.execute(delete(records).where(records.c.doc_id == doc_id))
