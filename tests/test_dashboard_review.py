@@ -13,7 +13,9 @@ import os
 import socket
 import threading
 import time
+from collections import Counter
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import uvicorn
@@ -170,3 +172,46 @@ def test_an_analyst_corrects_and_rejects_in_the_browser_and_the_decisions_hold(p
     scored = runner.invoke(cli, ["eval", "--gold", str(gold), "--predictions", str(gold), "--json"])
     assert scored.exit_code == 0, scored.output
     assert json.loads(scored.stdout)["incidents"]["f1"] == 1.0
+
+
+def test_the_founding_question_is_the_same_in_dashboard_api_and_cli(page, served):
+    """Several victim groups and governorates: the same events and sums in the three, and no value dropped."""
+    url, db = served
+    events = api(page, url + "/api/events", limit=500)["items"]
+    victims = [
+        v for v, _ in Counter(e["victim_group"] for e in events if e["victim_group"] != "unknown").most_common(2)
+    ]
+    places = [a for a, _ in Counter((e["location"] or {}).get("admin1") for e in events).most_common(4) if a][:3]
+    joined = {"victim": ",".join(victims), "admin1": ",".join(places)}
+    repeated = [("victim", v) for v in victims] + [("admin1", a) for a in places]
+
+    by_comma = api(page, url + "/api/tallies", **joined)
+    by_repeat = page.request.get(url + "/api/tallies?" + urlencode(repeated)).json()
+    cli_sum = json.loads(runner.invoke(cli, ["tally", "--json", "--db", str(db), "--victim", joined["victim"],
+                                             "--admin1", joined["admin1"]]).stdout)["sum"]  # fmt: skip
+    assert by_comma["killed_best"] == by_repeat["killed_best"] == cli_sum["killed_best"]
+    assert by_comma["events"] == by_repeat["events"] == cli_sum["events"]
+    one = api(page, url + "/api/tallies", victim=victims[0], admin1=places[0])
+    assert by_comma["events"] > one["events"], "a value was dropped"
+
+    cli_events = runner.invoke(cli, ["events", "--format", "jsonl", "--db", str(db), "--victim", joined["victim"],
+                                     "--admin1", joined["admin1"]]).stdout.splitlines()  # fmt: skip
+    api_events = page.request.get(url + "/api/events?" + urlencode([*repeated, ("limit", 500)])).json()
+    assert sorted(json.loads(e)["event_id"] for e in cli_events) == sorted(e["event_id"] for e in api_events["items"])
+
+    # The dashboard, asked through its multi-select filters.
+    page.goto(url + "/")
+    page.wait_for_selector("body[data-ready='1']", timeout=15_000)
+    page.select_option("select[name=victim]", victims)
+    page.select_option("select[name=admin1]", places)
+    page.click("#filters button[type=submit]")
+    page.wait_for_function("document.body.dataset.ready === '1' && location.search.includes('victim=')")
+    (asked,) = parse_qs(urlsplit(page.url).query)["victim"]
+    assert sorted(asked.split(",")) == sorted(victims)
+    assert shown_sum(page) == cli_sum["killed_best"]
+    assert page.get_by_test_id("events-count").inner_text() == f"({cli_sum['events']:,})"
+    # A shared URL restores every value.
+    page.goto(page.url)
+    page.wait_for_selector("body[data-ready='1']", timeout=15_000)
+    chosen = page.locator("select[name=admin1] option:checked").all_inner_texts()
+    assert sorted(chosen) == sorted(places)
