@@ -1,16 +1,18 @@
 // The dashboard: filters shared by every view and mirrored in the URL, so a view can be shared.
-import { drawOutlines, drawPoints, drawTimeline } from "./charts.js";
+import { drawOutlines, drawPoints, drawTimeline, zoomTo } from "./charts.js";
 import { renderSources } from "./sources.js";
 import { decorateDocument, decorateRecord, setupReview, userBox } from "./review.js";
 import { loadQueue, setupQueue } from "./queue.js";
+import { bindSort, download, eventsCsv, sortEvents } from "./table.js";
 
 const FILTERS = ["since", "until", "country", "admin1", "perpetrator", "victim", "event_type", "text"];
 // Filters that take several values (comma-joined in the URL and the API, as on the command line).
 const MULTI = ["country", "admin1", "perpetrator", "victim", "event_type"];
 const PAGE_SIZE = 25;
+const TALLY_PAGE = 20;
 const $ = (sel) => document.querySelector(sel);
 
-const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null, drawer: null, sort: null };
+const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null, drawer: null, sort: null, tallyPage: 0 };
 let dict = null;
 let vocabulary = null;
 const last = {};
@@ -145,10 +147,13 @@ function renderMap() {
   drawPoints($("#map"), points,
     (p) => `${label("admin1", p.admin1) || ""} ${fmt(p.killed_best)} ${t("killed")} (${fmt(p.count)} ${t(last.map.basis === "events" ? "events_unit" : "incidents")})`,
     (p) => { if (p.admin1) { state.filters.admin1 = p.admin1; refresh(true); } });
+  // Zoom to the filter's places when a filter narrows where (or what); the whole region otherwise.
+  zoomTo($("#map"), points, Object.keys(state.filters).length > 0);
 }
 
 function renderTimeline() {
-  drawTimeline($("#timeline"), last.timeline ? last.timeline.points : [], state.bucket, { empty: t("no_data") });
+  drawTimeline($("#timeline"), last.timeline ? last.timeline.points : [], state.bucket,
+    { empty: t("no_data"), killed: t("killed"), low: t("low"), high: t("high") });
 }
 
 function renderTally() {
@@ -187,6 +192,10 @@ function renderTally() {
     rows.push(`<p class="flag">${t("series_flag")}: ${esc(series.source)} ${series.points.map((p) => fmt(p.killed)).join(" → ")}</p>`);
   }
   box.innerHTML = rows.join("");
+  const pages = Math.max(1, Math.ceil((data.tallies_total || 0) / TALLY_PAGE));
+  $("#tally-page").textContent = `${fmt(state.tallyPage + 1)} ${t("of")} ${fmt(pages)}`;
+  $("#tally-prev").disabled = state.tallyPage <= 0;
+  $("#tally-next").disabled = state.tallyPage + 1 >= pages;
   for (const link of box.querySelectorAll("a[data-doc]")) {
     link.addEventListener("click", (e) => {
       e.preventDefault();
@@ -208,7 +217,7 @@ function renderEvents() {
   if (!data.items.length) {
     body.innerHTML = `<tr><td colspan="7" class="empty">${t("no_data")}</td></tr>`;
   }
-  for (const ev of data.items) {
+  for (const ev of sortEvents(data.items, state.sort)) {
     const row = document.createElement("tr");
     row.dataset.event = ev.event_id;
     const victims = [ev.victim_group, ...(ev.victims || []).map((v) => v.group)].filter((v, i, a) => a.indexOf(v) === i);
@@ -266,6 +275,13 @@ function closeSources() {
   writeUrl(false);
 }
 
+// Reported tallies are paged on their own: the sum above them does not change.
+function pageTallies(step) {
+  const total = last.tallies ? last.tallies.tallies_total : 0;
+  state.tallyPage = Math.max(0, Math.min(Math.ceil(total / TALLY_PAGE) - 1, state.tallyPage + step));
+  loadView("tallies", `/api/tallies?${apiQuery({ limit: TALLY_PAGE, offset: state.tallyPage * TALLY_PAGE })}`, renderTally);
+}
+
 async function loadView(key, url, render) {
   try {
     last[key] = await getJson(url);
@@ -283,7 +299,7 @@ export async function refresh(push) {
   await Promise.all([
     loadView("map", `/api/map?${apiQuery()}`, renderMap),
     loadView("timeline", `/api/timeline?${apiQuery({ bucket: state.bucket })}`, renderTimeline),
-    loadView("tallies", `/api/tallies?${apiQuery({ limit: 20 })}`, renderTally),
+    loadView("tallies", `/api/tallies?${apiQuery({ limit: TALLY_PAGE, offset: state.tallyPage * TALLY_PAGE })}`, renderTally),
     loadView("events", `/api/events?${apiQuery({ limit: PAGE_SIZE, offset: state.page * PAGE_SIZE })}`, renderEvents),
     loadQueue(apiQuery()),
   ]);
@@ -295,6 +311,7 @@ function bind() {
     e.preventDefault();
     formToState();
     state.page = 0;
+    state.tallyPage = 0;
     refresh(true);
   });
   $("#reset").addEventListener("click", () => {
@@ -316,6 +333,12 @@ function bind() {
     renderMap(); renderTimeline(); renderTally(); renderEvents();
   });
   $("#close-sources").addEventListener("click", closeSources);
+  bindSort($("#events thead"), state, renderEvents);
+  $("#download").addEventListener("click", () => {
+    if (last.events) download("marsad-events.csv", eventsCsv(sortEvents(last.events.items, state.sort)));
+  });
+  $("#tally-prev").addEventListener("click", () => pageTallies(-1));
+  $("#tally-next").addEventListener("click", () => pageTallies(1));
   window.addEventListener("popstate", () => { readUrl(); applyLanguage(); refresh(); });
 }
 

@@ -41,11 +41,12 @@ function render() {
       item.confidence === null || item.confidence === undefined ? "–" : item.confidence.toFixed(2),
       item.date || "", ctx.label("kinds", item.kind), ctx.label("actors", item.perpetrator), place, ctx.countText(item.killed),
     ];
-    for (const text of cells) {
+    cells.forEach((text, n) => {
       const cell = document.createElement("td");
+      if (n === cells.length - 1) cell.className = "num";
       cell.textContent = text;
       row.appendChild(cell);
-    }
+    });
     row.addEventListener("click", () => { current = i; render(); ctx.openRecord(item.record_id); });
     box.appendChild(row);
   });
