@@ -215,3 +215,33 @@ def test_the_founding_question_is_the_same_in_dashboard_api_and_cli(page, served
     page.wait_for_selector("body[data-ready='1']", timeout=15_000)
     chosen = page.locator("select[name=admin1] option:checked").all_inner_texts()
     assert sorted(chosen) == sorted(places)
+
+
+def test_map_zooms_table_sorts_and_downloads_what_it_shows_tallies_page(page, served, tmp_path):
+    url, _ = served
+    page.goto(url + "/")
+    page.wait_for_selector("body[data-ready='1']", timeout=15_000)
+    whole = page.locator("#map").get_attribute("viewBox")
+    pages = api(page, url + "/api/tallies")["tallies_total"]
+    if pages > 20:
+        first = page.locator("[data-testid=tallies] tbody tr").first.get_attribute("data-record")
+        page.click("#tally-next")
+        page.wait_for_function("document.querySelector('[data-testid=tally-page]').textContent.startsWith('2')")
+        assert page.locator("[data-testid=tallies] tbody tr").first.get_attribute("data-record") != first
+    place = api(page, url + "/api/map")["points"][0]["admin1"]
+    page.goto(f"{url}/?admin1={place}")
+    page.wait_for_selector("body[data-ready='1']", timeout=15_000)
+    zoomed = page.locator("#map").get_attribute("viewBox")
+    assert float(zoomed.split()[2]) < float(whole.split()[2]), (whole, zoomed)
+    page.click("#events th[data-sort=killed]")
+    page.click("#events th[data-sort=killed]")
+    shown = [row.get_attribute("data-event") for row in page.locator("#events tbody tr").all()]
+    items = {e["event_id"]: e for e in api(page, url + "/api/events", admin1=place, limit=25)["items"]}
+    figures = [(items[i]["killed"] or {}).get("best") or (items[i]["killed"] or {}).get("low") or -1 for i in shown]
+    assert figures == sorted(figures, reverse=True) and len(shown) == len(items)
+    with page.expect_download() as download:
+        page.get_by_test_id("download").click()
+    rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("event_id,") and [r.split(",")[0] for r in rows[1:]] == shown
+    hover = page.locator("#timeline .hover rect title").first.text_content()
+    assert "killed" in hover.lower() and any(ch.isdigit() for ch in hover)
