@@ -57,9 +57,12 @@ def parse_assignments(pairs: list[str]) -> dict[str, Any]:
     return found
 
 
+MAX_COUNT = 10_000_000  # more than any war's dead: a larger figure is a typing error
+
+
 def _check_count(path: str, value: Any) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise CorrectionError(f"{path}: a count is a whole number ≥ 0 or null, not {value!r}")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT):
+        raise CorrectionError(f"{path}: a count is a whole number from 0 to {MAX_COUNT:,} or null, not {value!r}")
 
 
 def _check_date(path: str, value: Any) -> None:
@@ -94,26 +97,58 @@ def check(path: str, value: Any) -> None:
     elif head in COUNT_FIELDS and sub in BOUNDS:
         _check_count(path, value)
     elif head in COUNT_FIELDS and not sub:
-        _check_object(path, value, BOUNDS)
-        for bound in BOUNDS:
-            _check_count(f"{path}.{bound}", (value or {}).get(bound))
+        _check_counts(path, value)
     elif head == "location" and sub in LOCATION_FIELDS:
-        pass
+        _check_location_field(path, sub, value)
     elif head == "location" and not sub:
-        _check_object(path, value, LOCATION_FIELDS)
+        _check_location(path, value)
     elif head in ("victims", "regions") and not sub:
         _check_list(path, value)
     else:
         raise CorrectionError(f"{path}: not a field that can be corrected")
 
 
+def _check_location_field(path: str, name: str, value: Any) -> None:
+    if value is None:
+        return
+    if name in ("lat", "lon"):
+        limit = 90 if name == "lat" else 180
+        if isinstance(value, bool) or not isinstance(value, int | float) or not -limit <= value <= limit:
+            raise CorrectionError(f"{path}: expected a number from -{limit} to {limit}")
+    elif name == "geo_precision":
+        if value not in (1, 2, 3):
+            raise CorrectionError(f"{path}: 1 (the place itself), 2 (near it) or 3 (a region)")
+    elif not isinstance(value, str) or len(value) > 300:
+        raise CorrectionError(f"{path}: expected text (at most 300 characters)")
+
+
+def _check_location(path: str, value: Any) -> None:
+    _check_object(path, value, LOCATION_FIELDS)
+    for name in LOCATION_FIELDS:
+        _check_location_field(f"{path}.{name}", name, (value or {}).get(name))
+
+
 def _check_list(path: str, value: Any) -> None:
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise CorrectionError(f"{path}: expected a list of objects")
-    if path == "victims":
-        for victim in value:
-            if victim.get("group") not in ACTORS:
-                raise CorrectionError(f"victims: group {victim.get('group')!r} is not one of {', '.join(ACTORS)}")
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value) or len(value) > 100:
+        raise CorrectionError(f"{path}: expected a list of (at most 100) objects")
+    for n, item in enumerate(value):
+        if path == "regions":
+            _check_location(f"regions[{n}]", item)
+            continue
+        if item.get("group") not in ACTORS or set(item) - {"group", "nationality", "killed", "wounded"}:
+            raise CorrectionError(
+                f"victims[{n}]: {{group, nationality, killed, wounded}}, group one of {', '.join(ACTORS)}"
+            )
+        if not isinstance(item.get("nationality") or "", str):
+            raise CorrectionError(f"victims[{n}].nationality: expected text")
+        for name in ("killed", "wounded"):
+            _check_counts(f"victims[{n}].{name}", item.get(name))
+
+
+def _check_counts(path: str, value: Any) -> None:
+    _check_object(path, value, BOUNDS)
+    for bound in BOUNDS:
+        _check_count(f"{path}.{bound}", (value or {}).get(bound))
 
 
 def get_path(data: dict[str, Any], path: str) -> Any:

@@ -155,21 +155,25 @@ def _valid_record(data: dict[str, Any], text: str, doc_id: str) -> dict[str, Any
     """A SCHEMA.md record from an analyst, checked field by field; evidence spans must be in the text."""
     if not isinstance(data, dict):
         raise CorrectionError("a record is a JSON object")
-    data = {**data, "doc_id": doc_id, "kind": data.get("kind", "incident")}
+    data = {**data, "doc_id": doc_id, "kind": data.get("kind") or "incident"}
     for path in (*corrections.CHOICES, *corrections.DATE_FIELDS, *corrections.COUNT_FIELDS, "location"):
         if path in data:
             corrections.check(path, data[path])
+    for path in ("victims", "regions"):
+        if data.get(path) is not None:
+            corrections.check(path, data[path])
     evidence = data.get("evidence") or []
-    if not evidence:
+    if not isinstance(evidence, list) or not evidence or not all(isinstance(span, dict) for span in evidence):
         raise CorrectionError("evidence: select the words of the report that state the incident")
     spans = []
-    for span in evidence:
+    for span in evidence[:50]:
         start, end = span.get("start"), span.get("end")
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
             raise CorrectionError(f"evidence: {start}..{end} is not a span of the report (0..{len(text)})")
         if span.get("text") not in (None, text[start:end]):
             raise CorrectionError(f"evidence: the report's text at {start}..{end} is {text[start:end]!r}")
-        spans.append({"start": start, "end": end, "text": text[start:end], "role": span.get("role")})
+        role = span.get("role") if isinstance(span.get("role"), str) else None
+        spans.append({"start": start, "end": end, "text": text[start:end], "role": role})
     return Record.from_dict({**data, "evidence": spans}).to_dict()
 
 
