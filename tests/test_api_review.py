@@ -79,3 +79,9 @@ def test_the_queue_puts_the_least_certain_first_and_those_without_a_confidence_l
         assert client.get("/api/review/queue", params={"limit": 1}).json()["items"][0]["record_id"] == "d3:0"
         assert client.get("/api/review/queue", params={"admin1": "Idleb"}).json()["items"] == []
     engine.dispose()
+
+
+def test_places_are_looked_up_in_the_gazetteer_for_the_correction_form(client):
+    (douma,) = client.get("/api/places", params={"q": "دوما"}).json()["items"]
+    assert (douma["admin1"], douma["country"], douma["text"]) == ("Rural Damascus", "SY", "دوما")
+    assert client.get("/api/places", params={"q": "Atlantis-on-Thames"}).json()["items"] == []

@@ -73,8 +73,12 @@ function recordForm(record) {
     form.appendChild(row);
   }
   const place = record.location ? record.location.text || record.location.name || "" : "";
+  const placeInput = node("input", { name: "place", value: place, "data-original": place });
+  const found = node("span", { class: "hint place-found", "data-testid": "place-found" });
+  placeInput.addEventListener("input", () => lookUp(placeInput.value, found));
   form.append(
-    field("place", node("input", { name: "place", value: place, "data-original": place, list: "" })),
+    field("place", placeInput),
+    found,
     field("reason", node("input", { name: "reason", required: "", maxlength: "2000" })),
   );
   const buttons = node("div", { class: "review-buttons" });
@@ -82,6 +86,19 @@ function recordForm(record) {
     node("button", { type: "button", class: "cancel" }, ctx.t("cancel")));
   form.append(buttons, node("p", { class: "review-error", role: "alert" }));
   return form;
+}
+
+let lookUpTimer = null;
+
+// The place the gazetteer finds for what the analyst types (what saving will store), as they type.
+function lookUp(text, out) {
+  clearTimeout(lookUpTimer);
+  lookUpTimer = setTimeout(async () => {
+    if (text.trim().length < 2) { out.textContent = ""; return; }
+    const data = await (await fetch(`/api/places?q=${encodeURIComponent(text.trim())}`)).json();
+    const hit = (data.items || [])[0];
+    out.textContent = hit ? `→ ${[hit.name, ctx.label("admin1", hit.admin1), hit.country].filter(Boolean).join(", ")}` : `→ ${ctx.t("no_place")}`;
+  }, 250);
 }
 
 // Only what the analyst changed, as field paths: {"killed.best": 5, "perpetrator": "isis"}.
