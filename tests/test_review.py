@@ -93,6 +93,9 @@ def test_corrections_survive_reingest_and_reextraction_and_flag_what_moved(seed_
     # Another look (accepting the correction) clears the flag.
     review.accept(engine, record_id, "still 5", "lina")
     assert review_store.queue(engine, store.Filters(), flagged=True) == []
+    # A re-extraction that no longer finds the record says so in the log.
+    store.replace_records(engine, doc, [])
+    assert review.log(engine, record_id)[0]["reason"] == "the machine no longer finds this record"
     engine.dispose()
 
 

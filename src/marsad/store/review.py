@@ -175,8 +175,15 @@ def reapply_reviews(conn: Connection, doc_id: str) -> list[str]:
             if state is None or state.review is None:
                 write_record(conn, review.record_id, effective(decision, None), "added")
             continue
-        if state is None:
-            continue  # the machine no longer finds this record: nothing to correct
+        if state is None:  # the machine no longer finds this record: nothing to correct, someone should know
+            if not review.flagged:
+                flagged.append(review.record_id)
+                append_log(conn, user=SYSTEM_USER, action="flag", record_id=review.record_id,
+                           reason="the machine no longer finds this record")  # fmt: skip
+                conn.execute(
+                    update(record_reviews).where(record_reviews.c.record_id == review.record_id).values(flagged=True)
+                )
+            continue
         new_machine = state.data if state.review is None else review.machine
         paths = list(review.overrides) or None
         moved = corrections.moved(review.machine, new_machine, paths)
