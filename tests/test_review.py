@@ -210,3 +210,21 @@ def test_an_older_database_gets_the_review_columns(seed_db):
     assert {"review", "confidence"} <= {c["name"] for c in inspect(engine).get_columns("records")}
     assert len(review_store.queue(engine, store.Filters())) == store.count_records(engine)
     engine.dispose()
+
+
+def test_gold_export_is_what_eval_and_train_read(seed_db, tmp_path):
+    engine = store.connect(str(seed_db))
+    record_id = incident_id(seed_db)
+    review.correct(engine, record_id, {"killed.best": 5}, "checked", "lina")
+    gold, docs = tmp_path / "gold.jsonl", tmp_path / "docs.jsonl"
+    cli("review", "export", "--gold", str(gold), "--docs", str(docs), "--db", str(seed_db))
+    (report,) = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
+    assert set(report) == {"doc_id", "published", "lang", "incidents"}
+    incident = next(i for i in report["incidents"] if i["kind"] == "incident")
+    assert incident["killed"]["best"] == 5 and incident["evidence_text"] and incident["uncertain"] is False
+    assert next(i for i in report["incidents"] if i["kind"] == "tally")["uncertain"] is True
+    (doc,) = list(read_path(str(docs)))
+    assert doc.text == store.get_document(engine, report["doc_id"]).text  # the same report, read back
+    scored = json.loads(cli("eval", "--gold", str(gold), "--docs", str(docs), "--json").stdout)
+    assert scored["documents_found"] == 1
+    engine.dispose()
