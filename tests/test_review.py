@@ -201,7 +201,7 @@ def test_event_merge_and_split_are_logged_with_user_and_reason(tmp_path, ant_row
 def test_an_older_database_gets_the_review_columns(seed_db):
     engine = store.connect(str(seed_db))
     with engine.begin() as conn:  # as a database made before this release
-        conn.execute(text("DROP INDEX ix_records_review_queue"))
+        conn.execute(text("DROP INDEX ix_records_queue"))
         conn.execute(text("ALTER TABLE records DROP COLUMN review"))
         conn.execute(text("ALTER TABLE records DROP COLUMN confidence"))
         conn.execute(text("DELETE FROM schema_version WHERE version >= 2"))

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, inspect, select, text, update
+from sqlalchemy.schema import CreateIndex
 
-from marsad.store.schema import metadata, records, schema_version
+from marsad.store.schema import QUEUE_INDEX, metadata, records, schema_version
 
 
 def _create_tables(conn: Connection) -> None:
@@ -28,6 +29,8 @@ def _review_columns(conn: Connection) -> None:
     for name, kind in (("review", "VARCHAR(16)"), ("confidence", "FLOAT")):
         if name not in present:
             conn.execute(text(f"ALTER TABLE {records.name} ADD COLUMN {name} {kind}"))
+    # create_all indexes only the tables it creates.
+    conn.execute(CreateIndex(QUEUE_INDEX, if_not_exists=True))
     rows = conn.execute(select(records.c.record_id, records.c.data).where(records.c.confidence.is_(None)))
     scored = [{"rid": rid, "value": data["confidence"]} for rid, data in rows if data.get("confidence") is not None]
     if scored:

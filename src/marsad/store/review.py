@@ -260,26 +260,34 @@ def reviews_of(engine: Engine, record_ids: list[str]) -> dict[str, dict[str, Any
 def queue(engine: Engine, filters: Filters, limit: int = 50, offset: int = 0, flagged: bool = False) -> list[dict]:
     """Records to review, the least certain first (the model's confidence), those without one after.
 
-    Unreviewed records, or with `flagged` the reviewed ones whose machine value moved. Two index-ordered
-    queries (with and without a confidence) keep it fast without a NULLS LAST the index cannot serve."""
-    base = select(records.c.record_id, records.c.confidence, records.c.data, documents.c.published).join(
-        documents, documents.c.doc_id == records.c.doc_id
-    )
-    if flagged:
-        base = base.where(records.c.record_id.in_(select(record_reviews.c.record_id).where(record_reviews.c.flagged)))
-        where = Filters(**{**filters.__dict__, "review": filters.review or "reviewed"})
-    else:
-        where = Filters(**{**filters.__dict__, "review": "unreviewed"})
-    base = apply_filters(base, where)
-    scored = base.where(records.c.confidence.is_not(None)).order_by(records.c.confidence, records.c.record_id)
-    unscored = base.where(records.c.confidence.is_(None)).order_by(records.c.record_id)
-    found: list = []
+    Unreviewed records, or with `flagged` the reviewed ones whose machine value moved."""
     with engine.connect() as conn:
-        found = list(conn.execute(scored.limit(limit).offset(offset)))
-        if len(found) < limit:
-            skip = 0 if found else offset - conn.execute(_count(scored)).scalar_one()
-            found += conn.execute(unscored.limit(limit - len(found)).offset(max(skip, 0))).all()
-    return [_queue_item(row) for row in found]
+        ids = _queue_ids(conn, filters, limit, offset, flagged)
+        query = (
+            select(records.c.record_id, records.c.confidence, records.c.data, documents.c.published)
+            .join(documents, documents.c.doc_id == records.c.doc_id)
+            .where(records.c.record_id.in_(ids))
+        )
+        rows = {row.record_id: row for row in conn.execute(query)}
+    return [_queue_item(rows[i]) for i in ids if i in rows]
+
+
+def _queue_ids(conn: Connection, filters: Filters, limit: int, offset: int, flagged: bool) -> list[str]:
+    """The page's record ids, read in the order of `ix_records_queue` (with and without a confidence in
+    turn: the index cannot serve NULLS LAST). The index holds every filtered column, so a filter is
+    checked on index entries alone and the walk stops at the page's end."""
+    query = select(records.c.record_id, records.c.confidence)
+    if flagged:
+        query = query.where(records.c.record_id.in_(select(record_reviews.c.record_id).where(record_reviews.c.flagged)))
+    review = (filters.review or "reviewed") if flagged else "unreviewed"
+    query = apply_filters(query, Filters(**{**filters.__dict__, "review": review}))
+    scored = query.where(records.c.confidence.is_not(None)).order_by(records.c.confidence, records.c.record_id)
+    found = [r.record_id for r in conn.execute(scored.limit(limit).offset(offset))]
+    if len(found) < limit:
+        skip = 0 if found or not offset else offset - conn.execute(_count(scored)).scalar_one()
+        unscored = query.where(records.c.confidence.is_(None)).order_by(records.c.record_id)
+        found += [r.record_id for r in conn.execute(unscored.limit(limit - len(found)).offset(max(skip, 0)))]
+    return found
 
 
 def _count(query):

@@ -90,5 +90,7 @@ Index("ix_records_kind_date", records.c.kind, records.c.date)
 Index("ix_records_admin1", records.c.admin1)
 Index("ix_records_perpetrator", records.c.perpetrator)
 Index("ix_records_doc", records.c.doc_id)
-# The review queue: unreviewed records, least certain first.
-Index("ix_records_review_queue", records.c.review, records.c.confidence, records.c.record_id)
+# The review queue: unreviewed records, least certain first, paged and filtered from the index alone.
+QUEUE_COLUMNS = ("review", "confidence", "record_id", "kind", "date", "period_start", "period_end", "perpetrator",
+                 "victim_groups", "admin1", "admin2", "country", "event_type", "doc_id")  # fmt: skip
+QUEUE_INDEX = Index("ix_records_queue", *(records.c[name] for name in QUEUE_COLUMNS))
