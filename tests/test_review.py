@@ -203,11 +203,11 @@ def test_an_older_database_gets_the_review_columns(seed_db):
     with engine.begin() as conn:  # as a database made before this release
         conn.execute(text("DROP INDEX ix_records_queue"))
         conn.execute(text("ALTER TABLE records DROP COLUMN review"))
-        conn.execute(text("ALTER TABLE records DROP COLUMN confidence"))
+        conn.execute(text("ALTER TABLE records DROP COLUMN queue_rank"))
         conn.execute(text("DELETE FROM schema_version WHERE version >= 2"))
     engine.dispose()
     engine = store.connect(str(seed_db))
-    assert {"review", "confidence"} <= {c["name"] for c in inspect(engine).get_columns("records")}
+    assert {"review", "queue_rank"} <= {c["name"] for c in inspect(engine).get_columns("records")}
     assert len(review_store.queue(engine, store.Filters())) == store.count_records(engine)
     engine.dispose()
 

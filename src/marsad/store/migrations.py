@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, bindparam, func, insert, inspect, select, text, update
 from sqlalchemy.schema import CreateIndex
 
-from marsad.store.schema import QUEUE_INDEX, metadata, records, schema_version
+from marsad.store.schema import QUEUE_INDEX, UNKNOWN_RANK, metadata, records, schema_version
 
 
 def _create_tables(conn: Connection) -> None:
@@ -21,21 +21,21 @@ def _create_tables(conn: Connection) -> None:
 
 
 def _review_columns(conn: Connection) -> None:
-    """Issue 13 (review): records.review (the analyst's decision) and records.confidence (queue order).
+    """Issue 13 (review): records.review (the analyst's decision) and records.queue_rank (queue order).
 
-    A database created by step 1 of this release has them already; older ones get them added, and
-    confidence copied from the records that carry one."""
+    A database created by step 1 of this release has them already; older ones get them added, and the
+    rank of the records that carry a confidence."""
     present = {c["name"] for c in inspect(conn).get_columns(records.name)}
-    for name, kind in (("review", "VARCHAR(16)"), ("confidence", "FLOAT")):
+    for name, kind in (("review", "VARCHAR(16)"), ("queue_rank", f"FLOAT NOT NULL DEFAULT {UNKNOWN_RANK}")):
         if name not in present:
             conn.execute(text(f"ALTER TABLE {records.name} ADD COLUMN {name} {kind}"))
     # create_all indexes only the tables it creates.
     conn.execute(CreateIndex(QUEUE_INDEX, if_not_exists=True))
-    rows = conn.execute(select(records.c.record_id, records.c.data).where(records.c.confidence.is_(None)))
+    rows = conn.execute(select(records.c.record_id, records.c.data).where(records.c.queue_rank == UNKNOWN_RANK))
     scored = [{"rid": rid, "value": data["confidence"]} for rid, data in rows if data.get("confidence") is not None]
     if scored:
         conn.execute(
-            update(records).where(records.c.record_id == bindparam("rid")).values(confidence=bindparam("value")),
+            update(records).where(records.c.record_id == bindparam("rid")).values(queue_rank=bindparam("value")),
             scored,
         )
 
@@ -43,7 +43,7 @@ def _review_columns(conn: Connection) -> None:
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
-    (2, "review (issue 13): records.review and records.confidence", _review_columns),
+    (2, "review (issue 13): records.review and records.queue_rank", _review_columns),
 ]
 
 LATEST = MIGRATIONS[-1][0]

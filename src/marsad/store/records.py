@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, Select, and_, delete, exists, func, insert, or_, select
 
 from marsad.model import Count, Document, Record
-from marsad.store.schema import documents, records
+from marsad.store.schema import UNKNOWN_RANK, documents, records
 from marsad.store.search import document_contains
 from marsad.text.normalize import fold_plain as fold
 
@@ -81,7 +81,7 @@ def record_row(doc: Document, index: int, record: Record) -> dict:
         "lat": location.lat if location else None,
         "lon": location.lon if location else None,
         "data": record.to_dict(),
-        "confidence": record.confidence,
+        "queue_rank": UNKNOWN_RANK if record.confidence is None else record.confidence,
         **_count_columns("killed", record.killed),
         **_count_columns("wounded", record.wounded),
     }

@@ -106,15 +106,6 @@ def record_state(conn: Connection, record_id: str):
     return conn.execute(query).first()
 
 
-def machine_of(conn: Connection, record_id: str) -> dict[str, Any] | None:
-    """The machine's record: the stored one, or what the current decision was made on."""
-    review = review_row(conn, record_id)
-    if review is not None:
-        return review.machine
-    state = record_state(conn, record_id)
-    return state.data if state else None
-
-
 def effective(decision: dict[str, Any], machine: dict[str, Any] | None) -> dict[str, Any]:
     base = decision["record"] if decision["status"] == "added" else machine
     return corrections.apply(base or {}, decision["overrides"])
@@ -260,44 +251,29 @@ def reviews_of(engine: Engine, record_ids: list[str]) -> dict[str, dict[str, Any
 def queue(engine: Engine, filters: Filters, limit: int = 50, offset: int = 0, flagged: bool = False) -> list[dict]:
     """Records to review, the least certain first (the model's confidence), those without one after.
 
-    Unreviewed records, or with `flagged` the reviewed ones whose machine value moved."""
-    with engine.connect() as conn:
-        ids = _queue_ids(conn, filters, limit, offset, flagged)
-        query = (
-            select(records.c.record_id, records.c.confidence, records.c.data, documents.c.published)
-            .join(documents, documents.c.doc_id == records.c.doc_id)
-            .where(records.c.record_id.in_(ids))
-        )
-        rows = {row.record_id: row for row in conn.execute(query)}
-    return [_queue_item(rows[i]) for i in ids if i in rows]
-
-
-def _queue_ids(conn: Connection, filters: Filters, limit: int, offset: int, flagged: bool) -> list[str]:
-    """The page's record ids, read in the order of `ix_records_queue` (with and without a confidence in
-    turn: the index cannot serve NULLS LAST). The index holds every filtered column, so a filter is
-    checked on index entries alone and the walk stops at the page's end."""
-    query = select(records.c.record_id, records.c.confidence)
+    Unreviewed records, or with `flagged` the reviewed ones whose machine value moved. The page's ids are
+    read in the order of `ix_records_queue`, which holds every filtered column: a filter is checked on
+    index entries alone and the walk stops at the page's end."""
+    ids = select(records.c.record_id)
     if flagged:
-        query = query.where(records.c.record_id.in_(select(record_reviews.c.record_id).where(record_reviews.c.flagged)))
+        ids = ids.where(records.c.record_id.in_(select(record_reviews.c.record_id).where(record_reviews.c.flagged)))
     review = (filters.review or "reviewed") if flagged else "unreviewed"
-    query = apply_filters(query, Filters(**{**filters.__dict__, "review": review}))
-    scored = query.where(records.c.confidence.is_not(None)).order_by(records.c.confidence, records.c.record_id)
-    found = [r.record_id for r in conn.execute(scored.limit(limit).offset(offset))]
-    if len(found) < limit:
-        skip = 0 if found or not offset else offset - conn.execute(_count(scored)).scalar_one()
-        unscored = query.where(records.c.confidence.is_(None)).order_by(records.c.record_id)
-        found += [r.record_id for r in conn.execute(unscored.limit(limit - len(found)).offset(max(skip, 0)))]
-    return found
-
-
-def _count(query):
-    return select(func.count()).select_from(query.order_by(None).subquery())
+    ids = apply_filters(ids, Filters(**{**filters.__dict__, "review": review}))
+    ids = ids.order_by(records.c.queue_rank, records.c.record_id).limit(limit).offset(offset)
+    query = (
+        select(records.c.record_id, records.c.queue_rank, records.c.data, documents.c.published)
+        .join(documents, documents.c.doc_id == records.c.doc_id)
+        .where(records.c.record_id.in_(ids))
+        .order_by(records.c.queue_rank, records.c.record_id)
+    )
+    with engine.connect() as conn:
+        return [_queue_item(row) for row in conn.execute(query)]
 
 
 def _queue_item(row) -> dict[str, Any]:
     return {
         "record_id": row.record_id,
-        "confidence": row.confidence,
+        "confidence": row.data.get("confidence"),
         "published": row.published.isoformat() if row.published else None,
         **row.data,
     }
