@@ -147,7 +147,13 @@ def add(
     with engine.connect() as conn:
         record_id = review_store.next_added_id(conn, doc_id)
     decision = {"status": "added", "overrides": {}, "record": record}
-    change_id = _decide(engine, record_id, "add", lambda _before: decision, reason, current_user(user))
+
+    def decide(before):
+        if before is not None:  # the id was taken between choosing it and writing it
+            raise ReviewError(f"another record was added to {doc_id!r} at the same moment: try again")
+        return decision
+
+    change_id = _decide(engine, record_id, "add", decide, reason, current_user(user))
     return record_id, change_id
 
 
