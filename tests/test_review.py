@@ -58,7 +58,11 @@ def test_the_issue_cli_check(seed_db):
     assert (entry["record_id"], entry["user"], entry["reason"], entry["action"]) == (
         record_id, "lina", "SOHR update", "correct"
     )  # fmt: skip
-    assert entry["changes"]["killed"][1]["best"] == 5
+    assert entry["changes"] == {"killed.best": [4, 5]}
+    table = cli("review", "log", "--db", str(seed_db)).stdout
+    assert all(word in table for word in ("lina", "correct", "killed.best: 4 → 5", "reason: SOHR update"))
+    queue = cli("review", "queue", "--db", str(seed_db)).stdout
+    assert "1 record(s) to review" in queue and "tally" in queue  # the corrected incident left the queue
     exported = [json.loads(line) for line in cli("export", "--db", str(seed_db)).stdout.splitlines()]
     assert {(r["record_id"], r["reviewed"]) for r in exported} >= {(record_id, True)}
     assert any(not r["reviewed"] for r in exported)  # the tally no one looked at says so

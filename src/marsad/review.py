@@ -59,13 +59,20 @@ def current_user(user: str | None = None) -> str:
 
 
 def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list]:
-    """The compared fields that differ, as path -> [before, after]."""
+    """The compared fields that differ, as path -> [before, after]; counts bound by bound (killed.best)."""
     before, after = before or {}, after or {}
-    return {
-        p: [corrections.get_path(before, p), corrections.get_path(after, p)]
-        for p in corrections.COMPARED
-        if corrections.get_path(before, p) != corrections.get_path(after, p)
-    }
+    found = {}
+    for path in corrections.COMPARED:
+        old, new = corrections.get_path(before, path), corrections.get_path(after, path)
+        if old == new:
+            continue
+        if path in corrections.COUNT_FIELDS and old is not None and new is not None:
+            found.update(
+                {f"{path}.{b}": [old.get(b), new.get(b)] for b in corrections.BOUNDS if old.get(b) != new.get(b)}
+            )
+        else:
+            found[path] = [old, new]
+    return found
 
 
 def _decide(

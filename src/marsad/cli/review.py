@@ -157,16 +157,15 @@ def log_command(
         for entry in entries:
             sys.stdout.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
         return
-    table = Table(show_lines=True)
-    for column in ("change", "when", "user", "action", "record / events", "changes", "reason"):
-        table.add_column(column, overflow="fold")
+    # One block per change, not a table: changes and reasons stay whole in any terminal width.
     for e in entries:
-        undoes = f" of {e['undoes']}" if e.get("undoes") else ""
-        table.add_row(
-            str(e["change_id"]), e["at"][:19], e["user"], e["action"] + undoes,
-            e.get("record_id") or e.get("target") or "", _changes_text(e), for_terminal(e.get("reason") or ""),
-        )  # fmt: skip
-    console.print(table)
+        undoes = f" of change {e['undoes']}" if e.get("undoes") else ""
+        head = f"#{e['change_id']}  {e['at'][:16].replace('T', ' ')}  {e['user']}  {e['action']}{undoes}"
+        console.print(f"[bold]{head}[/bold]  {e.get('record_id') or e.get('target') or ''}", highlight=False)
+        for line in _changes_text(e).splitlines():
+            console.print(f"    {line}", highlight=False, soft_wrap=True)
+        if e.get("reason"):
+            console.print(f"    reason: {for_terminal(e['reason'])}", highlight=False, soft_wrap=True)
     console.print(f"{len(entries)} change(s)", highlight=False)
 
 
