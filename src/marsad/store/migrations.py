@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, bindparam, func, insert, inspect, select, text, update
 from sqlalchemy.schema import CreateIndex
 
-from marsad.store.schema import QUEUE_INDEX, UNKNOWN_RANK, metadata, records, schema_version
+from marsad.store.schema import LISTING_INDEX, QUEUE_INDEX, UNKNOWN_RANK, metadata, records, schema_version
 
 
 def _create_tables(conn: Connection) -> None:
@@ -30,7 +30,8 @@ def _review_columns(conn: Connection) -> None:
         if name not in present:
             conn.execute(text(f"ALTER TABLE {records.name} ADD COLUMN {name} {kind}"))
     # create_all indexes only the tables it creates.
-    conn.execute(CreateIndex(QUEUE_INDEX, if_not_exists=True))
+    for index in (QUEUE_INDEX, LISTING_INDEX):
+        conn.execute(CreateIndex(index, if_not_exists=True))
     rows = conn.execute(select(records.c.record_id, records.c.data).where(records.c.queue_rank == UNKNOWN_RANK))
     scored = [{"rid": rid, "value": data["confidence"]} for rid, data in rows if data.get("confidence") is not None]
     if scored:

@@ -96,3 +96,5 @@ UNKNOWN_RANK = 2.0
 QUEUE_COLUMNS = ("review", "queue_rank", "record_id", "kind", "date", "period_start", "period_end", "perpetrator",
                  "victim_groups", "admin1", "admin2", "country", "event_type", "doc_id")  # fmt: skip
 QUEUE_INDEX = Index("ix_records_queue", *(records.c[name] for name in QUEUE_COLUMNS))
+# Listings page over (date, record_id); with kind they also leave rejected records out from the index alone.
+LISTING_INDEX = Index("ix_records_listing", records.c.date, records.c.record_id, records.c.kind)
