@@ -130,6 +130,12 @@ def test_an_analyst_corrects_and_rejects_in_the_browser_and_the_decisions_hold(p
     form = item.get_by_test_id("review-form")
     form.locator("input[name='killed.best']").fill(str(new_best))
     form.locator("select[name=perpetrator]").select_option(new_perpetrator)
+    # The place field looks names up in the gazetteer as one types (then the place is left as it was).
+    place = form.locator("input[name=place]")
+    original_place = place.input_value()
+    place.fill("دوما")
+    page.wait_for_function("document.querySelector('[data-testid=place-found]').textContent.includes('Rural Damascus')")
+    place.fill(original_place)
     form.locator("input[name=reason]").fill(REASON_FIX)
     form.get_by_test_id("review-save").click()
 
