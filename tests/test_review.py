@@ -232,3 +232,20 @@ def test_gold_export_is_what_eval_and_train_read(seed_db, tmp_path):
     scored = json.loads(cli("eval", "--gold", str(gold), "--docs", str(docs), "--json").stdout)
     assert scored["documents_found"] == 1
     engine.dispose()
+
+
+def test_review_works_on_each_backend(store_url, seed_path):
+    cli("ingest", str(seed_path), "--db", store_url)
+    record_id = incident_id(store_url)
+    cli("review", "correct", record_id, "--set", "killed.best=5", "--set", "place=الرقة", "--reason", "r",
+        "--user", "lina", "--db", store_url)  # fmt: skip
+    cli("events", "resolve", "--full", "--db", store_url)
+    assert tally_sum(store_url)["killed_best"] == 5
+    engine = store.connect(store_url)
+    change = review.reject(engine, record_id, "no", "lina")
+    assert reconcile(engine, store.Filters()).events == 0
+    assert [i["record_id"] for i in review_store.queue(engine, store.Filters())] != [record_id]
+    review.undo(engine, change, None, "lina")
+    assert reconcile(engine, store.Filters(admin1="Ar-Raqqa")).killed_best == 5
+    assert [e["action"] for e in review.log(engine, record_id)] == ["undo", "reject", "correct"]
+    engine.dispose()
