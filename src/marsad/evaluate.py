@@ -200,3 +200,24 @@ def run(
 
 def _paths(paths: str | Path | list[str]) -> list[str]:
     return [str(paths)] if isinstance(paths, str | Path) else [str(p) for p in paths]
+
+
+def load_predictions(path: str | Path) -> dict[str, list[Record]]:
+    """Records to score, from gold-shaped lines ({"doc_id", "incidents": [...]}, e.g. `marsad review export
+    --gold`) or record lines (`marsad extract --format jsonl`, `marsad export --format jsonl`)."""
+    found: dict[str, list[Record]] = {}
+    for line_no, item in enumerate(load_gold(path), 1):
+        if "doc_id" not in item:
+            raise ValueError(f"{path}:{line_no}: no doc_id")
+        items = item.get("incidents", [item])
+        found.setdefault(item["doc_id"], []).extend(Record.from_dict({**r, "doc_id": item["doc_id"]}) for r in items)
+    return found
+
+
+def score(gold_paths: str | Path | list[str], predictions_path: str | Path) -> dict[str, Any]:
+    """Score stored or exported records against gold, without running extraction."""
+    gold = [g for path in _paths(gold_paths) for g in load_gold(path)]
+    predictions = load_predictions(predictions_path)
+    result = evaluate(gold, predictions)
+    result["documents_found"] = sum(1 for g in gold if g["doc_id"] in predictions)
+    return result

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from marsad.model import Document
 from marsad.store import StoredRecord
 
 LOCATION_FIELDS = ("text", "name", "admin1", "admin2", "country", "lat", "lon", "geo_precision")
@@ -41,6 +42,7 @@ CSV_COLUMNS = [
     "victims",
     "regions",
     "evidence_text",
+    "reviewed",
 ]
 
 
@@ -56,25 +58,41 @@ def flatten(data: dict[str, Any]) -> dict[str, Any]:
         row[f"location_{name}"] = location.get(name)
     row["victims"] = json.dumps(data.get("victims") or [], ensure_ascii=False)
     row["regions"] = json.dumps(data.get("regions") or [], ensure_ascii=False)
-    row["evidence_text"] = " … ".join(e["text"] for e in data.get("evidence") or [])
+    row["evidence_text"] = evidence_text(data)
+    row["reviewed"] = data.get("reviewed")
     return row
 
 
+def evidence_text(data: dict[str, Any]) -> str:
+    return " … ".join(e["text"] for e in data.get("evidence") or [])
+
+
 def record_rows(rows: Iterable[StoredRecord]) -> Iterator[dict[str, Any]]:
-    """Stored records as SCHEMA.md dicts with their `record_id` first."""
+    """Stored records as SCHEMA.md dicts with their `record_id` first, and whether a person reviewed them
+    (`reviewed`; `review` says how: accepted, corrected, added)."""
     for stored in rows:
-        yield {"record_id": stored.record_id, **stored.record.to_dict()}
+        yield {
+            "record_id": stored.record_id,
+            **stored.record.to_dict(),
+            "reviewed": stored.review is not None,
+            "review": stored.review,
+        }
 
 
 def event_rows(
-    events: Iterable[dict[str, Any]], former: dict[str, list[str]] | None = None
+    events: Iterable[dict[str, Any]], former: dict[str, list[str]] | None = None, reviewed: set[str] = frozenset()
 ) -> Iterator[dict[str, Any]]:
-    """Events as exported: merged fields, each source's record id (full sources stay in JSONL) and the
-    ids of events merged into it (`former_ids`, from store.event_history.former_ids), so a downstream
-    row keyed by an old id finds where it went."""
+    """Events as exported: merged fields, each source's record id (full sources stay in JSONL), the ids of
+    events merged into it (`former_ids`, from store.event_history.former_ids), so a downstream row keyed by
+    an old id finds where it went, and `reviewed`: whether a person reviewed any of its source records."""
     for event in events:
-        sources = [s["record_id"] for s in event.get("sources") or []]
-        yield {**event, "source_record_ids": sources, "former_ids": (former or {}).get(event["event_id"], [])}
+        ids = [s["record_id"] for s in event.get("sources") or []]
+        yield {
+            **event,
+            "source_record_ids": ids,
+            "former_ids": (former or {}).get(event["event_id"], []),
+            "reviewed": any(i in reviewed for i in ids),
+        }
 
 
 def _id_key(row: dict[str, Any]) -> str:
@@ -166,3 +184,30 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+GOLD_DROP = ("doc_id", "evidence", "regions", "confidence")
+
+
+def gold_document(doc: Document, stored: Iterable[StoredRecord]) -> dict[str, Any]:
+    """A reviewed report in the shape of ../shared/data/gold/ar_dev.jsonl (what `marsad eval --gold` and
+    `marsad train` read). Rejected records are left out; a record no one reviewed is marked uncertain."""
+    incidents = []
+    for item in stored:
+        review = item.review
+        if review == "rejected":
+            continue
+        data = item.record.to_dict()
+        gold = {k: v for k, v in data.items() if k not in GOLD_DROP or (k == "regions" and v)}
+        gold.update(evidence_text=evidence_text(data), uncertain=review is None, review=review)
+        incidents.append(gold)
+    published = doc.published.isoformat() if doc.published else None
+    return {"doc_id": doc.doc_id, "published": published, "lang": doc.lang, "incidents": incidents}
+
+
+def report_row(doc: Document) -> dict[str, Any]:
+    """A report as a JSONL row that `marsad ingest`/`eval --docs` read back as the same report."""
+    body = doc.text[doc.body_start :] if doc.title else doc.text
+    published = doc.published.isoformat() if doc.published else None
+    return {"docno": doc.doc_id, "title": doc.title, "text": body, "published_iso": published,
+            "source": doc.outlet, "url": doc.url, "lang": doc.lang}  # fmt: skip

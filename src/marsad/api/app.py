@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from marsad import __version__, store
-from marsad.api import routes_data, routes_events, routes_ingest, routes_views
+from marsad.api import routes_data, routes_events, routes_ingest, routes_review, routes_views
 from marsad.api.security import LIBRARY_HOSTS, TOKEN_ENV, Security, install
 
 STATIC = resources.files("marsad.api") / "static"
@@ -32,6 +32,8 @@ def create_app(engine: Engine, security: Security | None = None) -> FastAPI:
     app.state.engine = engine
     install(app, security or Security(os.environ.get(TOKEN_ENV) or None, LIBRARY_HOSTS))
     routes_ingest.prepare(app, engine)
+    # Before the data routes: /api/events/merge is not an event id.
+    app.include_router(routes_review.router)
     app.include_router(routes_data.router)
     app.include_router(routes_events.router)
     app.include_router(routes_views.router)

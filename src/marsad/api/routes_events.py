@@ -84,7 +84,7 @@ def get_event(engine: EngineDep, event_id: Annotated[str, Path(max_length=320)])
     doc_id, sep, index = event_id.rpartition(":")
     if sep and index.isdigit() and not has_events(engine):
         for stored in document_records(engine, doc_id):
-            if stored.record_id == event_id and stored.record.kind == "incident":
+            if stored.record_id == event_id and stored.record.kind == "incident" and stored.review != "rejected":
                 return record_event(stored)
     return _former_event(engine, event_id)
 

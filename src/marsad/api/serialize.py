@@ -11,11 +11,13 @@ RTL_LANGS = {"ar", "fa", "ur", "he", "ku", "ckb"}
 
 
 def record_item(stored: StoredRecord) -> dict[str, Any]:
-    """A SCHEMA.md record plus `record_id` and the report's `published` date (as `marsad tally --json`)."""
+    """A SCHEMA.md record plus `record_id`, the report's `published` date (as `marsad tally --json`) and
+    `review`: the analysts' decision (accepted, corrected, rejected, added) or null."""
     return {
         "record_id": stored.record_id,
         "published": stored.published.isoformat() if stored.published else None,
         **stored.record.to_dict(),
+        "review": stored.review,
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from marsad.cli import evaluate, events, failures, geo, ingest, query, serve
+from marsad.cli import evaluate, events, failures, geo, ingest, query, review, serve
 from marsad.errors import StoreError
 
 
@@ -29,5 +29,5 @@ app = _Marsad(
     rich_markup_mode=None,
 )
 
-for module in (ingest, failures, query, serve, geo, evaluate, events):
+for module in (ingest, failures, query, serve, geo, evaluate, events, review):
     module.register(app)

@@ -25,7 +25,17 @@ DocsOption = Annotated[
 
 def eval_command(
     gold: GoldOption,
-    docs: DocsOption,
+    docs: Annotated[
+        list[str] | None, typer.Option("--docs", help="The reports: JSONL/CSV/text file or directory; repeatable.")
+    ] = None,
+    predictions: Annotated[
+        str | None,
+        typer.Option(
+            "--predictions",
+            help="Score these records instead of extracting (gold-shaped JSONL such as `marsad review export "
+            "--gold`, or record JSONL from `marsad extract`/`export`).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="Also list missed and spurious incidents.")] = False,
     folds: Annotated[
@@ -35,12 +45,14 @@ def eval_command(
 ) -> None:
     """Precision/recall/F1 of casualty incidents, field accuracy, tallies, silence on no-incident reports."""
     use_model(model)
+    if (docs is None) == (predictions is None):
+        raise typer.BadParameter("give --docs (extract and score) or --predictions (score records)")
     if folds:
-        _cross_validate(gold, docs, folds, as_json)
+        _cross_validate(gold, docs, folds, as_json)  # type: ignore[arg-type]
         return
-    from marsad.evaluate import run
+    from marsad.evaluate import run, score
 
-    result = run(gold, docs)
+    result = run(gold, docs) if predictions is None else score(gold, predictions)
     if as_json:
         if not errors:
             result.pop("errors")

@@ -21,10 +21,10 @@ from marsad.cli.common import (
     VictimOption,
     build_filters,
     console,
-    err_console,
     for_terminal,
     lazy,
 )
+from marsad.cli.review import ReasonOption, UserOption, run_action
 
 if TYPE_CHECKING:
     from marsad.resolve.tally import Reconciliation
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 store = lazy("marsad.store")
 resolve = lazy("marsad.resolve")
 tallies = lazy("marsad.resolve.tally")
+review = lazy("marsad.review")
 
 events_app = typer.Typer(help="Events: the records of several reports that describe one happening.")
 
@@ -131,17 +132,14 @@ def resolve_command(
 @events_app.command("merge")
 def merge_command(
     ids: Annotated[list[str], typer.Argument(help="Two or more event ids (or record ids) that are one event.")],
+    reason: ReasonOption = None,
+    user: UserOption = None,
     db: DbOption = None,
 ) -> None:
-    """Make these events one event. The decision is stored and survives re-resolution."""
+    """Make these events one event. The decision is stored, survives re-resolution and is logged."""
     if len(ids) < 2:
         raise typer.BadParameter("give at least two ids")
-    engine = store.connect(db)
-    try:
-        event_id = resolve.merge_events(engine, ids)
-    except KeyError as exc:
-        err_console.print(str(exc.args[0]))
-        raise typer.Exit(1) from None
+    event_id = run_action(review.merge, store.connect(db), ids, reason, user)
     console.print(f"merged into {event_id}", highlight=False)
 
 
@@ -150,15 +148,12 @@ def split_command(
     target: Annotated[
         str, typer.Argument(help="An event id (all its records apart) or a record id (out of its event).")
     ],
+    reason: ReasonOption = None,
+    user: UserOption = None,
     db: DbOption = None,
 ) -> None:
-    """Split an event into its records, or take one record out of its event. Survives re-resolution."""
-    engine = store.connect(db)
-    try:
-        event_ids = resolve.split_event(engine, target)
-    except KeyError as exc:
-        err_console.print(str(exc.args[0]))
-        raise typer.Exit(1) from None
+    """Split an event into its records, or take one record out of its event. Survives re-resolution; logged."""
+    event_ids = run_action(review.split, store.connect(db), target, reason, user)
     console.print("now: " + ", ".join(event_ids), highlight=False)
 
 

@@ -114,7 +114,9 @@ def export(
     if what == "events":
         from marsad.store.event_history import former_ids
 
-        rows = exporters.event_rows(store.events.query_events(engine, filters), former_ids(engine))
+        rows = exporters.event_rows(
+            store.events.query_events(engine, filters), former_ids(engine), store.review.reviewed_record_ids(engine)
+        )
     else:
         rows = exporters.record_rows(store.iter_records(engine, filters))
     if output is None:

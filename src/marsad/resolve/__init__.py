@@ -28,6 +28,7 @@ __all__ = [
     "Item",
     "Overrides",
     "merge_events",
+    "refresh_records",
     "resolve_items",
     "split_event",
     "to_item",
@@ -148,13 +149,31 @@ def _update(conn: Connection, record_ids: Iterable[str] | None) -> dict:
     touched = set(store.stale_event_ids(conn)) if record_ids is None else set()
     if not new and not touched:
         return {"records": 0, "events": store.count_events(conn), "changed": 0}
-    days = [i.day for i in new if i.day is not None]
-    if days:
-        first = date.fromordinal(min(days)) - timedelta(days=_WINDOW)
-        last = date.fromordinal(max(days)) + timedelta(days=_WINDOW)
-        touched |= store.events_between(conn, first, last, _governorates(new))
+    touched |= _neighbourhood(conn, new)
     changed = _reresolve(conn, touched, new)
     return {"records": len(new), "events": store.count_events(conn), "changed": changed}
+
+
+def _neighbourhood(conn: Connection, new: list[Item]) -> set[str]:
+    """The events new records may join: a member within a few days, in their governorates."""
+    days = [i.day for i in new if i.day is not None]
+    if not days:
+        return set()
+    first = date.fromordinal(min(days)) - timedelta(days=_WINDOW)
+    last = date.fromordinal(max(days)) + timedelta(days=_WINDOW)
+    return store.events_between(conn, first, last, _governorates(new))
+
+
+def refresh_records(engine: Engine, record_ids: list[str]) -> int:
+    """An analyst changed these records: take them out of their events and resolve them again (a
+    rejected record, or one that is now a tally, joins none), as one regrouping. Returns how many
+    events were written."""
+    with history.regrouping(engine) as conn:
+        before = store.membership(conn, record_ids)
+        store.remove_members(conn, record_ids)
+        new = [_item(r) for r in store.unresolved_records(conn, record_ids)]
+        touched = set(before.values()) | _neighbourhood(conn, new)
+        return _reresolve(conn, touched, new) if touched or new else 0
 
 
 def _governorates(items: list[Item]) -> set[str] | None:

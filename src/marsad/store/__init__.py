@@ -9,6 +9,7 @@ from marsad.store import event_history as _event_history  # noqa: F401  (registe
 from marsad.store import events as events  # noqa: F401  (registers the event tables)
 from marsad.store import failures as failures  # noqa: F401  (registers the failures table)
 from marsad.store import gazetteer as _gazetteer  # noqa: F401  (registers the gazetteer tables)
+from marsad.store import review as _review  # noqa: F401  (registers the review tables)
 from marsad.store import search as _search  # noqa: F401  (registers the text search index)
 from marsad.store import vectors as _vectors  # noqa: F401  (registers the sentence vector cache)
 from marsad.store.engine import connect, database_url
@@ -24,6 +25,7 @@ from marsad.store.records import (
     iter_records,
     query_records,
     record_ids_of,
+    replace_records,
     save_document,
     save_documents,
     stored_doc_id,
@@ -45,6 +47,7 @@ __all__ = [
     "delete_document",
     "get_document",
     "record_ids_of",
+    "replace_records",
     "iter_records",
     "query_records",
     "save_document",

@@ -187,15 +187,16 @@ def list_documents(
 
 
 def document_records(engine: Engine, doc_id: str) -> list[StoredRecord]:
-    """A document's records in their order in the report (exact id: doc ids are case-sensitive)."""
+    """A document's records in their order in the report (exact id: doc ids are case-sensitive), the
+    rejected ones too, each with the analysts' decision."""
     query = (
-        select(records.c.record_id, records.c.data, documents.c.published)
+        select(records.c.record_id, records.c.data, documents.c.published, records.c.review)
         .join(documents, documents.c.doc_id == records.c.doc_id)
         .where(records.c.doc_id == doc_id)
         .order_by(records.c.idx)
     )
     with engine.connect() as conn:
-        return [StoredRecord(r.record_id, Record.from_dict(r.data), r.published) for r in conn.execute(query)]
+        return [StoredRecord(r.record_id, Record.from_dict(r.data), r.published, r.review) for r in conn.execute(query)]
 
 
 def document_id_for_hash(engine: Engine, content_hash: str) -> str | None:

@@ -230,6 +230,13 @@ def add_overrides(engine: Bind, op: str, pairs: list[tuple[str, str]]) -> None:
             )
 
 
+def remove_members(bind: Bind, record_ids: list[str]) -> None:
+    """Take records out of their events (an analyst changed them; they are resolved again)."""
+    with writing(bind) as conn:
+        for chunk in _chunks(list(record_ids)):
+            conn.execute(delete(event_members).where(event_members.c.record_id.in_(chunk)))
+
+
 def event_row(event_id: str, fields: dict) -> dict:
     """The table row of an event from its merged fields (resolve.merge.summarize)."""
     location = fields.get("location") or {}

@@ -11,12 +11,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, func, insert, inspect, select
+from sqlalchemy import Connection, Engine, bindparam, func, insert, inspect, select, text, update
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.schema import CreateIndex
 
 from marsad.errors import StoreError
-from marsad.store.schema import metadata, schema_version
+from marsad.store.schema import LISTING_INDEX, QUEUE_INDEX, UNKNOWN_RANK, metadata, records, schema_version
 from marsad.store.search import drop_insert_trigger
 
 
@@ -52,12 +52,34 @@ def _event_history(conn: Connection) -> None:
         conn.execute(insert(event_history), rows)
 
 
+def _review_columns(conn: Connection) -> None:
+    """Issue 13 (review): records.review (the analyst's decision) and records.queue_rank (queue order).
+
+    A database created by step 1 of this release has them already; older ones get them added, and the
+    rank of the records that carry a confidence."""
+    present = {c["name"] for c in inspect(conn).get_columns(records.name)}
+    for name, kind in (("review", "VARCHAR(16)"), ("queue_rank", f"FLOAT NOT NULL DEFAULT {UNKNOWN_RANK}")):
+        if name not in present:
+            conn.execute(text(f"ALTER TABLE {records.name} ADD COLUMN {name} {kind}"))
+    # create_all indexes only the tables it creates.
+    for index in (QUEUE_INDEX, LISTING_INDEX):
+        conn.execute(CreateIndex(index, if_not_exists=True))
+    rows = conn.execute(select(records.c.record_id, records.c.data).where(records.c.queue_rank == UNKNOWN_RANK))
+    scored = [{"rid": rid, "value": data["confidence"]} for rid, data in rows if data.get("confidence") is not None]
+    if scored:
+        conn.execute(
+            update(records).where(records.c.record_id == bindparam("rid")).values(queue_rank=bindparam("value")),
+            scored,
+        )
+
+
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
     (2, "failures: reports that could not be read or extracted", _add_failures_table),
     (3, "event_history (what became of each event id) and store_locks (one regrouping at a time)", _event_history),
     (4, "scale: new documents enter the text index in bulk (insert trigger dropped)", drop_insert_trigger),
+    (5, "review (issue 13): records.review and records.queue_rank", _review_columns),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marsad.model import Count, Document, Record
 from marsad.store.engine import begin_write
-from marsad.store.schema import documents, records
+from marsad.store.schema import UNKNOWN_RANK, documents, records
 from marsad.store.search import document_contains, index_documents
 from marsad.text.normalize import fold_plain as fold
 
@@ -35,6 +35,9 @@ class Filters:
     event_type: str | None = None
     text: str | None = None
     doc_id: str | None = None
+    # The analysts' decision: accepted, corrected, rejected, added, "reviewed" (any), "unreviewed".
+    # Rejected records are left out unless asked for by name.
+    review: str | None = None
 
 
 @dataclass
@@ -42,6 +45,8 @@ class StoredRecord:
     record_id: str
     record: Record
     published: date | None = None
+    # The analysts' decision (accepted, corrected, rejected, added), None if no one reviewed it.
+    review: str | None = None
 
 
 def _iso(value: str | None) -> date | None:
@@ -78,6 +83,7 @@ def record_row(doc: Document, index: int, record: Record) -> dict:
         "lat": location.lat if location else None,
         "lon": location.lon if location else None,
         "data": record.to_dict(),
+        "queue_rank": UNKNOWN_RANK if record.confidence is None else record.confidence,
         **_count_columns("killed", record.killed),
         **_count_columns("wounded", record.wounded),
     }
@@ -168,6 +174,11 @@ def _save_documents(engine: Engine, batch: list[tuple[Document, list[Record]]]) 
             index_documents(conn, [row["doc_id"] for row in doc_rows])
         if record_rows:
             conn.execute(insert(records), record_rows)
+        # A report deleted and ingested again gets back the analysts' decisions about its records.
+        from marsad.store.review import reapply_reviews  # late: store.review builds on this module
+
+        for row in doc_rows:
+            reapply_reviews(conn, row["doc_id"])
     return stored
 
 
@@ -187,6 +198,23 @@ def _document_row(doc: Document, now: datetime) -> dict:
         "text_norm": fold(doc.text),
         "ingested_at": now,
     }
+
+
+def replace_records(engine: Engine, doc: Document, doc_records: list[Record]) -> None:
+    """Re-extraction (a new model or new rules): a stored report's machine records replaced by these,
+    in one transaction. Records an analyst added stay; analysts' decisions are applied over the new
+    records, and those whose machine value moved underneath a decision are flagged (store.review)."""
+    from marsad.store.review import ADDED_BASE, reapply_reviews  # late: store.review builds on this module
+
+    with engine.begin() as conn:
+        conn.execute(delete(records).where(records.c.doc_id == doc.doc_id, records.c.idx < ADDED_BASE))
+        rows = []
+        for index, record in enumerate(doc_records):
+            record.doc_id = doc.doc_id
+            rows.append(record_row(doc, index, record))
+        if rows:
+            conn.execute(insert(records), rows)
+        reapply_reviews(conn, doc.doc_id)
 
 
 def delete_document(engine: Engine, doc_id: str) -> bool:
@@ -236,6 +264,27 @@ def any_group(column, value: str):
     return or_(*(column.contains(f"|{group}|") for group in choices(value)))
 
 
+REVIEW_STATES = ("accepted", "corrected", "rejected", "added")
+# The `kind` column of a record an analyst rejected (its `data` keeps the extracted kind): every
+# query by kind, and every listing, leaves it out without another column to read.
+REJECTED_KIND = "rejected"
+
+
+def review_conditions(value: str | None, kind: str | None) -> list:
+    """Records by the analysts' decision; by default every record but the rejected ones."""
+    column = records.c.review
+    if value and "rejected" in choices(value):
+        return [column.in_([v for v in choices(value) if v in REVIEW_STATES])]
+    conditions = [] if kind else [records.c.kind != REJECTED_KIND]
+    if value == "unreviewed":
+        conditions.append(column.is_(None))
+    elif value == "reviewed":
+        conditions.append(column.is_not(None))
+    elif value:
+        conditions.append(column.in_([v for v in choices(value) if v in REVIEW_STATES]))
+    return conditions
+
+
 def field_conditions(table, filters: Filters) -> list:
     """Conditions on the actor, place and type columns that records and events share."""
     conditions = [
@@ -250,7 +299,7 @@ def field_conditions(table, filters: Filters) -> list:
 
 def apply_filters(query: Select, filters: Filters) -> Select:
     """The WHERE clause every record listing shares. Tallies match a window they overlap."""
-    conditions = []
+    conditions = review_conditions(filters.review, filters.kind)
     if filters.kind:
         conditions.append(records.c.kind == filters.kind)
     if filters.since:
@@ -278,7 +327,7 @@ def apply_filters(query: Select, filters: Filters) -> Select:
         conditions.append(records.c.doc_id == filters.doc_id)
     if filters.text:
         conditions.append(document_contains(records.c.doc_id, filters.text))
-    return query.where(*conditions) if conditions else query
+    return query.where(*conditions)
 
 
 def query_records(
@@ -291,7 +340,7 @@ def iter_records(
     engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0
 ) -> Iterator[StoredRecord]:
     query = (
-        select(records.c.record_id, records.c.data, documents.c.published)
+        select(records.c.record_id, records.c.data, documents.c.published, records.c.review)
         .join(documents, documents.c.doc_id == records.c.doc_id)
         .order_by(records.c.date, records.c.record_id)
     )
@@ -305,7 +354,7 @@ def iter_records(
         query = query.where(records.c.record_id.in_(ids.limit(limit).offset(offset)))
     with engine.connect() as conn:
         for row in conn.execute(query):
-            yield StoredRecord(row.record_id, Record.from_dict(row.data), row.published)
+            yield StoredRecord(row.record_id, Record.from_dict(row.data), row.published, row.review)
 
 
 def count_records(engine: Engine, filters: Filters | None = None) -> int:

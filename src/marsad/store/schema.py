@@ -78,6 +78,12 @@ records = Table(
     Column("lon", Float),
     # The whole SCHEMA.md record: the columns above are for filtering, this is the truth.
     Column("data", JSON, nullable=False),
+    # An analyst's decision (store/review.py): accepted, corrected, rejected, added; None = machine only.
+    # `data` and the columns above then hold the corrected record.
+    Column("review", String(16)),
+    # The review queue's order: the extraction model's confidence (0..1) from `data`, or UNKNOWN_RANK when
+    # it has none, so that one walk of an index gives the least certain first and the unscored last.
+    Column("queue_rank", Float, nullable=False, default=2.0, server_default="2"),
 )
 
 Index("ix_records_date", records.c.date)
@@ -85,3 +91,10 @@ Index("ix_records_kind_date", records.c.kind, records.c.date)
 Index("ix_records_admin1", records.c.admin1)
 Index("ix_records_perpetrator", records.c.perpetrator)
 Index("ix_records_doc", records.c.doc_id)
+# The review queue: unreviewed records, least certain first, paged and filtered from the index alone.
+UNKNOWN_RANK = 2.0
+QUEUE_COLUMNS = ("review", "queue_rank", "record_id", "kind", "date", "period_start", "period_end", "perpetrator",
+                 "victim_groups", "admin1", "admin2", "country", "event_type", "doc_id")  # fmt: skip
+QUEUE_INDEX = Index("ix_records_queue", *(records.c[name] for name in QUEUE_COLUMNS))
+# Listings page over (date, record_id); with kind they also leave rejected records out from the index alone.
+LISTING_INDEX = Index("ix_records_listing", records.c.date, records.c.record_id, records.c.kind)

@@ -1,14 +1,20 @@
 // The dashboard: filters shared by every view and mirrored in the URL, so a view can be shared.
 import { captureToken } from "./auth.js";
-import { drawOutlines, drawPoints, drawTimeline } from "./charts.js";
+import { drawOutlines, drawPoints, drawTimeline, zoomTo } from "./charts.js";
 import { renderSources } from "./sources.js";
+import { decorateDocument, decorateRecord, setupReview, userBox } from "./review.js";
+import { loadQueue, setupQueue } from "./queue.js";
+import { bindSort, download, eventsCsv, sortEvents } from "./table.js";
 
 const FILTERS = ["since", "until", "country", "admin1", "perpetrator", "victim", "event_type", "text"];
+// Filters that take several values (comma-joined in the URL and the API, as on the command line).
+const MULTI = ["country", "admin1", "perpetrator", "victim", "event_type"];
 const PAGE_SIZE = 25;
+const TALLY_PAGE = 20;
 const $ = (sel) => document.querySelector(sel);
 
 captureToken(); // before readUrl and writeUrl rewrite the address
-const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null };
+const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null, drawer: null, sort: null, tallyPage: 0 };
 let dict = null;
 let vocabulary = null;
 const last = {};
@@ -74,11 +80,12 @@ function fillSelects() {
   const groups = { country: "countries", admin1: "admin1", perpetrator: "actors", victim: "actors", event_type: "event_types" };
   for (const [name, values] of Object.entries(choices)) {
     const select = form.elements[name];
-    select.replaceChildren(option("", t("all")));
+    select.replaceChildren();
     for (const value of [...new Set(values)]) select.appendChild(option(value, label(groups[name], value)));
     // A shared URL may name a value this store lacks: keep it selectable rather than drop it silently.
-    const wanted = state.filters[name];
-    if (wanted && !values.includes(wanted)) select.appendChild(option(wanted, label(groups[name], wanted)));
+    for (const wanted of (state.filters[name] || "").split(",").filter(Boolean)) {
+      if (!values.includes(wanted)) select.appendChild(option(wanted, label(groups[name], wanted)));
+    }
   }
 }
 
@@ -86,14 +93,20 @@ function formToState() {
   const form = $("#filters");
   state.filters = {};
   for (const key of FILTERS) {
-    const value = form.elements[key].value.trim();
+    const input = form.elements[key];
+    const value = MULTI.includes(key) ? [...input.selectedOptions].map((o) => o.value).join(",") : input.value.trim();
     if (value) state.filters[key] = value;
   }
 }
 
 function stateToForm() {
   const form = $("#filters");
-  for (const key of FILTERS) form.elements[key].value = state.filters[key] || "";
+  for (const key of FILTERS) {
+    const input = form.elements[key];
+    if (!MULTI.includes(key)) { input.value = state.filters[key] || ""; continue; }
+    const wanted = new Set((state.filters[key] || "").split(",").filter(Boolean));
+    for (const opt of input.options) opt.selected = wanted.has(opt.value);
+  }
   $("#bucket").value = state.bucket;
 }
 
@@ -136,10 +149,13 @@ function renderMap() {
   drawPoints($("#map"), points,
     (p) => `${label("admin1", p.admin1) || ""} ${fmt(p.killed_best)} ${t("killed")} (${fmt(p.count)} ${t(last.map.basis === "events" ? "events_unit" : "incidents")})`,
     (p) => { if (p.admin1) { state.filters.admin1 = p.admin1; refresh(true); } });
+  // Zoom to the filter's places when a filter narrows where (or what); the whole region otherwise.
+  zoomTo($("#map"), points, Object.keys(state.filters).length > 0);
 }
 
 function renderTimeline() {
-  drawTimeline($("#timeline"), last.timeline ? last.timeline.points : [], state.bucket, { empty: t("no_data") });
+  drawTimeline($("#timeline"), last.timeline ? last.timeline.points : [], state.bucket,
+    { empty: t("no_data"), killed: t("killed"), low: t("low"), high: t("high") });
 }
 
 function renderTally() {
@@ -178,6 +194,10 @@ function renderTally() {
     rows.push(`<p class="flag">${t("series_flag")}: ${esc(series.source)} ${series.points.map((p) => fmt(p.killed)).join(" → ")}</p>`);
   }
   box.innerHTML = rows.join("");
+  const pages = Math.max(1, Math.ceil((data.tallies_total || 0) / TALLY_PAGE));
+  $("#tally-page").textContent = `${fmt(state.tallyPage + 1)} ${t("of")} ${fmt(pages)}`;
+  $("#tally-prev").disabled = state.tallyPage <= 0;
+  $("#tally-next").disabled = state.tallyPage + 1 >= pages;
   for (const link of box.querySelectorAll("a[data-doc]")) {
     link.addEventListener("click", (e) => {
       e.preventDefault();
@@ -199,7 +219,7 @@ function renderEvents() {
   if (!data.items.length) {
     body.innerHTML = `<tr><td colspan="7" class="empty">${t("no_data")}</td></tr>`;
   }
-  for (const ev of data.items) {
+  for (const ev of sortEvents(data.items, state.sort)) {
     const row = document.createElement("tr");
     row.dataset.event = ev.event_id;
     const victims = [ev.victim_group, ...(ev.victims || []).map((v) => v.group)].filter((v, i, a) => a.indexOf(v) === i);
@@ -223,20 +243,45 @@ async function openSources(ev, push) {
   panel.hidden = false;
   const body = $("#sources-body");
   body.textContent = t("loading");
+  state.drawer = { docIds: [...new Set(ev.sources.map((s) => s.doc_id))], primary: new Set(ev.sources.map((s) => s.record_id)) };
+  await renderDrawer();
+  panel.dataset.loaded = ev.event_id;
+}
+
+export async function openRecord(recordId) {
+  const docId = recordId.slice(0, recordId.lastIndexOf(":"));
+  await openSources({ event_id: recordId, sources: [{ record_id: recordId, doc_id: docId }] }, true);
+}
+
+async function renderDrawer() {
+  const body = $("#sources-body");
   try {
-    const docIds = [...new Set(ev.sources.map((s) => s.doc_id))];
-    const docs = await Promise.all(docIds.map((id) => getJson(`/api/documents/${encodeURIComponent(id)}`)));
-    renderSources(body, docs, new Set(ev.sources.map((s) => s.record_id)), { t, label, countText });
-    panel.dataset.loaded = ev.event_id;
+    const docs = await Promise.all(state.drawer.docIds.map((id) => getJson(`/api/documents/${encodeURIComponent(id)}`)));
+    renderSources(body, docs, state.drawer.primary, { t, label, countText, decorateRecord, decorateDocument });
+    $("#sources").dataset.version = String(Number($("#sources").dataset.version || 0) + 1);
   } catch (err) {
     body.textContent = `${t("error")}: ${err.message}`;
   }
 }
 
+// After an analyst's decision: every view again, and the drawer with the record as it now stands.
+async function changed(addedId) {
+  if (addedId && state.drawer) state.drawer.primary.add(addedId);
+  await Promise.all([refresh(), state.drawer ? renderDrawer() : null]);
+}
+
 function closeSources() {
   $("#sources").hidden = true;
   state.event = null;
+  state.drawer = null;
   writeUrl(false);
+}
+
+// Reported tallies are paged on their own: the sum above them does not change.
+function pageTallies(step) {
+  const total = last.tallies ? last.tallies.tallies_total : 0;
+  state.tallyPage = Math.max(0, Math.min(Math.ceil(total / TALLY_PAGE) - 1, state.tallyPage + step));
+  loadView("tallies", `/api/tallies?${apiQuery({ limit: TALLY_PAGE, offset: state.tallyPage * TALLY_PAGE })}`, renderTally);
 }
 
 async function loadView(key, url, render) {
@@ -256,8 +301,9 @@ export async function refresh(push) {
   await Promise.all([
     loadView("map", `/api/map?${apiQuery()}`, renderMap),
     loadView("timeline", `/api/timeline?${apiQuery({ bucket: state.bucket })}`, renderTimeline),
-    loadView("tallies", `/api/tallies?${apiQuery({ limit: 20 })}`, renderTally),
+    loadView("tallies", `/api/tallies?${apiQuery({ limit: TALLY_PAGE, offset: state.tallyPage * TALLY_PAGE })}`, renderTally),
     loadView("events", `/api/events?${apiQuery({ limit: PAGE_SIZE, offset: state.page * PAGE_SIZE })}`, renderEvents),
+    loadQueue(apiQuery()),
   ]);
   document.body.dataset.ready = "1";
 }
@@ -267,6 +313,7 @@ function bind() {
     e.preventDefault();
     formToState();
     state.page = 0;
+    state.tallyPage = 0;
     refresh(true);
   });
   $("#reset").addEventListener("click", () => {
@@ -288,6 +335,12 @@ function bind() {
     renderMap(); renderTimeline(); renderTally(); renderEvents();
   });
   $("#close-sources").addEventListener("click", closeSources);
+  bindSort($("#events thead"), state, renderEvents);
+  $("#download").addEventListener("click", () => {
+    if (last.events) download("marsad-events.csv", eventsCsv(sortEvents(last.events.items, state.sort)));
+  });
+  $("#tally-prev").addEventListener("click", () => pageTallies(-1));
+  $("#tally-next").addEventListener("click", () => pageTallies(1));
   window.addEventListener("popstate", () => { readUrl(); applyLanguage(); refresh(); });
 }
 
@@ -298,6 +351,9 @@ async function main() {
   ]);
   dict = i18n;
   vocabulary = vocab;
+  setupReview({ t, label, vocabulary, changed });
+  setupQueue({ t, label, countText, openRecord, changed });
+  $(".sources-head").after(userBox());
   applyLanguage();
   drawOutlines($("#map"), outlines);
   bind();

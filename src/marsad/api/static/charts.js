@@ -56,11 +56,30 @@ export function drawPoints(svg, points, describe, onPick) {
     const [x, y] = project([point.lon, point.lat]);
     const r = 2 + 26 * Math.sqrt(point.killed_best / most);
     const circle = el("circle", { cx: x, cy: y, r: r.toFixed(1), class: point.killed_best ? "" : "zero" });
+    circle.dataset.r = r.toFixed(1);
     circle.dataset.killed = point.killed_best;
     circle.appendChild(el("title", {}, describe(point)));
     circle.addEventListener("click", () => onPick(point));
     layer.appendChild(circle);
   }
+}
+
+// The map's view: the whole region, or (with `zoom`) the places of the current filter with a margin.
+export function zoomTo(svg, points, zoom) {
+  const scaleCircles = (factor) => {
+    // Circles keep their size on screen whatever the zoom.
+    for (const c of svg.querySelectorAll("g.points circle")) c.setAttribute("r", (c.dataset.r * factor).toFixed(2));
+  };
+  if (!zoom || !points.length) { svg.setAttribute("viewBox", `0 0 ${MAP_W} ${MAP_H}`); scaleCircles(1); return; }
+  const xy = points.map((p) => project([p.lon, p.lat]).map(Number));
+  const xs = xy.map((p) => p[0]), ys = xy.map((p) => p[1]);
+  const pad = 60;
+  let [x0, x1, y0, y1] = [Math.min(...xs) - pad, Math.max(...xs) + pad, Math.min(...ys) - pad, Math.max(...ys) + pad];
+  // Keep the map's proportions, so circles stay round and the view is never a sliver.
+  const w = Math.max(x1 - x0, (y1 - y0) * MAP_W / MAP_H, 200), h = w * MAP_H / MAP_W;
+  const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  svg.setAttribute("viewBox", `${(cx - w / 2).toFixed(0)} ${(cy - h / 2).toFixed(0)} ${w.toFixed(0)} ${h.toFixed(0)}`);
+  scaleCircles(w / MAP_W);
 }
 
 const DAY = 86400000;
@@ -116,6 +135,16 @@ export function drawTimeline(svg, points, bucket, labels) {
   svg.appendChild(el("path", { class: "band", d: `M${top.join("L")}L${bottom.join("L")}Z` }));
   const best = data.map((d) => `${x(d.t).toFixed(1)},${y(d.killed_best).toFixed(1)}`);
   svg.appendChild(el("path", { class: "best", d: `M${best.join("L")}` }));
+  // Values on hover: a thin invisible column per bucket with something in it.
+  const width = Math.max(2, (T.w - T.left - T.right) / Math.max(1, data.length));
+  const hover = el("g", { class: "hover" });
+  for (const d of data.filter((p) => p.killed_high || p.killed_best)) {
+    const bar = el("rect", { x: (x(d.t) - width / 2).toFixed(1), y: T.top, width: width.toFixed(1), height: T.h - T.top - T.bottom });
+    const day = new Date(d.t).toISOString().slice(0, 10);
+    bar.appendChild(el("title", {}, `${day}: ${labels.killed} ${d.killed_best} (${labels.low} ${d.killed_low}, ${labels.high} ${d.killed_high})`));
+    hover.appendChild(bar);
+  }
+  svg.appendChild(hover);
 }
 
 function monthTicks(t0, t1) {

@@ -36,7 +36,7 @@ function markedText(doc, primary) {
   return node;
 }
 
-export function renderSources(container, docs, primary, { t, label, countText }) {
+export function renderSources(container, docs, primary, { t, label, countText, decorateRecord, decorateDocument }) {
   container.replaceChildren();
   for (const doc of docs) {
     const box = document.createElement("article");
@@ -61,10 +61,12 @@ export function renderSources(container, docs, primary, { t, label, countText })
       const item = document.createElement("li");
       item.dataset.record = r.record_id;
       item.textContent = [r.date, label("event_types", r.event_type), label("actors", r.perpetrator),
-        `${t("killed")}: ${countText(r.killed)}`, `${t("wounded")}: ${countText(r.wounded)}`].filter(Boolean).join(" · ");
+        `${t("killed")} (${t("range")}): ${countText(r.killed)}`, `${t("wounded")}: ${countText(r.wounded)}`].filter(Boolean).join(" · ");
       list.appendChild(item);
+      if (decorateRecord) decorateRecord(item, r);
     }
     box.append(title, meta, list, markedText(doc, primary));
     container.appendChild(box);
+    if (decorateDocument) decorateDocument(box, doc);
   }
 }
