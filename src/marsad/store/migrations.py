@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, func, insert, inspect, select
 
+from marsad.store.reference import create_reference_tables
 from marsad.store.schema import metadata, schema_version
 
 
@@ -22,6 +23,7 @@ def _create_tables(conn: Connection) -> None:
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
+    (2, "reference datasets (UCDP, ACLED): reference_sets, reference_events", create_reference_tables),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -40,6 +40,10 @@ class StoredRecord:
     record_id: str
     record: Record
     published: date | None = None
+    # The report's, so an exported row can be traced to its source outside marsad.
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
 
 
 def _iso(value: str | None) -> date | None:
@@ -236,7 +240,14 @@ def iter_records(
     engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0
 ) -> Iterator[StoredRecord]:
     query = (
-        select(records.c.record_id, records.c.data, documents.c.published)
+        select(
+            records.c.record_id,
+            records.c.data,
+            documents.c.published,
+            documents.c.title,
+            documents.c.outlet,
+            documents.c.url,
+        )
         .join(documents, documents.c.doc_id == records.c.doc_id)
         .order_by(records.c.date, records.c.record_id)
     )
@@ -250,7 +261,7 @@ def iter_records(
         query = query.where(records.c.record_id.in_(ids.limit(limit).offset(offset)))
     with engine.connect() as conn:
         for row in conn.execute(query):
-            yield StoredRecord(row.record_id, Record.from_dict(row.data), row.published)
+            yield StoredRecord(row.record_id, Record.from_dict(row.data), row.published, row.title, row.outlet, row.url)
 
 
 def count_records(engine: Engine, filters: Filters | None = None) -> int:
