@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from marsad.cli import evaluate, events, geo, ingest, query, serve
+from marsad.cli import evaluate, events, geo, ingest, query, reference, serve
 
 app = typer.Typer(
     name="marsad",
@@ -13,5 +13,5 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (ingest, query, serve, geo, evaluate, events):
+for module in (ingest, query, serve, geo, evaluate, events, reference):
     module.register(app)

@@ -152,7 +152,6 @@ def load_reference_events(
         return list(conn.execute(query.order_by(table.c.date_start, table.c.id)))
 
 
-
 def events_to_compare(engine: Engine, filters: Filters) -> list:
     """marsad's events as compared with a reference: id, day, place, actors and killed."""
     query = select(
