@@ -53,3 +53,30 @@ def store_url(request, tmp_path):
     from pg import fresh_database
 
     return fresh_database(template)
+
+
+UCDP = DATA / "events" / "ucdp_ged_syria_2016_2019.csv"
+
+
+@pytest.fixture(scope="session")
+def ucdp_path() -> Path:
+    return need(UCDP)
+
+
+@pytest.fixture(scope="session")
+def ant_store(ant_path, tmp_path_factory) -> Path:
+    """A store of 200 real ANT reports that name a place and a killing in their title (2018 mostly)."""
+    import json
+
+    import marsad
+
+    folder = tmp_path_factory.mktemp("ant_store")
+    rows = ant_path.read_text(encoding="utf-8").split("\n")  # not splitlines: texts hold U+2028
+    chosen = [row for row in rows if row.strip() and json.loads(row).get("strong_match")][:200]
+    reports = folder / "ant_strong.jsonl"
+    reports.write_text("\n".join(chosen) + "\n", encoding="utf-8")
+    path = folder / "ant.db"
+    with marsad.open(path) as db:
+        stats = db.ingest(reports)
+    assert stats.stored + stats.duplicates == len(chosen) and not stats.errors  # the corpus repeats a few
+    return path

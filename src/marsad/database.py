@@ -150,7 +150,7 @@ class Rows:
         """Write these rows to `path` (format from its suffix unless given); see `Database.export`."""
         from marsad.export import write_export
 
-        return write_export(self._all(), path, output_format or _format_of(path), what=self.what, **options)
+        return write_export(self._all(), path, output_format, what=self.what, **options)
 
 
 def _pandas_types(arrow_type):
@@ -161,11 +161,6 @@ def _pandas_types(arrow_type):
     if pa.types.is_integer(arrow_type):
         return pd.Int64Dtype()
     return None
-
-
-def _format_of(path: str | Path) -> str:
-    suffix = Path(path).suffix.lower().lstrip(".")
-    return {"json": "jsonl", "ndjson": "jsonl", "xls": "xlsx", "pq": "parquet"}.get(suffix, suffix)
 
 
 class Tally:
@@ -286,7 +281,6 @@ class Database:
 
         if what not in ("records", "events"):
             raise ValueError(f"what={what!r}: expected 'records' or 'events'")
-        output_format = output_format or (_format_of(path) if path else "jsonl")
         rows = self.events(**filters) if what == "events" else self.records(**filters)
         items = iter(rows._fetch())  # streamed: an export of 100,000 rows is not held in memory
         return write_export(items, path, output_format, columns, hxl=hxl, bom=bom, what=what)

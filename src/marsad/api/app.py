@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from marsad import __version__, store
-from marsad.api import routes_data, routes_events, routes_ingest, routes_views
+from marsad.api import routes_compare, routes_data, routes_events, routes_ingest, routes_views
 
 STATIC = resources.files("marsad.api") / "static"
 
@@ -31,6 +31,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.include_router(routes_events.router)
     app.include_router(routes_views.router)
     app.include_router(routes_ingest.router)
+    app.include_router(routes_compare.router)
 
     @app.get("/api/health", tags=["meta"], summary="Liveness and store size")
     def health() -> dict:

@@ -23,7 +23,19 @@ FORMATS = ("csv", "jsonl", "geojson", "parquet", "xlsx")
 BINARY_FORMATS = ("parquet", "xlsx")
 HXL_FORMATS = ("csv", "xlsx")
 
-__all__ = ["FORMATS", "LAYOUTS", "SOURCE_COLUMNS", "ExportResult", "flat_rows", "write_export", "columns"]
+__all__ = [
+    "FORMATS",
+    "LAYOUTS",
+    "SOURCE_COLUMNS",
+    "ExportResult",
+    "columns",
+    "flat_rows",
+    "format_of",
+    "id_key",
+    "marsad_row",
+    "to_text",
+    "write_export",
+]
 
 
 @dataclass
@@ -40,6 +52,12 @@ class ExportResult:
             reasons = "; ".join(f"{n} {why}" for why, n in self.left_out.most_common())
             text += f"; {sum(self.left_out.values())} left out: {reasons}"
         return text
+
+
+def format_of(path: str | Path) -> str:
+    """The format a file name asks for ("x.parquet" -> parquet)."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return {"json": "jsonl", "ndjson": "jsonl", "xls": "xlsx", "pq": "parquet"}.get(suffix, suffix)
 
 
 def check_options(output_format: str, column_layout: str, hxl: bool, bom: bool, to_file: bool) -> None:
@@ -90,7 +108,6 @@ def _write(items, output_format: str, column_layout: str, hxl: bool, bom: bool, 
     tags = _hxl_row(column_layout, what) if hxl else None
     cols = columns(column_layout, what)
     if output_format == "geojson":
-        build, _ = ROW_BUILDERS[column_layout]
         features = (
             (item["location"]["lon"], item["location"]["lat"], row)
             for item in _located(items, result.left_out)
@@ -118,7 +135,7 @@ def _hxl_row(column_layout: str, what: str) -> list[str]:
 def write_export(
     items: Iterable[dict[str, Any]],
     output: str | Path | None = None,
-    output_format: str = "csv",
+    output_format: str | None = None,
     column_layout: str = "marsad",
     *,
     hxl: bool = False,
@@ -129,7 +146,8 @@ def write_export(
     """Write `items` (records or events with a `source` dict) to `output`, or to stdout when None.
 
     A file is written beside its target and renamed when complete, so a failed export never leaves
-    half a file."""
+    half a file. The format defaults to the file's suffix, else jsonl."""
+    output_format = output_format or (format_of(output) if output is not None else "jsonl")
     check_options(output_format, column_layout, hxl, bom, output is not None)
     if output is None:
         return _write(items, output_format, column_layout, hxl, bom, what, stdout or sys.stdout)
@@ -156,5 +174,3 @@ def to_text(items: Iterable[dict[str, Any]], output_format: str = "csv", column_
     write_export(items, None, output_format, column_layout, stdout=buffer)
     return buffer.getvalue()
 
-
-__all__ += ["marsad_row", "id_key", "to_text"]

@@ -60,9 +60,12 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["with"] = data.pop("name")
-        data["deaths_difference"] = self.marsad_deaths_matched - self.reference_deaths_matched
-        return data
+        data.pop("name")
+        # The counts first, then the breakdown and the ids.
+        first = {"with": self.name, "since": self.since, "until": self.until, "countries": self.countries}
+        first |= {k: data.pop(k) for k in ("matched", "matched_reference", "only_marsad", "only_reference")}
+        first["deaths_difference"] = self.marsad_deaths_matched - self.reference_deaths_matched
+        return first | data
 
     def to_pandas(self):
         """The breakdown by month and governorate as a DataFrame."""
