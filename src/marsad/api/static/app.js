@@ -1,12 +1,14 @@
 // The dashboard: filters shared by every view and mirrored in the URL, so a view can be shared.
 import { drawOutlines, drawPoints, drawTimeline } from "./charts.js";
+import { renderCompare } from "./compare.js";
 import { renderSources } from "./sources.js";
 
 const FILTERS = ["since", "until", "country", "admin1", "perpetrator", "victim", "event_type", "text"];
 const PAGE_SIZE = 25;
 const $ = (sel) => document.querySelector(sel);
 
-const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null };
+const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null, ref: null };
+let references = [];
 let dict = null;
 let vocabulary = null;
 const last = {};
@@ -27,6 +29,7 @@ function readUrl() {
   state.bucket = params.get("bucket") === "week" ? "week" : "day";
   state.page = Math.max(0, parseInt(params.get("page") || "0", 10) || 0);
   state.event = params.get("event");
+  state.ref = params.get("ref");
 }
 
 function writeUrl(push) {
@@ -35,6 +38,7 @@ function writeUrl(push) {
   if (state.bucket !== "day") params.set("bucket", state.bucket);
   if (state.page) params.set("page", state.page);
   if (state.event) params.set("event", state.event);
+  if (state.ref && references.length && state.ref !== references[0].name) params.set("ref", state.ref);
   const url = `${location.pathname}${params.toString() ? "?" + params : ""}`;
   history[push ? "pushState" : "replaceState"](null, "", url);
 }
@@ -247,6 +251,25 @@ async function loadView(key, url, render) {
   render();
 }
 
+function renderComparison() {
+  renderCompare($("#compare"), last.compare, { t, fmt, label, esc, ltr });
+}
+
+// The compare panel shows only when the store holds a reference dataset (`marsad reference import`).
+function setupCompare() {
+  $("#compare-panel").hidden = !references.length;
+  if (!references.length) return;
+  const select = $("#reference");
+  select.replaceChildren(...references.map((r) => option(r.name, `${r.name} (${r.kind})`)));
+  if (!references.some((r) => r.name === state.ref)) state.ref = references[0].name;
+  select.value = state.ref;
+}
+
+function compareView() {
+  if (!state.ref) return null;
+  return loadView("compare", `/api/compare?${apiQuery({ with: state.ref })}`, renderComparison);
+}
+
 export async function refresh(push) {
   if (push !== undefined) writeUrl(push);
   stateToForm();
@@ -256,6 +279,7 @@ export async function refresh(push) {
     loadView("timeline", `/api/timeline?${apiQuery({ bucket: state.bucket })}`, renderTimeline),
     loadView("tallies", `/api/tallies?${apiQuery({ limit: 20 })}`, renderTally),
     loadView("events", `/api/events?${apiQuery({ limit: PAGE_SIZE, offset: state.page * PAGE_SIZE })}`, renderEvents),
+    compareView(),
   ]);
   document.body.dataset.ready = "1";
 }
@@ -284,18 +308,26 @@ function bind() {
     writeUrl(false);
     applyLanguage();
     renderMap(); renderTimeline(); renderTally(); renderEvents();
+    if (state.ref) renderComparison();
   });
   $("#close-sources").addEventListener("click", closeSources);
+  $("#reference").addEventListener("change", (e) => {
+    state.ref = e.target.value;
+    writeUrl(false);
+    compareView();
+  });
   window.addEventListener("popstate", () => { readUrl(); applyLanguage(); refresh(); });
 }
 
 async function main() {
   readUrl();
-  const [i18n, vocab, outlines] = await Promise.all([
-    getJson("/static/i18n.json"), getJson("/api/vocabulary"), getJson("/api/outlines"),
+  const [i18n, vocab, outlines, refs] = await Promise.all([
+    getJson("/static/i18n.json"), getJson("/api/vocabulary"), getJson("/api/outlines"), getJson("/api/references"),
   ]);
   dict = i18n;
   vocabulary = vocab;
+  references = refs;
+  setupCompare();
   applyLanguage();
   drawOutlines($("#map"), outlines);
   bind();
