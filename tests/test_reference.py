@@ -29,13 +29,14 @@ SYRIA_ADMIN1 = {
 
 @pytest.fixture(scope="module")
 def with_ucdp(ant_store, ucdp_path, tmp_path_factory):
-    """A copy of the ANT store with UCDP GED imported, and how long the import took."""
+    """A copy of the ANT store with UCDP GED imported, and the CPU time the import took (CPU, not wall
+    time: the check must not fail because other processes share the machine)."""
     path = tmp_path_factory.mktemp("ucdp") / "ant_ucdp.db"
     shutil.copy(ant_store, path)
     db = marsad.open(path)
-    started = time.perf_counter()
+    started = time.process_time()
     result = db.import_reference("ucdp", ucdp_path)
-    return db, result, time.perf_counter() - started
+    return db, result, time.process_time() - started
 
 
 def test_ucdp_import_is_complete_fast_and_in_marsads_terms(with_ucdp, ucdp_path):
@@ -64,9 +65,9 @@ def test_reference_events_are_never_records_or_events(with_ucdp, ant_store):
 
 def test_compare_with_ucdp_2018(with_ucdp):
     db, _, _ = with_ucdp
-    started = time.perf_counter()
+    started = time.process_time()
     result = db.compare("ucdp", since="2018-01-01", until="2018-12-31")
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     in_scope = list(db.events(since="2018-01-01", until="2018-12-31", country="SY"))
     # Every marsad event in scope is matched or only marsad's; every reference event with deaths likewise.
     assert result.matched + result.only_marsad + result.marsad_out_of_scope == len(
