@@ -16,6 +16,7 @@ Row = dict[str, Any]
 
 # Excel reads a cell that starts with one of these as a formula (and shows "-" led Arabic as #NAME?).
 FORMULA_START = ("=", "+", "-", "@")
+EXCEL_MAX_ROWS = 1_048_576 - 2  # a sheet's rows, less the header and the HXL row
 
 
 def typed(row: Row) -> Row:
@@ -118,6 +119,8 @@ def write_xlsx(columns: list[str], rows: Iterable[Row], out: IO[bytes], hxl: lis
         sheet.append(list(_xlsx_cells(sheet, hxl)))
     n = 0
     for row in rows:
+        if n >= EXCEL_MAX_ROWS:
+            raise ValueError(f"more than {EXCEL_MAX_ROWS:,} rows do not fit an Excel sheet: use csv or parquet")
         row = typed(row)
         sheet.append(list(_xlsx_cells(sheet, (row.get(name) for name in columns))))
         n += 1
