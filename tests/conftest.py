@@ -69,14 +69,14 @@ def ucdp_path() -> Path:
 
 @pytest.fixture(scope="session")
 def ant_store(ant_path, tmp_path_factory) -> Path:
-    """A store of 200 real ANT reports that name a place and a killing in their title (2018 mostly)."""
+    """A store of 150 real ANT reports that name a place and a killing in their title (2018 mostly)."""
     import json
 
     import marsad
 
     folder = tmp_path_factory.mktemp("ant_store")
     rows = ant_path.read_text(encoding="utf-8").split("\n")  # not splitlines: texts hold U+2028
-    chosen = [row for row in rows if row.strip() and json.loads(row).get("strong_match")][:200]
+    chosen = [row for row in rows if row.strip() and json.loads(row).get("strong_match")][:150]
     reports = folder / "ant_strong.jsonl"
     reports.write_text("\n".join(chosen) + "\n", encoding="utf-8")
     path = folder / "ant.db"

@@ -80,15 +80,14 @@ def make_filters(**given: Any) -> Filters:
 
 
 def record_item(stored: StoredRecord) -> dict[str, Any]:
-    """A stored record as exported: SCHEMA.md fields, its id, and where it comes from."""
+    """A stored record as exported: SCHEMA.md fields, its id, and where it comes from (every
+    SOURCE_COLUMNS name, read from the StoredRecord: a new source column needs no change here)."""
     data = {"record_id": stored.record_id, **stored.record.to_dict()}
-    data["source"] = {
+    known = {
         "doc_id": stored.record.doc_id,
-        "outlet": stored.outlet,
-        "url": stored.url,
-        "title": stored.title,
         "published": stored.published.isoformat() if stored.published else None,
     }
+    data["source"] = {name: known.get(name, getattr(stored, name, None)) for name in SOURCE_COLUMNS}
     return data
 
 
