@@ -108,7 +108,7 @@ def test_an_acled_file_of_marsads_own_events_matches_every_located_one(ant_store
     assert compared.marsad_deaths_matched == compared.reference_deaths_matched
 
 
-def test_a_bad_acled_row_is_named_and_the_others_imported(tmp_path):
+def test_a_bad_acled_row_is_named_and_the_others_imported(tmp_path, store_url):
     columns = layout("acled")["columns"]
     good = {c: "" for c in columns} | {
         "event_id_cnty": "SYR1", "event_date": "2018-03-20", "actor1": "Military Forces of Syria (2000-)",
@@ -121,19 +121,22 @@ def test_a_bad_acled_row_is_named_and_the_others_imported(tmp_path):
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows([good, bad, good | {"event_id_cnty": "SYR3", "event_date": "20 March 2018"}])
-    db = marsad.open(tmp_path / "r.db")
+    db = marsad.open(store_url)
     result = db.import_reference("acled", path, name="acled-2018")
     assert result.imported == 2
     assert [str(e) for e in result.errors] == [f"{path}:3: unreadable date 'March the 20th'"]
     rows = load_reference_events(db.engine, "acled-2018")
     assert {(r.admin1, r.actors, r.best) for r in rows} == {("Rural Damascus", "|syrian_government|civilians|", 16)}
-    cli = runner.invoke(app, ["reference", "import", "acled", str(path), "--db", str(tmp_path / "r.db")])
+    cli = runner.invoke(app, ["reference", "import", "acled", str(path), "--db", store_url])
     assert cli.exit_code == 1 and f"{path}:3" in cli.stderr
     missing = tmp_path / "not_acled.csv"
     missing.write_text("id,date\n1,2018-01-01\n", encoding="utf-8")
-    cli = runner.invoke(app, ["reference", "import", "acled", str(missing), "--db", str(tmp_path / "r.db")])
+    cli = runner.invoke(app, ["reference", "import", "acled", str(missing), "--db", store_url])
     assert cli.exit_code == 1 and "event_id_cnty" in cli.stderr
     assert len(load_reference_events(db.engine, "acled-2018")) == 2  # a failed import replaces nothing
+    # Compared with an empty store: everything with deaths is the reference's alone.
+    compared = db.compare("acled-2018")
+    assert (compared.matched, compared.only_reference, compared.only_reference_deaths) == (0, 2, 32)
 
 
 def test_ingesting_a_ucdp_file_is_one_clear_error_not_one_per_row(ucdp_path, tmp_path):
