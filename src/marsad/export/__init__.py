@@ -173,4 +173,3 @@ def to_text(items: Iterable[dict[str, Any]], output_format: str = "csv", column_
     buffer = io.StringIO()
     write_export(items, None, output_format, column_layout, stdout=buffer)
     return buffer.getvalue()
-
