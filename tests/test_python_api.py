@@ -71,10 +71,14 @@ def test_events_and_tally(ant_store):
     assert len(lines) == len(db.records(kind="tally"))
 
 
-def test_the_acled_layout_as_a_dataframe(ant_store):
-    frame = marsad.open(ant_store).records(kind="incident").to_pandas("acled")
+def test_the_acled_layout_as_a_dataframe_and_a_file(ant_store, tmp_path):
+    rows = marsad.open(ant_store).records(kind="incident", admin1="Idleb")
+    frame = rows.to_pandas("acled")
     assert list(frame.columns)[:3] == ["event_id_cnty", "event_date", "year"]
-    assert (frame["fatalities"] >= 0).all()
+    assert (frame["fatalities"] >= 0).all() and len(frame) == len(rows) > 0
+    result = rows.export(tmp_path / "idleb.csv", columns="acled", hxl=True)
+    back = pd.read_csv(tmp_path / "idleb.csv", skiprows=[1])  # the HXL row
+    assert list(back["event_id_cnty"]) == list(frame["event_id_cnty"]) and result.written == len(frame)
 
 
 def test_extract_text_passes_lang_and_published_to_the_pipeline():

@@ -145,11 +145,19 @@ class Rows:
         """A DataFrame: one row per record (or event), days as dates, counts as nullable integers."""
         return self.to_arrow(columns).to_pandas(types_mapper=_pandas_types)
 
-    def export(self, path: str | Path, output_format: str | None = None, **options: Any) -> ExportResult:
+    def export(
+        self,
+        path: str | Path,
+        output_format: str | None = None,
+        *,
+        columns: str = "marsad",
+        hxl: bool = False,
+        bom: bool = False,
+    ) -> ExportResult:
         """Write these rows to `path` (format from its suffix unless given); see `Database.export`."""
         from marsad.export import write_export
 
-        return write_export(self._all(), path, output_format, what=self.what, **options)
+        return write_export(self._all(), path, output_format, columns, hxl=hxl, bom=bom, what=self.what)
 
 
 def _pandas_types(arrow_type):
