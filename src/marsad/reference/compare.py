@@ -25,6 +25,7 @@ from marsad.store.reference import events_to_compare, get_reference, load_refere
 # Groups that are civilians for matching: a reference names them all "Civilians".
 CIVILIAN_GROUPS = {"children", "women", "journalists", "medical_workers"}
 UNNAMED = {"unknown", "other", ""}
+MAX_RANGE_DAYS = 7
 
 
 @dataclass
@@ -93,9 +94,23 @@ def _actors(text: str) -> set[str]:
     return groups | ({"civilians"} if groups & CIVILIAN_GROUPS else set())
 
 
+def _last_day(ref) -> date:
+    """The end of a reference event's dates: UCDP gives some as a range of a few days. A range longer
+    than a week says the day is unknown, not that the event lasted; only its start is used then."""
+    end = ref.date_end or ref.date_start
+    return end if (end - ref.date_start).days <= MAX_RANGE_DAYS else ref.date_start
+
+
+def _gap(event, ref) -> int:
+    """Days between a marsad event and a reference event's dates (0 inside its range)."""
+    if event.date < ref.date_start:
+        return (ref.date_start - event.date).days
+    return max(0, (event.date - _last_day(ref)).days)
+
+
 def _score(event, ref, days: int, km_limit: float) -> float | None:
     """How far apart an event and a reference event are (lower is closer); None if they cannot match."""
-    gap = abs((ref.date_start - event.date).days)
+    gap = _gap(event, ref)
     if gap > days:
         return None
     km = _km(event.lat, event.lon, ref.lat, ref.lon)
@@ -167,7 +182,8 @@ def _match(result: Comparison, ours: list, theirs: list, days: int, km: float) -
         by_day[event.date].append(event)
     gathered: dict[str, list] = defaultdict(list)
     for ref in theirs:
-        candidates = (e for d in range(-days, days + 1) for e in by_day.get(ref.date_start + timedelta(days=d), ()))
+        span = range(-days, (_last_day(ref) - ref.date_start).days + days + 1)
+        candidates = (e for d in span for e in by_day.get(ref.date_start + timedelta(days=d), ()))
         scored = [(s, e.event_id) for e in candidates if (s := _score(e, ref, days, km)) is not None]
         if scored:
             gathered[min(scored)[1]].append(ref)
@@ -182,7 +198,7 @@ def _match(result: Comparison, ours: list, theirs: list, days: int, km: float) -
                 [r.ref_id for r in refs],
                 event.killed or 0,
                 sum(r.best or 0 for r in refs),
-                max(abs((r.date_start - event.date).days) for r in refs),
+                max(_gap(event, r) for r in refs),
                 round(max(distances), 1) if distances else None,
             )
         )
