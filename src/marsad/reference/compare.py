@@ -155,7 +155,7 @@ def compare(engine: Engine, name: str, filters: Filters | None = None, days: int
     ours_all = events_to_compare(engine, replace(filters, kind=None))
     since, until = _window(ours_all, filters)
     # The reference read a little wider than the window, so a match across its edge is found.
-    pad = timedelta(days=days)
+    pad = timedelta(days=days + MAX_RANGE_DAYS)
     actor_filters = [value for value in (filters.perpetrator, filters.victim) if value]
     theirs = load_reference_events(
         engine,
