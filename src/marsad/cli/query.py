@@ -24,8 +24,6 @@ from marsad.cli.common import (
     err_console,
 )
 from marsad.cli.ingest import records_table
-from marsad.database import record_item
-from marsad.export import write_export
 
 
 def register(app: typer.Typer) -> None:
@@ -55,6 +53,9 @@ def incidents(
     engine = store.connect(db)
     found = store.query_records(engine, filters, limit=limit)
     if output_format == "jsonl":
+        from marsad.database import record_item
+        from marsad.export import write_export
+
         write_export(map(record_item, found), None, "jsonl")
         return
     console.print(records_table([s.record for s in found], [s.record_id for s in found]))
