@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from marsad import corrections, resolve, store
 from marsad.corrections import CorrectionError
-from marsad.export import gold_document, report_row
+from marsad.export.gold import gold_document, report_row
 from marsad.model import Record
 from marsad.store import review as review_store
 from marsad.store.aggregates import document_records

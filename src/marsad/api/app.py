@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from marsad import __version__, store
-from marsad.api import routes_data, routes_events, routes_ingest, routes_review, routes_views
+from marsad.api import routes_compare, routes_data, routes_events, routes_ingest, routes_review, routes_views
 from marsad.api.security import LIBRARY_HOSTS, TOKEN_ENV, Security, install
 
 STATIC = resources.files("marsad.api") / "static"
@@ -38,6 +38,7 @@ def create_app(engine: Engine, security: Security | None = None) -> FastAPI:
     app.include_router(routes_events.router)
     app.include_router(routes_views.router)
     app.include_router(routes_ingest.router)
+    app.include_router(routes_compare.router)
 
     @app.get("/api/health", tags=["meta"], summary="Liveness and store size")
     def health() -> dict:

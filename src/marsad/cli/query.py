@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +26,6 @@ from marsad.cli.common import (
 from marsad.cli.ingest import records_table
 
 store = lazy("marsad.store")
-exporters = lazy("marsad.export")
 
 
 def register(app: typer.Typer) -> None:
@@ -57,7 +55,10 @@ def incidents(
     engine = store.connect(db)
     found = store.query_records(engine, filters, limit=limit)
     if output_format == "jsonl":
-        exporters.WRITERS["jsonl"](exporters.record_rows(found), sys.stdout)
+        from marsad.database import record_item
+        from marsad.export import write_export
+
+        write_export(map(record_item, found), None, "jsonl")
         return
     console.print(records_table([s.record for s in found], [s.record_id for s in found]))
     console.print(f"{len(found)} record(s)", highlight=False)
@@ -85,8 +86,16 @@ def tally(
 
 
 def export(
-    output_format: Annotated[str, typer.Option("--format", help="csv, jsonl or geojson.")] = "jsonl",
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, jsonl, geojson, parquet or xlsx (default: -o's suffix, else jsonl)."),
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
+    columns: Annotated[
+        str, typer.Option("--columns", help="marsad (SCHEMA.md flattened), acled (ACLED codebook) or ucdp (UCDP GED).")
+    ] = "marsad",
+    bom: Annotated[bool, typer.Option("--bom", help="CSV with a byte-order mark, so Excel reads the Arabic.")] = False,
+    hxl: Annotated[bool, typer.Option("--hxl", help="A second header row of HXL hashtags (csv, xlsx).")] = False,
     db: DbOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -100,28 +109,20 @@ def export(
         str, typer.Option("--what", help="records (one per report statement) or events (merged across reports).")
     ] = "records",
 ) -> None:
-    """Write the stored records or events as CSV (flattened SCHEMA.md names), JSONL or GeoJSON.
+    """Write the stored records or events, each row with its source (outlet, url, title, published, doc_id).
 
     Records keep their `record_id` and events their `event_id` across re-runs, so a downstream
-    dataset can be updated by id; an event lists in `former_ids` the ids of events merged into it."""
-    writer = exporters.WRITERS.get(output_format)
-    if writer is None:
-        raise typer.BadParameter("must be csv, jsonl or geojson", param_hint="--format")
+    dataset can be updated by id. Rows a format or layout cannot hold (GeoJSON: no coordinates;
+    acled/ucdp: tallies) are left out and counted."""
+    from marsad.database import Database
+
     if what not in ("records", "events"):
         raise typer.BadParameter("must be records or events", param_hint="--what")
     filters = build_filters(since, until, perpetrator, victim, admin1, country, kind, event_type)
-    engine = store.connect(db)
-    if what == "events":
-        from marsad.store.event_history import former_ids
-
-        rows = exporters.event_rows(
-            store.events.query_events(engine, filters), former_ids(engine), store.review.reviewed_record_ids(engine)
-        )
-    else:
-        rows = exporters.record_rows(store.iter_records(engine, filters))
-    if output is None:
-        writer(rows, sys.stdout)
-        return
-    # Written beside the target and renamed, so an interrupted export never leaves a half file.
-    n = exporters.write_file(output, lambda handle: writer(rows, handle))
-    err_console.print(f"{n} {what} written to {output}", highlight=False)
+    options = {k: v for k, v in vars(filters).items() if v is not None and k not in ("admin2", "text", "doc_id")}
+    try:
+        result = Database(db).export(output, output_format, what=what, columns=columns, hxl=hxl, bom=bom, **options)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if output is not None or result.left_out:
+        err_console.print(result.summary(what), highlight=False)

@@ -176,9 +176,23 @@ def _row_or_error(row: dict[str, Any], fields: FieldMap, path: str, line: int) -
         return SourceError(path, line, f"unreadable report ({type(exc).__name__}: {exc})")
 
 
+def _missing_text_column(header: list[str], fields: FieldMap, path: str) -> SourceError | None:
+    """One error for a file with no text column, rather than one per row (an events dataset, say)."""
+    wanted = (fields.text,) if fields.text else DEFAULT_FIELDS["text"]
+    if any(name in header for name in wanted):
+        return None
+    hint = ""
+    if {"side_a", "best"} <= set(header) or "event_id_cnty" in header:
+        hint = "; it looks like an events dataset (UCDP or ACLED): `marsad reference import ucdp|acled FILE` reads it"
+    return SourceError(path, 1, f"no text column {'/'.join(wanted)!r} among {len(header)} columns{hint}")
+
+
 def read_csv(stream: TextIO, path: str, fields: FieldMap) -> Iterator[Document | SourceError]:
     reader = csv.DictReader(stream)
     try:
+        if reader.fieldnames is not None and (missing := _missing_text_column(list(reader.fieldnames), fields, path)):
+            yield missing
+            return
         for row in reader:
             # The row's first line in the file: a quoted field may span several lines.
             line_no = reader.line_num - sum(str(v).count("\n") for v in row.values() if v)

@@ -333,6 +333,7 @@ def query_events(
                 documents.c.published,
                 documents.c.outlet,
                 documents.c.url,
+                documents.c.title,
             )
             .join(records, records.c.record_id == event_members.c.record_id)
             .join(documents, documents.c.doc_id == records.c.doc_id)
@@ -352,6 +353,7 @@ def _source(row) -> dict:
         "published": row.published.isoformat() if row.published else None,
         "outlet": row.outlet,
         "url": row.url,
+        "title": row.title,
         "date": data.get("date"),
         "date_precision": data.get("date_precision"),
         "sub_event_type": data.get("sub_event_type"),

@@ -24,6 +24,12 @@ def _create_tables(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _reference_tables(conn: Connection) -> None:
+    from marsad.store.reference import create_reference_tables  # late: it builds on store.events
+
+    create_reference_tables(conn)
+
+
 def _add_failures_table(conn: Connection) -> None:
     from marsad.store.failures import failures
 
@@ -80,6 +86,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "event_history (what became of each event id) and store_locks (one regrouping at a time)", _event_history),
     (4, "scale: new documents enter the text index in bulk (insert trigger dropped)", drop_insert_trigger),
     (5, "review (issue 13): records.review and records.queue_rank", _review_columns),
+    (6, "reference datasets (UCDP, ACLED): reference_sets, reference_events", _reference_tables),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -47,6 +47,10 @@ class StoredRecord:
     published: date | None = None
     # The analysts' decision (accepted, corrected, rejected, added), None if no one reviewed it.
     review: str | None = None
+    # The report's, so an exported row can be traced to its source outside marsad.
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
 
 
 def _iso(value: str | None) -> date | None:
@@ -340,7 +344,15 @@ def iter_records(
     engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0
 ) -> Iterator[StoredRecord]:
     query = (
-        select(records.c.record_id, records.c.data, documents.c.published, records.c.review)
+        select(
+            records.c.record_id,
+            records.c.data,
+            documents.c.published,
+            records.c.review,
+            documents.c.title,
+            documents.c.outlet,
+            documents.c.url,
+        )
         .join(documents, documents.c.doc_id == records.c.doc_id)
         .order_by(records.c.date, records.c.record_id)
     )
@@ -354,7 +366,9 @@ def iter_records(
         query = query.where(records.c.record_id.in_(ids.limit(limit).offset(offset)))
     with engine.connect() as conn:
         for row in conn.execute(query):
-            yield StoredRecord(row.record_id, Record.from_dict(row.data), row.published, row.review)
+            yield StoredRecord(
+                row.record_id, Record.from_dict(row.data), row.published, row.review, row.title, row.outlet, row.url
+            )
 
 
 def count_records(engine: Engine, filters: Filters | None = None) -> int:

@@ -1,6 +1,7 @@
 // The dashboard: filters shared by every view and mirrored in the URL, so a view can be shared.
 import { captureToken } from "./auth.js";
 import { drawOutlines, drawPoints, drawTimeline, zoomTo } from "./charts.js";
+import { renderCompare } from "./compare.js";
 import { renderSources } from "./sources.js";
 import { decorateDocument, decorateRecord, setupReview, userBox } from "./review.js";
 import { loadQueue, setupQueue } from "./queue.js";
@@ -14,7 +15,8 @@ const TALLY_PAGE = 20;
 const $ = (sel) => document.querySelector(sel);
 
 captureToken(); // before readUrl and writeUrl rewrite the address
-const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null, drawer: null, sort: null, tallyPage: 0 };
+const state = { filters: {}, lang: "en", bucket: "day", page: 0, event: null, drawer: null, sort: null, tallyPage: 0, ref: null };
+let references = [];
 let dict = null;
 let vocabulary = null;
 const last = {};
@@ -35,6 +37,7 @@ function readUrl() {
   state.bucket = params.get("bucket") === "week" ? "week" : "day";
   state.page = Math.max(0, parseInt(params.get("page") || "0", 10) || 0);
   state.event = params.get("event");
+  state.ref = params.get("ref");
 }
 
 function writeUrl(push) {
@@ -43,6 +46,7 @@ function writeUrl(push) {
   if (state.bucket !== "day") params.set("bucket", state.bucket);
   if (state.page) params.set("page", state.page);
   if (state.event) params.set("event", state.event);
+  if (state.ref && references.length && state.ref !== references[0].name) params.set("ref", state.ref);
   const url = `${location.pathname}${params.toString() ? "?" + params : ""}`;
   history[push ? "pushState" : "replaceState"](null, "", url);
 }
@@ -294,6 +298,25 @@ async function loadView(key, url, render) {
   render();
 }
 
+function renderComparison() {
+  renderCompare($("#compare"), last.compare, { t, fmt, label, esc, ltr });
+}
+
+// The compare panel shows only when the store holds a reference dataset (`marsad reference import`).
+function setupCompare() {
+  $("#compare-panel").hidden = !references.length;
+  if (!references.length) return;
+  const select = $("#reference");
+  select.replaceChildren(...references.map((r) => option(r.name, `${r.name} (${r.kind})`)));
+  if (!references.some((r) => r.name === state.ref)) state.ref = references[0].name;
+  select.value = state.ref;
+}
+
+function compareView() {
+  if (!state.ref) return null;
+  return loadView("compare", `/api/compare?${apiQuery({ with: state.ref })}`, renderComparison);
+}
+
 export async function refresh(push) {
   if (push !== undefined) writeUrl(push);
   stateToForm();
@@ -304,6 +327,7 @@ export async function refresh(push) {
     loadView("tallies", `/api/tallies?${apiQuery({ limit: TALLY_PAGE, offset: state.tallyPage * TALLY_PAGE })}`, renderTally),
     loadView("events", `/api/events?${apiQuery({ limit: PAGE_SIZE, offset: state.page * PAGE_SIZE })}`, renderEvents),
     loadQueue(apiQuery()),
+    compareView(),
   ]);
   document.body.dataset.ready = "1";
 }
@@ -333,6 +357,7 @@ function bind() {
     writeUrl(false);
     applyLanguage();
     renderMap(); renderTimeline(); renderTally(); renderEvents();
+    if (state.ref) renderComparison();
   });
   $("#close-sources").addEventListener("click", closeSources);
   bindSort($("#events thead"), state, renderEvents);
@@ -341,19 +366,26 @@ function bind() {
   });
   $("#tally-prev").addEventListener("click", () => pageTallies(-1));
   $("#tally-next").addEventListener("click", () => pageTallies(1));
+  $("#reference").addEventListener("change", (e) => {
+    state.ref = e.target.value;
+    writeUrl(false);
+    compareView();
+  });
   window.addEventListener("popstate", () => { readUrl(); applyLanguage(); refresh(); });
 }
 
 async function main() {
   readUrl();
-  const [i18n, vocab, outlines] = await Promise.all([
-    getJson("/static/i18n.json"), getJson("/api/vocabulary"), getJson("/api/outlines"),
+  const [i18n, vocab, outlines, refs] = await Promise.all([
+    getJson("/static/i18n.json"), getJson("/api/vocabulary"), getJson("/api/outlines"), getJson("/api/references"),
   ]);
   dict = i18n;
   vocabulary = vocab;
   setupReview({ t, label, vocabulary, changed });
   setupQueue({ t, label, countText, openRecord, changed });
   $(".sources-head").after(userBox());
+  references = refs;
+  setupCompare();
   applyLanguage();
   drawOutlines($("#map"), outlines);
   bind();
