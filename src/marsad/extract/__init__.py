@@ -15,6 +15,7 @@ from marsad.extract.assemble import merge, statements
 from marsad.extract.background import drop_background
 from marsad.extract.candidates import accidental, find_mentions, negated
 from marsad.extract.cues import lexicons
+from marsad.extract.en import extract_en
 from marsad.extract.layout import layout
 from marsad.extract.places import embedded_resolver
 from marsad.extract.records import absorb_updates, build
@@ -22,9 +23,16 @@ from marsad.model import Document, Record
 
 __all__ = ["extract"]
 
+# Engines of the other languages, by ISO 639-1 code; Arabic is the grammar below.
+ENGINES = {"en": extract_en}
+
 
 def extract(doc: Document, places=None) -> list[Record]:
-    """Every casualty incident and tally that `doc` reports, as records."""
+    """Every casualty incident and tally that `doc` reports, as records, by the engine of its language
+    (a language with no engine gives none)."""
+    if doc.lang != "ar":
+        engine = ENGINES.get(doc.lang)
+        return engine(doc, places) if engine is not None else []
     lex = lexicons()
     if not doc.text or not lex.gate.search(doc.text):
         return []

@@ -1,0 +1,136 @@
+"""What an English casualty statement takes from its sentence and the sentences around it:
+the perpetrator (an actor in agent position), the event type, the place and the date.
+
+Each is looked for in the statement's own sentence first, then the headline, then the sentences
+next to it; a perpetrator the report does not name stays `unknown`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from marsad.extract.en.lexicon import Hit, Lexicon
+from marsad.geo.normalize import latin_key
+from marsad.model import Location
+from marsad.text.dates_en import DateMention, find_dates_en
+
+_WORD = re.compile(r"[\w'’.-]+")
+_LOCATIVE = re.compile(r"(?<!\w)(?:in|near|on|at|of|outside|around|across|into|from|targeting|targeted|hit|struck)\s+"
+                       r"(?:the\s+)?(?:\w+\s+){0,3}$", re.I)
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Found(Span):
+    value: object = None
+
+
+def perpetrator(text: str, s: int, e: int, lex: Lexicon, victim_spans: list[tuple[int, int]]) -> Found | None:
+    """The actor in agent position in `text[s:e]` ("by Russian jets", "regime shelling", "IS attacked"),
+    nearest the figures; None if the sentence names none or says no one claimed it."""
+    if lex.unknown_actor.search(text, s, e) is not None:
+        return Found(s, s, "", "unknown")
+    best: tuple[int, Found] | None = None
+    anchor = victim_spans[0][0] if victim_spans else s
+    for hit in lex.actors.finditer(text, s, e):
+        if any(a <= hit.start < b for a, b in victim_spans) or not _agent(text, hit, e, lex):
+            continue
+        distance = abs(hit.start - anchor)
+        if best is None or distance < best[0]:
+            best = (distance, Found(hit.start, hit.end, hit.text, hit.value))
+    return best[1] if best else None
+
+
+def _agent(text: str, hit: Hit[str], e: int, lex: Lexicon) -> bool:
+    before = text[max(0, hit.start - 30) : hit.start]
+    if lex.agent_before.ends_at(before + " ", len(before) + 1) is not None or re.search(
+        r"(?<!\w)(?:by|by\s+the|from|from\s+the)\s+(?:\w+\s+){0,1}$", before, re.I
+    ):
+        return True
+    after = _WORD.search(text, hit.end, e)
+    if after is None:
+        return False
+    if after.group(0).lower() in lex.combatant_nouns and _killed_right_after(text, after.end(), e):
+        return False  # "IS fighters were killed": the dead
+    nxt = lex.attack_nouns.search(text, hit.end, min(e, hit.end + 40))
+    gap = text[hit.end : nxt.start] if nxt else ""
+    return nxt is not None and len(_WORD.findall(gap)) <= 1 and not re.search(r"\b(?:said|says|and)\b", gap)
+
+
+def _killed_right_after(text: str, pos: int, e: int) -> bool:
+    return bool(re.match(r"\s+(?:were|was|have been|had been|are)?\s*(?:killed|dead|died|wounded|injured)", text[pos:e]))
+
+
+def event_type(text: str, spans: list[tuple[int, int]], lex: Lexicon) -> tuple[str, str, Span] | None:
+    """The most specific event cue in the first of `spans` that holds any."""
+    for s, e in spans:
+        hits = list(lex.events.finditer(text, s, e))
+        if hits:
+            hit = min(hits, key=lambda h: (h.value[0], h.start))
+            return hit.value[1], hit.value[2], Span(hit.start, hit.end, hit.text)
+    return None
+
+
+@cache
+def _place_stopwords() -> frozenset[str]:
+    raw = resources.files("marsad.geo").joinpath("data", "stopwords_en.txt").read_text(encoding="utf-8")
+    return frozenset(latin_key(w) for w in (ln.split("#")[0].strip() for ln in raw.splitlines()) if w)
+
+
+def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location, bool]]:
+    """Places of Syria or Iraq named in `text[s:e]` (capitalised, not a demonym), each with whether a
+    locative ("in", "near", "on the town of") introduces it."""
+    if resolver is None:
+        return []
+    try:
+        mentions = resolver.find(text[s:e])
+    except Exception:  # noqa: BLE001 - a gazetteer bug must not lose the report's casualties
+        return []
+    out = []
+    stop = _place_stopwords()
+    for pm in mentions:
+        loc = pm.location
+        if loc is None or loc.admin1 is None or not pm.text[:1].isupper() or latin_key(pm.text) in stop:
+            continue
+        start = s + pm.start
+        anchored = bool(_LOCATIVE.search(text[max(s, start - 40) : start]))
+        out.append((Span(start, s + pm.end, pm.text), loc, anchored))
+    return out
+
+
+def choose_place(text: str, spans: list[tuple[int, int]], resolver) -> tuple[Span, Location] | None:
+    """The first place introduced by a locative in the first span that names one, else its first place;
+    failing all, the first mention of the governorate the whole report names most."""
+    for s, e in spans:
+        found = places_in(text, s, e, resolver)
+        if found:
+            anchored = [f for f in found if f[2]]
+            span, loc, _ = (anchored or found)[0]
+            return span, loc
+    everywhere = places_in(text, 0, len(text), resolver)
+    if not everywhere:
+        return None
+    counts = Counter(loc.admin1 for _span, loc, _a in everywhere)
+    top = max(counts.values())
+    span, loc, _ = next(f for f in everywhere if counts[f[1].admin1] == top)
+    return span, loc
+
+
+def choose_date(text: str, spans: list[tuple[int, int]], published: date | None) -> DateMention | None:
+    """The first resolved date in the first span that holds one (offsets into `text`)."""
+    for s, e in spans:
+        for d in find_dates_en(text[s:e], published):
+            if d.value is not None and (published is None or d.value <= published):
+                return DateMention(s + d.start, s + d.end, d.value, d.precision, d.year)
+    return None

@@ -1,0 +1,124 @@
+"""Drafts -> SCHEMA.md records: counts, victims, perpetrator, event type, place, date and evidence.
+
+Each field is taken from the statement's own sentence first, then the headline, then the sentences
+around it. An event dated more than BACKGROUND_DAYS before publication is background, not news.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from marsad.extract.en import context
+from marsad.extract.en.lexicon import Lexicon
+from marsad.extract.en.mentions import Mention
+from marsad.extract.en.statements import Draft, Statement, merge, sentences
+from marsad.model import Count, Document, Evidence, Location, Record, Victim
+
+BACKGROUND_DAYS = 30
+_PEOPLE = "civilians"
+
+
+def build_records(doc: Document, statements: list[Statement], lex: Lexicon, resolver) -> list[Record]:
+    spans = sentences(doc)
+    records = []
+    for draft in merge(statements):
+        rec = _record(doc, draft, spans, lex, resolver)
+        if rec is not None:
+            records.append(rec)
+    return records
+
+
+def _order(spans: list[tuple[int, int]], index: int, has_title: bool) -> list[tuple[int, int]]:
+    """The statement's sentence, then the headline, then its neighbours."""
+    order = [spans[index]]
+    if has_title and index != 0:
+        order.append(spans[0])
+    order += [spans[i] for i in (index - 1, index + 1) if 0 <= i < len(spans) and spans[i] not in order]
+    return order
+
+
+def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexicon, resolver) -> Record | None:
+    text, first = doc.text, draft.first
+    order = _order(spans, first.index, bool(doc.title))
+    when = context.choose_date(text, order, doc.published)
+    if when is not None and doc.published is not None and when.value < doc.published - timedelta(BACKGROUND_DAYS):
+        return None  # old news told as background
+    evidence = [Evidence(m.start, m.end, text[m.start : m.end], "count") for st in draft.statements for m in st.mentions]
+    rec = Record(doc_id=doc.doc_id, kind="tally" if first.tally else "incident")
+    rec.killed, rec.wounded = draft.killed(), draft.wounded()
+    rec.victim_group, rec.victims = _victims(_richest(draft))
+    victim_spans = [(m.start, m.end) for st in draft.statements for m in st.mentions]
+    _perpetrator(rec, text, order, lex, victim_spans, evidence)
+    _event(rec, text, order, lex, evidence)
+    _place(rec, text, order, resolver, evidence)
+    if when is not None:
+        rec.date, rec.date_precision = when.value.isoformat(), when.precision
+        evidence.append(Evidence(when.start, when.end, text[when.start : when.end], "date"))
+    elif doc.published is not None:
+        rec.date, rec.date_precision = doc.published.isoformat(), "report"
+    if rec.kind == "tally":
+        rec.period_end = rec.date
+        rec.regions = [rec.location] if rec.location else []
+    rec.evidence = sorted(evidence, key=lambda ev: (ev.start, ev.end))
+    return rec
+
+
+def _richest(draft: Draft) -> Mention | None:
+    """The figure that says most about who died: with sub-groups, else with a victim noun, else the first."""
+    figures = [st.killed or st.wounded for st in draft.statements if st.mentions]
+    return max(figures, key=lambda m: (bool(m.subgroups), m.victim is not None), default=None)
+
+
+def _victims(m: Mention | None) -> tuple[str, list[Victim]]:
+    if m is None:
+        return "unknown", []
+    group = m.victim or "unknown"
+    victims = []
+    for sub in sorted(m.subgroups, key=lambda sub: sub.start):
+        sub_group = sub.victim or (_PEOPLE if group == "unknown" else group)
+        count = Count(sub.count.low, sub.count.best, sub.count.high)
+        if m.kind == "killed":
+            victims.append(Victim(group=sub_group, killed=count))
+        else:
+            victims.append(Victim(group=sub_group, wounded=count))
+    return group, victims
+
+
+def _perpetrator(rec: Record, text: str, order, lex: Lexicon, victim_spans, evidence: list[Evidence]) -> None:
+    for s, e in order:
+        found = context.perpetrator(text, s, e, lex, victim_spans)
+        if found is None:
+            continue
+        rec.perpetrator = str(found.value)
+        if found.end > found.start:
+            rec.perpetrator_text = found.text
+            evidence.append(Evidence(found.start, found.end, found.text, "actor"))
+        return
+
+
+def _event(rec: Record, text: str, order, lex: Lexicon, evidence: list[Evidence]) -> None:
+    found = context.event_type(text, order, lex)
+    if found is None:
+        civilian = rec.victim_group in ("civilians", "children", "women", "journalists", "medical_workers")
+        rec.event_type, rec.sub_event_type = lex.default_civilian if civilian else lex.default_other
+        return
+    rec.event_type, rec.sub_event_type, span = found
+    evidence.append(Evidence(span.start, span.end, span.text, "event"))
+
+
+def _place(rec: Record, text: str, order, resolver, evidence: list[Evidence]) -> None:
+    found = context.choose_place(text, order, resolver)
+    if found is None:
+        return
+    span, loc = found
+    rec.location = Location(
+        text=span.text,
+        name=loc.name,
+        admin1=loc.admin1,
+        admin2=loc.admin2,
+        country=loc.country,
+        lat=loc.lat,
+        lon=loc.lon,
+        geo_precision=loc.geo_precision,
+    )
+    evidence.append(Evidence(span.start, span.end, span.text, "place"))
