@@ -14,11 +14,18 @@ ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u0671-\u06d3]")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
+# The languages a feed about Syria and Iraq is written in. Restricting the model to them keeps a
+# short English headline from being read as Nigerian Pidgin or Scots.
+NEWS_LANGUAGES = ("ar", "en", "fr", "de", "es", "it", "pt", "nl", "ru", "tr", "fa", "ku", "he", "zh")
+
+
 @cache
 def _classify():
-    import py3langid
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return py3langid.classify
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages(list(NEWS_LANGUAGES))
+    return identifier.classify
 
 
 def guess_lang(text: str, sample: int = 2000) -> str:

@@ -107,6 +107,7 @@ class Lexicon:
     wounded_before: Phrases[str]
     max_gap_words: int
     before_gap: frozenset[str]
+    gap_stops: Phrases[str]
     no_fatalities: Phrases[str]
     unknown_casualties: Phrases[str]
     subgroup_links: Phrases[str]
@@ -146,7 +147,8 @@ def lexicon() -> Lexicon:
         wounded_after=Phrases((w, "wounded") for w in cues["wounded"]["after"]),
         wounded_before=Phrases((w, "wounded") for w in cues["wounded"]["before"]),
         max_gap_words=int(cues["max_gap_words"]),
-        before_gap=frozenset(w.lower() for w in cues["before_gap"]),
+        before_gap=frozenset(str(w).lower() for w in cues["before_gap"]),
+        gap_stops=Phrases((w, w) for w in cues["gap_stops"]),
         no_fatalities=Phrases((w, w) for w in cues["no_fatalities"]),
         unknown_casualties=Phrases((w, w) for w in cues["unknown_casualties"]),
         subgroup_links=Phrases((w, w) for w in cues["subgroup_links"]),

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 from marsad.extract.en.lexicon import Hit, Lexicon
 from marsad.model import Count
+from marsad.text.dates_en import find_dates_en
 from marsad.text.numbers_en import Number, find_numbers_en
 
 _WORD = re.compile(r"[\w'’.-]+")
 # An active verb after a subject figure: "22 rebels killed 5 soldiers" names the attackers, not the dead.
 _PASSIVE = re.compile(r"(?<!\w)(?:were|was|been|are|is|be|being|have|has|had|got)(?!\w)", re.I)
 _OBJECT_AFTER = re.compile(r"\s+(?:\d|a\s|an\s|the\s|at\s+least|two|three|four|five|six|seven|eight|nine|ten|dozens)", re.I)
+_AND_END = re.compile(r"\s+(?:[\w'’.-]+\s+){0,2}and\s+", re.I)
 _AMONG_END = re.compile(r"(?<!\w)(?:among|of)\s*$", re.I)
 
 
@@ -35,6 +37,7 @@ class Mention:
     subgroups: list[Mention] = field(default_factory=list)
     parent: Mention | None = None
     cue: str = ""
+    summed: bool = False  # the count is the sum of its sub-groups
 
 
 def sentence_mentions(text: str, s: int, e: int, lex: Lexicon) -> list[Mention]:
@@ -53,7 +56,8 @@ def sentence_mentions(text: str, s: int, e: int, lex: Lexicon) -> list[Mention]:
 
 
 def _numbers(text: str, s: int, e: int, lex: Lexicon) -> list[Number]:
-    found = [_shift(n, s) for n in find_numbers_en(text[s:e])]
+    dates = [(s + d.start, s + d.end) for d in find_dates_en(text[s:e], None)]
+    found = [n for n in map(_shift, find_numbers_en(text[s:e]), [s] * len(text)) if not _inside(n, dates)]
     taken = [(n.start, n.end) for n in found]
     # "a child", "an IS commander": a singular victim noun counts one.
     for m in re.finditer(r"(?<![\w-])(?:a|an|one)\s+", text[s:e], re.I):
@@ -64,6 +68,11 @@ def _numbers(text: str, s: int, e: int, lex: Lexicon) -> list[Number]:
         if noun is not None:
             found.append(Number(start, s + m.end() - 1, start, s + m.end() - 1, 1, Count.exact(1)))
     return sorted(found, key=lambda n: n.start)
+
+
+def _inside(n: Number, spans: list[tuple[int, int]]) -> bool:
+    """The figure is the day or year of a date ("October 12 2016")."""
+    return any(a <= n.num_start < b for a, b in spans)
 
 
 def _shift(n: Number, by: int) -> Number:
@@ -95,36 +104,51 @@ def _not_casualty(text: str, n: Number, e: int, lex: Lexicon) -> bool:
 
 
 def _cue_after(text: str, nums: list[Number], i: int, e: int, lex: Lexicon, mentions: dict) -> Mention | None:
-    """A cue a few words after figure `i`: "22 people were killed", "Six civilians … among 22 killed"."""
+    """A cue a few words after figure `i`: "22 people were killed", "Six civilians … among 22 killed",
+    "five women and a child were killed" (parts summed)."""
     num = nums[i]
-    pos, words, subgroups = num.end, 0, []
+    pos, words, subgroups, parts = num.end, 0, [], []
     j = i + 1
     while words <= lex.max_gap_words:
         nxt = nums[j] if j < len(nums) else None
         stop = nxt.start if nxt is not None else e
         cue = _first_cue(text, pos, stop, lex, (lex.killed_after, lex.wounded_after))
         if cue is not None and _words(text, pos, cue.start) + words <= lex.max_gap_words:
-            if _active(text, num.end, cue, e):
+            if _active(text, num.end, cue, e) or lex.gap_stops.search(text, pos, cue.start) is not None:
                 return None
-            mention = Mention(cue.value, num.count, num.start, cue.end, num, cue=cue.text)
-            for k, sub in subgroups:
-                sub.parent, sub.kind = mention, mention.kind
-                mention.subgroups.append(sub)
-                mentions[k] = sub
-            return mention
+            return _found(num, cue, subgroups, parts, mentions)
         if nxt is None:
             return None
         words += _words(text, pos, nxt.start)
         between = text[num.end : nxt.start]
         if _AMONG_END.search(between):
             return _among(text, nums, i, j, e, lex, mentions)
-        link = lex.subgroup_links.search(text, pos, nxt.start)
-        if link is None or words > lex.max_gap_words:
-            return None
-        # "22 people including six children were killed": the inner figure is part of this one.
-        subgroups.append((j, Mention("killed", nxt.count, nxt.start, nxt.end, nxt)))
+        if _AND_END.fullmatch(text, pos, nxt.start) and not nxt.vague and not num.vague:
+            parts.append((j, Mention("killed", nxt.count, nxt.start, nxt.end, nxt)))
+        else:
+            link = lex.subgroup_links.search(text, pos, nxt.start)
+            if link is None or words > lex.max_gap_words:
+                return None
+            # "22 people including six children were killed": the inner figure is part of this one.
+            subgroups.append((j, Mention("killed", nxt.count, nxt.start, nxt.end, nxt)))
         pos, j = nxt.end, j + 1
     return None
+
+
+def _found(num: Number, cue: Hit[str], subgroups: list, parts: list, mentions: dict) -> Mention:
+    count = num.count
+    if parts:
+        # "five women and a child": the dead are the sum, and each part a sub-group.
+        summed = [(None, Mention(cue.value, num.count, num.start, num.end, num)), *parts]
+        subgroups = summed + subgroups
+        count = Count(sum(m.count.low or 0 for _k, m in summed), sum(m.count.best or 0 for _k, m in summed), None)
+    mention = Mention(cue.value, count, num.start, cue.end, num, cue=cue.text, summed=bool(parts))
+    for k, sub in subgroups:
+        sub.parent, sub.kind = mention, mention.kind
+        mention.subgroups.append(sub)
+        if k is not None:
+            mentions[k] = sub
+    return mention
 
 
 def _among(text: str, nums: list[Number], i: int, j: int, e: int, lex: Lexicon, mentions: dict) -> Mention | None:

@@ -20,6 +20,8 @@ from marsad.text.sentences import split
 
 # How far back from a figure a negation or a tally cue still governs it (characters, same sentence).
 _SCOPE = 80
+# How many sentences into the report the lead may restate the headline's event with a finer figure.
+HEADLINE_REACH = 5
 _UPDATE = re.compile(r"toll|rose|risen|rises|climbed|reached", re.I)
 
 
@@ -30,6 +32,7 @@ class Statement:
     killed: Mention | None = None
     wounded: Mention | None = None
     tally: bool = False
+    headline: bool = False
 
     @property
     def mentions(self) -> list[Mention]:
@@ -49,12 +52,16 @@ class Draft:
         return self.statements[0]
 
     def killed(self) -> Count | None:
-        """The figure of the latest update, else the first figure stated; differing figures widen low/high."""
-        figures = [s.killed for s in self.statements if s.killed is not None]
-        if not figures:
+        """The figure of the latest update, else the first exact figure of the body (a headline rounds:
+        "Dozens killed", "More than 50 killed"), else the first figure stated."""
+        stated = [s for s in self.statements if s.killed is not None]
+        if not stated:
             return None
-        updates = [m for s in self.statements if s.update and (m := s.killed) is not None]
-        chosen = (updates[-1] if updates else figures[0]).count
+        updates = [s for s in stated if s.update and not s.headline]
+        if updates:
+            chosen = updates[-1].killed.count
+        else:
+            chosen = min(stated, key=lambda s: (s.killed.num.vague, s.headline)).killed.count
         return Count(chosen.low, chosen.best, chosen.high)
 
     def wounded(self) -> Count | None:
@@ -95,7 +102,10 @@ def find_statements(doc: Document, lex: Lexicon) -> list[Statement]:
         if lex.accident.search(text, s, e) is not None:
             continue
         found = [m for m in sentence_mentions(text, s, e, lex) if not _negated(text, s, m, lex)]
-        out.extend(_pair(found, (s, e), index, _is_tally(text, s, e, found, lex)))
+        pairs = _pair(found, (s, e), index, _is_tally(text, s, e, found, lex))
+        for st in pairs:
+            st.headline = bool(doc.title) and s < doc.body_start
+        out.extend(pairs)
     return out
 
 
@@ -141,6 +151,9 @@ def _same_event(drafts: list[Draft], st: Statement) -> Draft | None:
         near = st.index - last.statements[-1].index <= 2
         return last if near and last.wounded() is None else None
     central = _central(st.killed.count)
+    headline = next((d for d in kin if d.first.headline), None)
+    if headline is not None and st.index <= HEADLINE_REACH and _rounded(headline.killed(), st.killed.count):
+        return headline
     for d in kin:
         k = d.killed()
         if k is not None and central is not None and central == _central(k):
@@ -150,6 +163,17 @@ def _same_event(drafts: list[Draft], st: Statement) -> Draft | None:
     if st.update and not st.tally:
         return kin[0]
     return None
+
+
+def _rounded(headline: Count | None, body: Count) -> bool:
+    """The headline's figure is the body's rounded: "Dozens killed" for 40, "More than 50" for 51."""
+    b = _central(body)
+    if headline is None or b is None:
+        return False
+    if _overlaps(headline, body):
+        return True
+    h = _central(headline)
+    return h is not None and headline.low == h and h <= b <= h * 1.25
 
 
 def _central(c: Count) -> int | None:
