@@ -16,10 +16,15 @@ from importlib import resources
 
 from marsad.extract.en.lexicon import Hit, Lexicon
 from marsad.geo.normalize import latin_key
+from marsad.lang import load
 from marsad.model import Location
 from marsad.text.dates_en import DateMention, find_dates_en
 
 _WORD = re.compile(r"[\w'’.-]+")
+# Words between an actor and its attack ("regime forces on Tuesday seized"): at most this many.
+AGENT_GAP = 3
+_NOT_AGENT = re.compile(r"(?<!\w)(?:said|says|say|and|or|of|to|accused|blamed|against|on\s+the|in\s+the)(?!\w)", re.I)
+_JOINED = re.compile(r"\s+(?:and|or|and\s+the)\s+", re.I)
 _LOCATIVE = re.compile(r"(?<!\w)(?:in|near|on|at|of|outside|around|across|into|from|targeting|targeted|hit|struck)\s+"
                        r"(?:the\s+)?(?:\w+\s+){0,3}$", re.I)
 
@@ -63,9 +68,14 @@ def _agent(text: str, hit: Hit[str], e: int, lex: Lexicon) -> bool:
         return False
     if after.group(0).lower() in lex.combatant_nouns and _killed_right_after(text, after.end(), e):
         return False  # "IS fighters were killed": the dead
-    nxt = lex.attack_nouns.search(text, hit.end, min(e, hit.end + 40))
+    partner = _JOINED.match(text, hit.end)
+    if partner is not None:
+        other = lex.actors.search(text, partner.end(), e)
+        if other is not None and other.start == partner.end():
+            return _agent(text, other, e, lex)  # "Russian and Syrian strikes": both are the attackers
+    nxt = lex.attack_nouns.search(text, hit.end, min(e, hit.end + 50))
     gap = text[hit.end : nxt.start] if nxt else ""
-    return nxt is not None and len(_WORD.findall(gap)) <= 1 and not re.search(r"\b(?:said|says|and)\b", gap)
+    return nxt is not None and len(_WORD.findall(gap)) <= AGENT_GAP and not _NOT_AGENT.search(gap)
 
 
 def _killed_right_after(text: str, pos: int, e: int) -> bool:
@@ -88,6 +98,12 @@ def _place_stopwords() -> frozenset[str]:
     return frozenset(latin_key(w) for w in (ln.split("#")[0].strip() for ln in raw.splitlines()) if w)
 
 
+@cache
+def _not_place_after() -> re.Pattern[str]:
+    words = sorted(load("en", "places")["not_place_after"], key=len, reverse=True)
+    return re.compile(r"\s*(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
+
+
 def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location, bool]]:
     """Places of Syria or Iraq named in `text[s:e]` (capitalised, not a demonym), each with whether a
     locative ("in", "near", "on the town of") introduces it."""
@@ -101,8 +117,10 @@ def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location,
     stop = _place_stopwords()
     for pm in mentions:
         loc = pm.location
-        if loc is None or loc.admin1 is None or not pm.text[:1].isupper() or latin_key(pm.text) in stop:
-            continue
+        if loc is None or loc.admin1 is None or not pm.text[:1].isupper() or latin_key(pm.text.split()[0]) in stop:
+            continue  # "Syrian village" is not the Syrian Desert
+        if _not_place_after().match(text, s + pm.end):
+            continue  # "Damascus said": a government speaking
         start = s + pm.start
         anchored = bool(_LOCATIVE.search(text[max(s, start - 40) : start]))
         out.append((Span(start, s + pm.end, pm.text), loc, anchored))

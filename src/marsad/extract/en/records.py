@@ -15,6 +15,10 @@ from marsad.extract.en.statements import Draft, Statement, merge, sentences
 from marsad.model import Count, Document, Evidence, Location, Record, Victim
 
 BACKGROUND_DAYS = 30
+# An attacker the statement's sentences do not name may be named later in the report ("The Observatory
+# said the strikes were carried out by Russian jets"): the first agent-position actor up to this many
+# sentences after the statement.
+PERPETRATOR_REACH = 3
 _PEOPLE = "civilians"
 
 
@@ -48,7 +52,8 @@ def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexi
     rec.killed, rec.wounded = draft.killed(), draft.wounded()
     rec.victim_group, rec.victims = _victims(_richest(draft))
     victim_spans = [(m.start, m.end) for st in draft.statements for m in st.mentions]
-    _perpetrator(rec, text, order, lex, victim_spans, evidence)
+    rest = [sp for sp in spans[: first.index + PERPETRATOR_REACH + 1] if sp not in order]
+    _perpetrator(rec, text, order + rest, lex, victim_spans, evidence)
     _event(rec, text, order, lex, evidence)
     _place(rec, text, order, resolver, evidence)
     if when is not None:
