@@ -46,36 +46,44 @@ def perpetrator(text: str, s: int, e: int, lex: Lexicon, victim_spans: list[tupl
     nearest the figures; None if the sentence names none or says no one claimed it."""
     if lex.unknown_actor.search(text, s, e) is not None:
         return Found(s, s, "", "unknown")
-    best: tuple[int, Found] | None = None
+    best: tuple[tuple[int, int], Found] | None = None
     anchor = victim_spans[0][0] if victim_spans else s
     for hit in lex.actors.finditer(text, s, e):
-        if any(a <= hit.start < b for a, b in victim_spans) or not _agent(text, hit, e, lex):
+        if any(a <= hit.start < b for a, b in victim_spans):
             continue
-        distance = abs(hit.start - anchor)
-        if best is None or distance < best[0]:
-            best = (distance, Found(hit.start, hit.end, hit.text, hit.value))
+        gap = _agent_gap(text, hit, e, lex)
+        if gap is None:
+            continue
+        rank = (gap, abs(hit.start - anchor))  # a close attack word first ("Russian airstrikes"), then nearness
+        if best is None or rank < best[0]:
+            best = (rank, Found(hit.start, hit.end, hit.text, hit.value))
     return best[1] if best else None
 
 
-def _agent(text: str, hit: Hit[str], e: int, lex: Lexicon) -> bool:
+def _agent_gap(text: str, hit: Hit[str], e: int, lex: Lexicon) -> int | None:
+    """How many words separate the actor from the attack that makes it the agent (0 for "by X"),
+    None if it is not in agent position."""
     before = text[max(0, hit.start - 30) : hit.start]
     if lex.agent_before.ends_at(before + " ", len(before) + 1) is not None or re.search(
         r"(?<!\w)(?:by|by\s+the|from|from\s+the)\s+(?:\w+\s+){0,1}$", before, re.I
     ):
-        return True
+        return 0
     after = _WORD.search(text, hit.end, e)
     if after is None:
-        return False
+        return None
     if after.group(0).lower() in lex.combatant_nouns and _killed_right_after(text, after.end(), e):
-        return False  # "IS fighters were killed": the dead
+        return None  # "IS fighters were killed": the dead
     partner = _JOINED.match(text, hit.end)
     if partner is not None:
         other = lex.actors.search(text, partner.end(), e)
         if other is not None and other.start == partner.end():
-            return _agent(text, other, e, lex)  # "Russian and Syrian strikes": both are the attackers
+            return _agent_gap(text, other, e, lex)  # "Russian and Syrian strikes": both are the attackers
     nxt = lex.attack_nouns.search(text, hit.end, min(e, hit.end + 50))
-    gap = text[hit.end : nxt.start] if nxt else ""
-    return nxt is not None and len(_WORD.findall(gap)) <= AGENT_GAP and not _NOT_AGENT.search(gap)
+    if nxt is None:
+        return None
+    gap = text[hit.end : nxt.start]
+    words = len(_WORD.findall(gap))
+    return words if words <= AGENT_GAP and not _NOT_AGENT.search(gap) and ":" not in gap else None
 
 
 def _killed_right_after(text: str, pos: int, e: int) -> bool:
