@@ -125,7 +125,7 @@ def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location,
     stop = _place_stopwords()
     for pm in mentions:
         loc = pm.location
-        if loc is None or loc.admin1 is None or not pm.text[:1].isupper() or latin_key(pm.text.split()[0]) in stop:
+        if loc is None or loc.admin1 is None or not pm.text[:1].isupper() or any(latin_key(w) in stop for w in pm.text.split()):
             continue  # "Syrian village" is not the Syrian Desert
         if _not_place_after().match(text, s + pm.end):
             continue  # "Damascus said": a government speaking
@@ -143,6 +143,10 @@ def choose_place(text: str, spans: list[tuple[int, int]], resolver) -> tuple[Spa
         if found:
             anchored = [f for f in found if f[2]]
             span, loc, _ = (anchored or found)[0]
+            others = [f[0].text for f in found if f[0] is not span]
+            if others and loc.alternatives:
+                # "Mallah Farms in Aleppo": the other places named with it choose among its readings.
+                loc = resolver.resolve(span.text, others) or loc
             return span, loc
     everywhere = places_in(text, 0, len(text), resolver)
     if not everywhere:
