@@ -25,13 +25,13 @@ def main() -> int:
         return 0
 
     from marsad.extract import extract
-    from marsad.extract.places import default_places
+    from marsad.extract.places import embedded_resolver
     from marsad.sources import read_path
 
     docs = [d for d in read_path(str(CORPUS)) if hasattr(d, "text")]
     if args.limit:
         docs = docs[: args.limit]
-    places = default_places()
+    places = embedded_resolver()
     # Warm up: lexicons, the gazetteer and dateparser are loaded once per process.
     extract(docs[0], places)
     start, cpu_start = time.perf_counter(), time.process_time()

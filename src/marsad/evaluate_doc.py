@@ -35,7 +35,6 @@ PERPETRATOR_CLASSES: dict[str, frozenset[str]] = {
 }
 # Label spellings that the admin1 lexicon does not hold, and labels that cover more than one admin1.
 ADMIN1_ALSO = {"Damascus": frozenset({"Damascus", "Rural Damascus"})}
-FAKES_COLUMNS = {"id": "unit_id", "title": "article_title", "text": "article_content", "published": "date"}
 
 
 @dataclass
@@ -111,13 +110,11 @@ def _rates(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
 def run_doc(labels_path: str, docs_path: str | None = None, folds: int = 2) -> dict[str, Any]:
     """Score extraction on every labelled article; `docs_path` defaults to the labels file itself."""
     from marsad.extract import extract
-    from marsad.sources import FieldMap, read_path
+    from marsad.sources import read_path
 
     labels = read_labels(labels_path)
-    fields = FieldMap(**FAKES_COLUMNS) if docs_path in (None, labels_path) else FieldMap()
-    docs: dict[str, Document] = {
-        d.doc_id: d for d in read_path(str(docs_path or labels_path), fields) if isinstance(d, Document)
-    }
+    # FA-KES's columns (unit_id, article_title, article_content, date) are among the readers' usual names.
+    docs: dict[str, Document] = {d.doc_id: d for d in read_path(str(docs_path or labels_path)) if isinstance(d, Document)}
     rows = []
     for i, label in enumerate(labels):
         doc = docs.get(label.doc_id)

@@ -20,8 +20,21 @@ def eval_command(
     docs: Annotated[str, typer.Option("--docs", help="The reports: JSONL/CSV/text file or directory.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="Also list missed and spurious incidents.")] = False,
+    doc_level: Annotated[
+        bool,
+        typer.Option(
+            "--doc-level",
+            help="GOLD is a CSV labelled with one main event per article (FA-KES columns: unit_id, location, actor, "
+            "nb_civilians, nb_noncivilians): score killed, admin1 and perpetrator per article.",
+        ),
+    ] = False,
 ) -> None:
     """Precision/recall/F1 of casualty incidents, field accuracy, tallies, silence on no-incident reports."""
+    if doc_level:
+        from marsad.cli.evaluate_doc import print_doc_level
+
+        print_doc_level(gold, docs, as_json, errors)
+        return
     from marsad.evaluate import run
 
     result = run(gold, docs)

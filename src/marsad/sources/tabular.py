@@ -18,9 +18,9 @@ from marsad.sources.language import guess_lang, normalise_lang
 
 # Which field holds what, first match wins; a user's --*-field option goes in front.
 DEFAULT_FIELDS = {
-    "text": ("text", "body", "content", "article"),
-    "title": ("title", "headline"),
-    "id": ("doc_id", "docno", "id", "uid"),
+    "text": ("text", "body", "content", "article", "article_content"),
+    "title": ("title", "headline", "article_title"),
+    "id": ("doc_id", "docno", "id", "uid", "unit_id"),
     "url": ("url", "link"),
     "source": ("source", "outlet", "site", "sitename"),
     "published": ("published_iso", "published", "date", "pubdate", "datetime"),

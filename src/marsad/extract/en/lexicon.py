@@ -115,7 +115,7 @@ class Lexicon:
     negation: Phrases[str]
     accident: Phrases[str]
     non_casualty: Phrases[str]
-    singular_articles: frozenset[str]
+    singular: re.Pattern[str]  # a word before a singular noun that counts one ("a", "her")
     events: Phrases[tuple[int, str, str]]  # (priority, event_type, sub_event_type)
     default_civilian: tuple[str, str]
     default_other: tuple[str, str]
@@ -156,7 +156,7 @@ def lexicon() -> Lexicon:
         negation=Phrases((w, w) for w in cues["negation"]),
         accident=Phrases((w, w) for w in cues["accident"]),
         non_casualty=Phrases((w, w) for w in numbers["non_casualty_nouns"]),
-        singular_articles=frozenset(w.lower() for w in numbers["singular_articles"]),
+        singular=re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, numbers["singular_articles"])) + r")\s+", re.I),
         events=Phrases(event_entries),
         default_civilian=(events["default_civilian"]["type"], events["default_civilian"]["sub"]),
         default_other=(events["default_other"]["type"], events["default_other"]["sub"]),

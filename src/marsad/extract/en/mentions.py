@@ -47,7 +47,11 @@ def sentence_mentions(text: str, s: int, e: int, lex: Lexicon) -> list[Mention]:
     for i, num in enumerate(nums):
         if i in mentions:
             continue
-        found = _cue_after(text, nums, i, e, lex, mentions) or _cue_before(text, num, s, e, lex)
+        found = _cue_after(text, nums, i, e, lex, mentions)
+        if found is None:
+            found = _cue_before(text, num, s, e, lex)
+            if found is not None:
+                found = _with_joined(text, nums, i, e, lex, mentions, found)
         if found is not None:
             mentions[i] = found
     for m in mentions.values():
@@ -60,13 +64,13 @@ def _numbers(text: str, s: int, e: int, lex: Lexicon) -> list[Number]:
     found = [n for n in map(_shift, find_numbers_en(text[s:e]), [s] * len(text)) if not _inside(n, dates)]
     taken = [(n.start, n.end) for n in found]
     # "a child", "an IS commander": a singular victim noun counts one.
-    for m in re.finditer(r"(?<![\w-])(?:a|an|one)\s+", text[s:e], re.I):
-        start = s + m.start()
+    for m in lex.singular.finditer(text, s, e):
+        start = m.start()
         if any(a <= start < b for a, b in taken):
             continue
-        noun = _singular_noun(text, s + m.end(), e, lex)
+        noun = _singular_noun(text, m.end(), e, lex)
         if noun is not None:
-            found.append(Number(start, s + m.end() - 1, start, s + m.end() - 1, 1, Count.exact(1)))
+            found.append(Number(start, m.end() - 1, start, m.end() - 1, 1, Count.exact(1)))
     return sorted(found, key=lambda n: n.start)
 
 
@@ -193,6 +197,37 @@ def _cue_before(text: str, num: Number, s: int, e: int, lex: Lexicon) -> Mention
                 continue
             return Mention(hit.value, num.count, hit.start, num.end, num, cue=hit.text)
     return None
+
+
+def _with_joined(text: str, nums: list[Number], i: int, e: int, lex: Lexicon, mentions: dict, m: Mention) -> Mention:
+    """ "killing a woman and her child", "killing 3 soldiers and 2 civilians": the figures joined by "and"
+    after a cue are one toll, the sum of its parts (unless a part has its own cue: "and 3 were wounded")."""
+    parts, j, pos = [], i + 1, nums[i].end
+    while j < len(nums) and _AND_END.fullmatch(text, pos, nums[j].start) and not nums[j].vague and not nums[i].vague:
+        if _first_cue(text, nums[j].end, min(e, nums[j].end + 40), lex, (lex.wounded_after,)) is not None:
+            break
+        parts.append((j, Mention(m.kind, nums[j].count, nums[j].start, nums[j].end, nums[j])))
+        pos, j = nums[j].end, j + 1
+    while j < len(nums) and _words(text, pos, nums[j].start) <= 3:
+        link = lex.subgroup_links.search(text, pos, nums[j].start)
+        if link is None:
+            break
+        # "killing 14 people, including 5 soldiers": a part of the same dead.
+        sub = Mention(m.kind, nums[j].count, nums[j].start, nums[j].end, nums[j], parent=m)
+        m.subgroups.append(sub)
+        mentions[j] = sub
+        pos, j = nums[j].end, j + 1
+    if not parts:
+        return m
+    summed = [(None, Mention(m.kind, m.count, m.num.start, m.num.end, m.num)), *parts]
+    total = Count(sum(p.count.low or 0 for _k, p in summed), sum(p.count.best or 0 for _k, p in summed), None)
+    joined = Mention(m.kind, total, m.start, parts[-1][1].end, m.num, cue=m.cue, summed=True)
+    for k, sub in summed:
+        sub.parent = joined
+        joined.subgroups.append(sub)
+        if k is not None:
+            mentions[k] = sub
+    return joined
 
 
 def _trailing_cue(text: str, pos: int, e: int, lex: Lexicon, kind: str) -> bool:
