@@ -21,6 +21,8 @@ from marsad.model import Location
 from marsad.text.dates_en import DateMention, find_dates_en
 
 _WORD = re.compile(r"[\w'’.-]+")
+# A date this near the start of the body is the report's dateline ("Posted on July 2 2016 by").
+DATELINE = 40
 # Words between an actor and its attack ("regime forces on Tuesday seized"): at most this many.
 AGENT_GAP = 3
 _NOT_AGENT = re.compile(r"(?<!\w)(?:said|says|say|and|or|of|to|accused|blamed|against|on\s+the|in\s+the)(?!\w)", re.I)
@@ -157,10 +159,14 @@ def choose_place(text: str, spans: list[tuple[int, int]], resolver) -> tuple[Spa
     return span, loc
 
 
-def choose_date(text: str, spans: list[tuple[int, int]], published: date | None) -> DateMention | None:
-    """The first resolved date in the first span that holds one (offsets into `text`)."""
+def choose_date(text: str, spans: list[tuple[int, int]], published: date | None, body: int = 0) -> DateMention | None:
+    """The first resolved date in the first span that holds one (offsets into `text`); a dateline (a date
+    within the first DATELINE characters of the body, "Sun 05 Jul 2015 …") is when it was written, not the event."""
     for s, e in spans:
         for d in find_dates_en(text[s:e], published):
-            if d.value is not None and (published is None or d.value <= published):
-                return DateMention(s + d.start, s + d.end, d.value, d.precision, d.year)
+            if d.value is None or (published is not None and d.value > published):
+                continue
+            if body <= s + d.start < body + DATELINE:
+                continue
+            return DateMention(s + d.start, s + d.end, d.value, d.precision, d.year)
     return None

@@ -32,19 +32,20 @@ def build_records(doc: Document, statements: list[Statement], lex: Lexicon, reso
     return records
 
 
-def _order(spans: list[tuple[int, int]], index: int, has_title: bool) -> list[tuple[int, int]]:
-    """The statement's sentence, then the headline, then its neighbours."""
-    order = [spans[index]]
-    if has_title and index != 0:
+def _order(spans: list[tuple[int, int]], indexes: list[int], has_title: bool) -> list[tuple[int, int]]:
+    """The statements' sentences, then the headline, then the first statement's neighbours."""
+    order = list(dict.fromkeys(spans[i] for i in indexes))
+    if has_title and spans[0] not in order:
         order.append(spans[0])
-    order += [spans[i] for i in (index - 1, index + 1) if 0 <= i < len(spans) and spans[i] not in order]
+    first = indexes[0]
+    order += [spans[i] for i in (first - 1, first + 1) if 0 <= i < len(spans) and spans[i] not in order]
     return order
 
 
 def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexicon, resolver) -> Record | None:
     text, first = doc.text, draft.first
-    order = _order(spans, first.index, bool(doc.title))
-    when = context.choose_date(text, order, doc.published)
+    order = _order(spans, [st.index for st in draft.statements], bool(doc.title))
+    when = context.choose_date(text, order, doc.published, doc.body_start)
     if when is not None and doc.published is not None and when.value < doc.published - timedelta(BACKGROUND_DAYS):
         return None  # old news told as background
     evidence = [Evidence(m.start, m.end, text[m.start : m.end], "count") for st in draft.statements for m in st.mentions]

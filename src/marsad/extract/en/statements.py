@@ -22,6 +22,7 @@ from marsad.text.sentences import split
 _SCOPE = 80
 # How many sentences into the report the lead may restate the headline's event with a finer figure.
 HEADLINE_REACH = 5
+_ALSO = re.compile(r"(?<!\w)(?:also|too|as well|more|others|other)(?!\w)", re.I)
 _UPDATE = re.compile(r"toll|rose|risen|rises|climbed|reached", re.I)
 
 
@@ -33,6 +34,7 @@ class Statement:
     wounded: Mention | None = None
     tally: bool = False
     headline: bool = False
+    also: bool = False  # "dozens were also wounded": more of an event already told
 
     @property
     def mentions(self) -> list[Mention]:
@@ -105,6 +107,7 @@ def find_statements(doc: Document, lex: Lexicon) -> list[Statement]:
         pairs = _pair(found, (s, e), index, _is_tally(text, s, e, found, lex))
         for st in pairs:
             st.headline = bool(doc.title) and s < doc.body_start
+            st.also = any(_ALSO.search(text, m.start, m.end) for m in st.mentions)
         out.extend(pairs)
     return out
 
@@ -148,7 +151,7 @@ def _same_event(drafts: list[Draft], st: Statement) -> Draft | None:
         return None
     if st.killed is None:
         last = kin[-1]
-        near = st.index - last.statements[-1].index <= 2
+        near = st.index - last.statements[-1].index <= 2 or st.also
         return last if near and last.wounded() is None else None
     central = _central(st.killed.count)
     headline = next((d for d in kin if d.first.headline), None)
