@@ -161,12 +161,13 @@ def choose_place(text: str, spans: list[tuple[int, int]], resolver) -> tuple[Spa
 
 def choose_date(text: str, spans: list[tuple[int, int]], published: date | None, body: int = 0) -> DateMention | None:
     """The first resolved date in the first span that holds one (offsets into `text`); a dateline (a date
-    within the first DATELINE characters of the body, "Sun 05 Jul 2015 …") is when it was written, not the event."""
+    within the first DATELINE characters of the body that is the publication date, "Sun 05 Jul 2015 …") says when
+    the report was written, not when the event was."""
     for s, e in spans:
         for d in find_dates_en(text[s:e], published):
             if d.value is None or (published is not None and d.value > published):
                 continue
-            if body <= s + d.start < body + DATELINE:
+            if body <= s + d.start < body + DATELINE and d.value == published:
                 continue
             return DateMention(s + d.start, s + d.end, d.value, d.precision, d.year)
     return None
