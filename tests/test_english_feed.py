@@ -6,10 +6,10 @@ import csv
 import json
 
 import pytest
-from conftest import DATA, REPO, need
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from conftest import DATA, REPO, need
 from marsad import store
 from marsad.cli import app
 from marsad.model import Document
@@ -47,7 +47,7 @@ def test_a_mixed_feed_ingests_in_one_command_and_every_report_knows_its_language
     feed = tmp_path / "mixed.jsonl"
     english = _fakes_rows(3)
     lines = [ant_rows[0], ant_rows[1]] + [
-        json.dumps({"id": r["unit_id"], "title": r["article_title"], "text": r["article_content"], "published": r["date"]})
+        json.dumps({"id": r["unit_id"], "title": r["article_title"], "text": r["article_content"], "date": r["date"]})
         for r in english
     ]
     feed.write_text("\n".join(lines) + "\n", encoding="utf-8")

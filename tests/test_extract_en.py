@@ -6,8 +6,8 @@ import json
 from datetime import date
 
 import pytest
-from conftest import DATA, REPO, need
 
+from conftest import DATA, REPO, need
 from marsad.evaluate_doc import run_doc
 from marsad.extract import extract
 from marsad.geo import default_resolver

@@ -114,7 +114,8 @@ def run_doc(labels_path: str, docs_path: str | None = None, folds: int = 2) -> d
 
     labels = read_labels(labels_path)
     # FA-KES's columns (unit_id, article_title, article_content, date) are among the readers' usual names.
-    docs: dict[str, Document] = {d.doc_id: d for d in read_path(str(docs_path or labels_path)) if isinstance(d, Document)}
+    read = read_path(str(docs_path or labels_path))
+    docs: dict[str, Document] = {d.doc_id: d for d in read if isinstance(d, Document)}
     rows = []
     for i, label in enumerate(labels):
         doc = docs.get(label.doc_id)

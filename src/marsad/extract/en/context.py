@@ -26,6 +26,7 @@ DATELINE = 40
 # Words between an actor and its attack ("regime forces on Tuesday seized"): at most this many.
 AGENT_GAP = 3
 _NOT_AGENT = re.compile(r"(?<!\w)(?:said|says|say|and|or|of|to|accused|blamed|against|on\s+the|in\s+the)(?!\w)", re.I)
+_DEAD_AFTER = re.compile(r"\s+(?:were|was|have been|had been|are)?\s*(?:killed|dead|died|wounded|injured)")
 _JOINED = re.compile(r"\s+(?:and|or|and\s+the)\s+", re.I)
 _LOCATIVE = re.compile(r"(?<!\w)(?:in|near|on|at|of|outside|around|across|into|from|targeting|targeted|hit|struck)\s+"
                        r"(?:the\s+)?(?:\w+\s+){0,3}$", re.I)
@@ -89,7 +90,7 @@ def _agent_gap(text: str, hit: Hit[str], e: int, lex: Lexicon) -> int | None:
 
 
 def _killed_right_after(text: str, pos: int, e: int) -> bool:
-    return bool(re.match(r"\s+(?:were|was|have been|had been|are)?\s*(?:killed|dead|died|wounded|injured)", text[pos:e]))
+    return bool(_DEAD_AFTER.match(text[pos:e]))
 
 
 def event_type(text: str, spans: list[tuple[int, int]], lex: Lexicon) -> tuple[str, str, Span] | None:
@@ -127,7 +128,9 @@ def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location,
     stop = _place_stopwords()
     for pm in mentions:
         loc = pm.location
-        if loc is None or loc.admin1 is None or not pm.text[:1].isupper() or any(latin_key(w) in stop for w in pm.text.split()):
+        if loc is None or loc.admin1 is None or not pm.text[:1].isupper():
+            continue
+        if any(latin_key(w) in stop for w in pm.text.split()):
             continue  # "Syrian village" is not the Syrian Desert
         if _not_place_after().match(text, s + pm.end):
             continue  # "Damascus said": a government speaking

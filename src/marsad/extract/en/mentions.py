@@ -20,7 +20,9 @@ from marsad.text.numbers_en import Number, find_numbers_en
 _WORD = re.compile(r"[\w'’.-]+")
 # An active verb after a subject figure: "22 rebels killed 5 soldiers" names the attackers, not the dead.
 _PASSIVE = re.compile(r"(?<!\w)(?:were|was|been|are|is|be|being|have|has|had|got)(?!\w)", re.I)
-_OBJECT_AFTER = re.compile(r"\s+(?:\d|a\s|an\s|the\s|at\s+least|two|three|four|five|six|seven|eight|nine|ten|dozens)", re.I)
+_OBJECT_AFTER = re.compile(
+    r"\s+(?:\d|a\s|an\s|the\s|at\s+least|two|three|four|five|six|seven|eight|nine|ten|dozens)", re.I
+)
 _AND_END = re.compile(r"\s+(?:[\w'’.-]+\s+){0,2}and\s+", re.I)
 _AMONG_END = re.compile(r"(?<!\w)(?:among|of)\s*$", re.I)
 

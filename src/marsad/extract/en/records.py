@@ -48,7 +48,8 @@ def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexi
     when = context.choose_date(text, order, doc.published, doc.body_start)
     if when is not None and doc.published is not None and when.value < doc.published - timedelta(BACKGROUND_DAYS):
         return None  # old news told as background
-    evidence = [Evidence(m.start, m.end, text[m.start : m.end], "count") for st in draft.statements for m in st.mentions]
+    figures = [m for st in draft.statements for m in st.mentions]
+    evidence = [Evidence(m.start, m.end, text[m.start : m.end], "count") for m in figures]
     rec = Record(doc_id=doc.doc_id, kind="tally" if first.tally else "incident")
     rec.killed, rec.wounded = draft.killed(), draft.wounded()
     rec.victim_group, rec.victims = _victims(_richest(draft))

@@ -187,7 +187,7 @@ def _overlaps(a: Count, b: Count) -> bool:
     """One figure is a vague range the other lies in."""
     for rng, other in ((a, b), (b, a)):
         v = _central(other)
-        if rng.best is None and rng.low is not None and rng.high is not None and v is not None:
-            if rng.low <= v <= rng.high:
-                return True
+        vague = rng.best is None and rng.low is not None and rng.high is not None
+        if vague and v is not None and rng.low <= v <= rng.high:
+            return True
     return False
