@@ -15,6 +15,8 @@ from marsad.extract.en.statements import Draft, Statement, merge, sentences
 from marsad.model import Count, Document, Evidence, Location, Record, Victim
 
 BACKGROUND_DAYS = 30
+# Two tolls of one event differ by at most this factor ("initially 34 ... now 53", "31 ... the claim said 40").
+TOLL_RATIO = 2.0
 # An attacker the statement's sentences do not name may be named later in the report ("The Observatory
 # said the strikes were carried out by Russian jets"): the first agent-position actor up to this many
 # sentences after the statement.
@@ -24,12 +26,44 @@ _PEOPLE = "civilians"
 
 def build_records(doc: Document, statements: list[Statement], lex: Lexicon, resolver) -> list[Record]:
     spans = sentences(doc)
-    records = []
+    records: list[Record] = []
     for draft in merge(statements):
         rec = _record(doc, draft, spans, lex, resolver)
-        if rec is not None:
+        if rec is None:
+            continue
+        told = next((r for r in records if _other_toll(r, rec)), None)
+        if told is None:
             records.append(rec)
+        else:
+            _widen(told, rec)
     return records
+
+
+def _other_toll(a: Record, b: Record) -> bool:
+    """Another source's toll of the same event ("SANA gave a toll of at least 12", "the claim said 40"): the same kind,
+    place, type and day (or no day of its own), a killed figure within a factor of TOLL_RATIO, and no actor of its own
+    that differs."""
+    if a.kind != b.kind or a.killed is None or b.killed is None or a.event_type != b.event_type:
+        return False
+    ka, kb = a.killed.central(), b.killed.central()
+    if not ka or not kb or max(ka, kb) > TOLL_RATIO * min(ka, kb):
+        return False
+    same_place = a.location is None or b.location is None or a.location.admin1 == b.location.admin1
+    same_day = b.date_precision == "report" or a.date == b.date
+    same_actor = b.perpetrator in ("unknown", a.perpetrator)
+    return same_place and same_day and same_actor
+
+
+def _widen(into: Record, other: Record) -> None:
+    """Keep the first figure as best; the other source's figure widens low/high."""
+    k, o = into.killed, other.killed
+    figure = o.central()
+    low = k.low if k.low is not None else k.best
+    if low is not None and figure < low:
+        k.low = figure
+    elif figure > max(v for v in (k.best, k.low, k.high) if v is not None):
+        k.high = figure
+    into.evidence = sorted(into.evidence + [e for e in other.evidence if e.role == "count"], key=lambda e: (e.start, e.end))
 
 
 def _order(spans: list[tuple[int, int]], indexes: list[int], has_title: bool) -> list[tuple[int, int]]:
