@@ -23,6 +23,8 @@ from marsad.text.dates_en import DateMention, find_dates_en
 _WORD = re.compile(r"[\w'’.-]+")
 # A date this near the start of the body is the report's dateline ("Posted on July 2 2016 by").
 DATELINE = 40
+# How far into the body a dateline is looked for (agency copy repeats the headline before it).
+DATELINE_SEARCH = 200
 # Words between an actor and its attack ("regime forces on Tuesday seized"): at most this many.
 AGENT_GAP = 3
 _NOT_AGENT = re.compile(r"(?<!\w)(?:said|says|say|and|or|of|to|accused|blamed|against|on\s+the|in\s+the)(?!\w)", re.I)
@@ -160,6 +162,15 @@ def choose_place(text: str, spans: list[tuple[int, int]], resolver) -> tuple[Spa
     top = max(counts.values())
     span, loc, _ = next(f for f in everywhere if counts[f[1].admin1] == top)
     return span, loc
+
+
+def dateline(text: str, body: int) -> date | None:
+    """The report's own date near the top of its body ("AFP Sunday 29 Jun 2014", "Posted on July 2 2016"), which a
+    feed's date field may contradict; the report's own word is the reference for "on Tuesday" and for old news."""
+    for d in find_dates_en(text[body : body + DATELINE_SEARCH], None):
+        if d.year is not None and d.value is not None and d.precision == "day":
+            return d.value
+    return None
 
 
 def choose_date(text: str, spans: list[tuple[int, int]], published: date | None, body: int = 0) -> DateMention | None:

@@ -108,6 +108,7 @@ class Lexicon:
     max_gap_words: int
     before_gap: frozenset[str]
     gap_stops: Phrases[str]
+    toll_verbs: Phrases[str]
     no_fatalities: Phrases[str]
     unknown_casualties: Phrases[str]
     subgroup_links: Phrases[str]
@@ -149,6 +150,7 @@ def lexicon() -> Lexicon:
         max_gap_words=int(cues["max_gap_words"]),
         before_gap=frozenset(str(w).lower() for w in cues["before_gap"]),
         gap_stops=Phrases((w, w) for w in cues["gap_stops"]),
+        toll_verbs=Phrases((w, "killed") for w in cues["toll_verbs"]),
         no_fatalities=Phrases((w, w) for w in cues["no_fatalities"]),
         unknown_casualties=Phrases((w, w) for w in cues["unknown_casualties"]),
         subgroup_links=Phrases((w, w) for w in cues["subgroup_links"]),

@@ -191,7 +191,9 @@ def _cue_before(text: str, num: Number, s: int, e: int, lex: Lexicon) -> Mention
         if text[w.end() : pos].strip() or w.group(0).lower() not in lex.before_gap:
             break
         pos = w.start()
-    for kind_table in (lex.killed_before, lex.wounded_before):
+    toll = re.search(r"(?<!\w)toll(?!\w)", text[s:pos], re.I) is not None
+    tables = (lex.killed_before, lex.wounded_before, *((lex.toll_verbs,) if toll else ()))
+    for kind_table in tables:
         hit = kind_table.ends_at(text, pos)
         if hit is not None and hit.start >= s:
             # "left 5 dead" / "left 12 wounded": "left" only counts with its own after-cue.

@@ -63,7 +63,8 @@ def _widen(into: Record, other: Record) -> None:
         k.low = figure
     elif figure > max(v for v in (k.best, k.low, k.high) if v is not None):
         k.high = figure
-    into.evidence = sorted(into.evidence + [e for e in other.evidence if e.role == "count"], key=lambda e: (e.start, e.end))
+    counts = [e for e in other.evidence if e.role == "count"]
+    into.evidence = sorted(into.evidence + counts, key=lambda e: (e.start, e.end))
 
 
 def _order(spans: list[tuple[int, int]], indexes: list[int], has_title: bool) -> list[tuple[int, int]]:
@@ -79,8 +80,9 @@ def _order(spans: list[tuple[int, int]], indexes: list[int], has_title: bool) ->
 def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexicon, resolver) -> Record | None:
     text, first = doc.text, draft.first
     order = _order(spans, [st.index for st in draft.statements], bool(doc.title))
-    when = context.choose_date(text, order, doc.published, doc.body_start)
-    if when is not None and doc.published is not None and when.value < doc.published - timedelta(BACKGROUND_DAYS):
+    published = context.dateline(text, doc.body_start) or doc.published
+    when = context.choose_date(text, order, published, doc.body_start)
+    if when is not None and published is not None and when.value < published - timedelta(BACKGROUND_DAYS):
         return None  # old news told as background
     figures = [m for st in draft.statements for m in st.mentions]
     evidence = [Evidence(m.start, m.end, text[m.start : m.end], "count") for m in figures]
@@ -95,8 +97,8 @@ def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexi
     if when is not None:
         rec.date, rec.date_precision = when.value.isoformat(), when.precision
         evidence.append(Evidence(when.start, when.end, text[when.start : when.end], "date"))
-    elif doc.published is not None:
-        rec.date, rec.date_precision = doc.published.isoformat(), "report"
+    elif published is not None:
+        rec.date, rec.date_precision = published.isoformat(), "report"
     if rec.kind == "tally":
         rec.period_end = rec.date
         rec.regions = [rec.location] if rec.location else []

@@ -23,7 +23,7 @@ _SCOPE = 80
 # How many sentences into the report the lead may restate the headline's event with a finer figure.
 HEADLINE_REACH = 5
 _ALSO = re.compile(r"(?<!\w)(?:also|too|as well|more|others|other)(?!\w)", re.I)
-_UPDATE = re.compile(r"toll|rose|risen|rises|climbed|reached", re.I)
+_UPDATE = re.compile(r"rose|risen|rises|climbed|reached|increased|jumped|mounted", re.I)
 
 
 @dataclass
