@@ -78,6 +78,10 @@ def _agent_gap(text: str, hit: Hit[str], e: int, lex: Lexicon) -> int | None:
         return None
     if after.group(0).lower() in lex.combatant_nouns and _killed_right_after(text, after.end(), e):
         return None  # "IS fighters were killed": the dead
+    if " " not in hit.text.strip() and after.group(0)[:1].isupper() and lex.attack_nouns.search(
+        text, after.start(), after.end()
+    ) is None:
+        return None  # "Syrian Idlib attack", "Syrian Observatory": a one-word demonym before a name is not the actor
     partner = _JOINED.match(text, hit.end)
     if partner is not None:
         other = lex.actors.search(text, partner.end(), e)
