@@ -93,7 +93,9 @@ def test_the_issue_notes_command(tmp_path):
     records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     by_doc = {r["doc_id"]: r for r in records}
     assert by_doc["n01"]["killed"]["best"] == 2 and by_doc["n01"]["perpetrator"] == "isis"
-    assert by_doc["n01"]["date"] == "2024-03-10" and by_doc["n01"]["location"]["admin1"] == "Deir-ez-Zor"
+    # "On 10 March 2024, …" is the event's day, not a dateline
+    assert (by_doc["n01"]["date"], by_doc["n01"]["date_precision"]) == ("2024-03-10", "day")
+    assert by_doc["n01"]["location"]["admin1"] == "Deir-ez-Zor"
     assert "n06" not in by_doc  # "Casualties unknown."
 
 

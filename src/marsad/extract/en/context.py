@@ -28,6 +28,7 @@ DATELINE_SEARCH = 200
 # Words between an actor and its attack ("regime forces on Tuesday seized"): at most this many.
 AGENT_GAP = 3
 _NOT_AGENT = re.compile(r"(?<!\w)(?:said|says|say|and|or|of|to|accused|blamed|against|on\s+the|in\s+the)(?!\w)", re.I)
+_EVENT_ON = re.compile(r"(?<!posted )(?<!published )(?<!updated )\bon\s+(?:\w+\s+)?$", re.I)
 _DEAD_AFTER = re.compile(r"\s+(?:were|was|have been|had been|are)?\s*(?:killed|dead|died|wounded|injured)")
 _JOINED = re.compile(r"\s+(?:and|or|and\s+the)\s+", re.I)
 _LOCATIVE = re.compile(r"(?<!\w)(?:in|near|on|at|of|outside|around|across|into|from|targeting|targeted|hit|struck)\s+"
@@ -171,9 +172,13 @@ def choose_place(text: str, spans: list[tuple[int, int]], resolver) -> tuple[Spa
 def dateline(text: str, body: int) -> date | None:
     """The report's own date near the top of its body ("AFP Sunday 29 Jun 2014", "Posted on July 2 2016"), which a
     feed's date field may contradict; the report's own word is the reference for "on Tuesday" and for old news."""
-    for d in find_dates_en(text[body : body + DATELINE_SEARCH], None):
-        if d.year is not None and d.value is not None and d.precision == "day":
-            return d.value
+    head = text[body : body + DATELINE_SEARCH]
+    for d in find_dates_en(head, None):
+        if d.year is None or d.value is None or d.precision != "day":
+            continue
+        if _EVENT_ON.search(head[: d.start]):
+            continue  # "On 10 March 2024, IS militants attacked …": the event's date, not the report's
+        return d.value
     return None
 
 

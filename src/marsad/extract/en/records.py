@@ -80,7 +80,7 @@ def _order(spans: list[tuple[int, int]], indexes: list[int], has_title: bool) ->
 def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexicon, resolver) -> Record | None:
     text, first = doc.text, draft.first
     order = _order(spans, [st.index for st in draft.statements], bool(doc.title))
-    published = context.dateline(text, doc.body_start) or doc.published
+    published = _reference_date(doc)
     when = context.choose_date(text, order, published, doc.body_start)
     if when is not None and published is not None and when.value < published - timedelta(BACKGROUND_DAYS):
         return None  # old news told as background
@@ -104,6 +104,12 @@ def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexi
         rec.regions = [rec.location] if rec.location else []
     rec.evidence = sorted(evidence, key=lambda ev: (ev.start, ev.end))
     return rec
+
+
+def _reference_date(doc: Document):
+    """The report's own dateline when it has one, else the publication date: a feed's date can be days or years off
+    (FA-KES rows), and "on Tuesday" and the background rule must read against the day the report was written."""
+    return context.dateline(doc.text, doc.body_start) or doc.published
 
 
 def _richest(draft: Draft) -> Mention | None:
