@@ -156,6 +156,17 @@ def test_acled_formulas_read_as_the_codebook_means():
     assert two.perpetrator == "syrian_government" and two.location.admin1 == "Idleb"
 
 
+def test_span_level_gold_of_fakes_articles():
+    from marsad.evaluate import run
+
+    result = run(REPO / "data" / "gold" / "en_fakes_dev.jsonl", need(FAKES))
+    assert result["documents_found"] == result["documents"] == 22
+    # Today: incidents F1 0.75, count-only F1 0.88, admin1 1.0 on matched pairs.
+    assert result["incidents"]["f1"] >= 0.7
+    assert result["incidents_count_only"]["f1"] >= 0.8
+    assert result["accuracy"]["admin1"] >= 0.9
+
+
 def test_document_level_scoring_on_fakes_dev():
     result = run_doc(str(need(FAKES)))
     overall = result["overall"]
