@@ -107,3 +107,26 @@ def test_bad_english_rows_are_named_and_the_rest_goes_on(tmp_path, bad):
     assert result.exit_code == 1
     assert "notes.jsonl" in result.output and ":2" in result.output
     assert '"doc_id": "n01"' in result.output
+
+
+def test_eval_doc_level_scores_a_labelled_csv_and_names_a_bad_row(tmp_path):
+    rows = _fakes_rows(12)
+    path = tmp_path / "labelled.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = runner.invoke(app, ["eval", "--doc-level", "--gold", str(path), "--docs", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["overall"]["articles"] == 12 and 0 < scores["overall"]["killed"] <= 1
+    rows[3]["nb_civilians"] = "many"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = runner.invoke(app, ["eval", "--doc-level", "--gold", str(path), "--docs", str(path)])
+    assert result.exit_code == 1
+    message = "".join(result.output.split())
+    line = 2 + sum(1 + sum(v.count("\n") for v in r.values()) for r in rows[:3])
+    assert f"labelled.csv:{line}:unreadablelabel" in message

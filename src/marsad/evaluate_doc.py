@@ -48,23 +48,27 @@ class Label:
 
 def read_labels(path: str | Path) -> list[Label]:
     """The labelled articles of a FA-KES-style CSV, in file order."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh))
     labels = []
-    for line, row in enumerate(rows, start=2):
-        try:
-            labels.append(
-                Label(
-                    doc_id=str(row["unit_id"]).strip(),
-                    admin1=canonical_admin1(row["location"].strip()) if row.get("location") else None,
-                    actor=(row.get("actor") or "unknown").strip().lower(),
-                    civilians=int(float(row.get("nb_civilians") or 0)),
-                    noncivilians=int(float(row.get("nb_noncivilians") or 0)),
-                )
-            )
-        except (KeyError, ValueError) as exc:
-            raise ValueError(f"{path}: row {line}: unreadable label ({exc})") from None
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for row in reader:
+            # The row's first line in the file: a quoted article may span several lines.
+            line = reader.line_num - sum(str(v).count("\n") for v in row.values() if v)
+            labels.append(_label(row, path, line))
     return labels
+
+
+def _label(row: dict[str, str], path: str | Path, line: int) -> Label:
+    try:
+        return Label(
+            doc_id=str(row["unit_id"]).strip(),
+            admin1=canonical_admin1(row["location"].strip()) if row.get("location") else None,
+            actor=(row.get("actor") or "unknown").strip().lower(),
+            civilians=int(float(row.get("nb_civilians") or 0)),
+            noncivilians=int(float(row.get("nb_noncivilians") or 0)),
+        )
+    except (KeyError, ValueError) as exc:
+        raise ValueError(f"{path}:{line}: unreadable label ({exc})") from None
 
 
 def main_event(records: list[Record]) -> Record | None:
