@@ -176,3 +176,17 @@ def test_document_level_scoring_on_fakes_dev():
     assert overall["admin1"] >= 0.80
     assert overall["perpetrator"] >= 0.72
     assert all(f["articles"] == 192 for f in result["folds"])
+
+
+def _note(text: str) -> Document:
+    return Document("note", text, published=date(2024, 5, 4), lang="en")
+
+
+def test_the_dead_side_and_nationality_and_no_one_killed():
+    text = "On 3 May 2024, IS militants shot down a helicopter near Palmyra (Homs), killing two Russian pilots."
+    (pilots,) = extract(_note(text))
+    assert (pilots.killed.best, pilots.perpetrator, pilots.victim_group) == (2, "isis", "russia")
+    assert [(v.group, v.nationality) for v in pilots.victims] == [("russia", "RU")]
+    assert pilots.location.admin1 == "Homs" and pilots.date == "2024-05-03"
+    nobody = "On 3 May 2024, an IED hit an SDF patrol near Hajin (Deir ez-Zor), killing no one. No fatalities were reported."
+    assert [r.killed for r in extract(_note(nobody))] == []

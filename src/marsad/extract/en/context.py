@@ -77,7 +77,7 @@ def _agent_gap(text: str, hit: Hit[str], e: int, lex: Lexicon) -> int | None:
     after = _WORD.search(text, hit.end, e)
     if after is None:
         return None
-    if after.group(0).lower() in lex.combatant_nouns and _killed_right_after(text, after.end(), e):
+    if after.group(0).lower().rstrip(".") in lex.combatant_nouns and _killed_right_after(text, after.end(), e):
         return None  # "IS fighters were killed": the dead
     if " " not in hit.text.strip() and after.group(0)[:1].isupper() and lex.attack_nouns.search(
         text, after.start(), after.end()

@@ -104,6 +104,8 @@ def _not_casualty(text: str, n: Number, e: int, lex: Lexicon) -> bool:
     hit = lex.non_casualty.search(text, pos, min(e, pos + 30))
     if hit is not None and hit.start == pos:
         return True
+    if re.search(r"(?<!\w)no\s+$", text[max(0, n.num_start - 4) : n.num_start], re.I):
+        return True  # "killing no one"
     if text[n.end : n.end + 1] in ("%", "/") or text[max(0, n.num_start - 1) : n.num_start] in ("$", "/", "#"):
         return True
     return n.value is not None and 1900 <= n.value <= 2100 and n.qualifier is None and n.num_end - n.num_start == 4
@@ -250,7 +252,7 @@ def _victim(text: str, m: Mention, e: int, lex: Lexicon) -> tuple[str | None, Hi
     actor = lex.actors.search(text, m.num.end, stop)
     if actor is not None:
         after = _WORD.search(text, actor.end, e)
-        if after is not None and after.group(0).lower() in lex.combatant_nouns:
+        if after is not None and after.group(0).lower().rstrip(".") in lex.combatant_nouns:
             return actor.value, actor
     hit = lex.victims.search(text, m.num.end, stop)
     if hit is not None and _words(text, m.num.end, hit.start) <= 2:

@@ -88,7 +88,7 @@ def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexi
     evidence = [Evidence(m.start, m.end, text[m.start : m.end], "count") for m in figures]
     rec = Record(doc_id=doc.doc_id, kind="tally" if first.tally else "incident")
     rec.killed, rec.wounded = draft.killed(), draft.wounded()
-    rec.victim_group, rec.victims = _victims(_richest(draft))
+    rec.victim_group, rec.victims = _victims(_richest(draft), lex)
     victim_spans = [(m.start, m.end) for st in draft.statements for m in st.mentions]
     rest = [sp for sp in spans[: first.index + PERPETRATOR_REACH + 1] if sp not in order]
     _perpetrator(rec, text, order + rest, lex, victim_spans, evidence)
@@ -118,11 +118,16 @@ def _richest(draft: Draft) -> Mention | None:
     return max(figures, key=lambda m: (bool(m.subgroups), m.victim is not None), default=None)
 
 
-def _victims(m: Mention | None) -> tuple[str, list[Victim]]:
+def _victims(m: Mention | None, lex: Lexicon) -> tuple[str, list[Victim]]:
     if m is None:
         return "unknown", []
     group = m.victim or "unknown"
     victims = []
+    if m.victim_actor is not None and group in lex.nationality:
+        # "two Russian pilots": the dead's nationality, as the Arabic engine gives it
+        count = Count(m.count.low, m.count.best, m.count.high)
+        dead, hurt = (count, None) if m.kind == "killed" else (None, count)
+        victims.append(Victim(group=group, nationality=lex.nationality[group], killed=dead, wounded=hurt))
     for sub in sorted(m.subgroups, key=lambda sub: sub.start):
         sub_group = sub.victim or (_PEOPLE if group == "unknown" else group)
         count = Count(sub.count.low, sub.count.best, sub.count.high)

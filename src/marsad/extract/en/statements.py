@@ -104,6 +104,9 @@ def find_statements(doc: Document, lex: Lexicon) -> list[Statement]:
         if lex.accident.search(text, s, e) is not None:
             continue
         found = [m for m in sentence_mentions(text, s, e, lex) if not _negated(text, s, m, lex)]
+        if lex.no_fatalities.search(text, s, e) or lex.unknown_casualties.search(text, s, e):
+            # "killing no one", "2 were hurt; there were no fatalities": the note says no one died
+            found = [m for m in found if m.kind != "killed"]
         pairs = _pair(found, (s, e), index, _is_tally(text, s, e, found, lex))
         for st in pairs:
             st.headline = bool(doc.title) and s < doc.body_start
