@@ -188,5 +188,5 @@ def test_the_dead_side_and_nationality_and_no_one_killed():
     assert (pilots.killed.best, pilots.perpetrator, pilots.victim_group) == (2, "isis", "russia")
     assert [(v.group, v.nationality) for v in pilots.victims] == [("russia", "RU")]
     assert pilots.location.admin1 == "Homs" and pilots.date == "2024-05-03"
-    nobody = "On 3 May 2024, an IED hit an SDF patrol near Hajin (Deir ez-Zor), killing no one. No fatalities were reported."
+    nobody = "On 3 May 2024, an IED hit an SDF patrol near Hajin (Deir ez-Zor), killing no one. No fatalities reported."
     assert [r.killed for r in extract(_note(nobody))] == []
