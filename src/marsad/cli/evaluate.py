@@ -42,11 +42,24 @@ def eval_command(
         int, typer.Option("--folds", help="K-fold cross-validation: train on K-1 folds of the gold, score the rest.")
     ] = 0,
     model: ModelOption = None,
+    doc_level: Annotated[
+        bool,
+        typer.Option(
+            "--doc-level",
+            help="GOLD is a CSV labelled with one main event per article (FA-KES columns: unit_id, location, actor, "
+            "nb_civilians, nb_noncivilians): score killed, admin1 and perpetrator per article.",
+        ),
+    ] = False,
 ) -> None:
     """Precision/recall/F1 of casualty incidents, field accuracy, tallies, silence on no-incident reports."""
     use_model(model)
     if (docs is None) == (predictions is None):
         raise typer.BadParameter("give --docs (extract and score) or --predictions (score records)")
+    if doc_level:
+        from marsad.cli.evaluate_doc import print_doc_level
+
+        print_doc_level(gold[0], docs[0], as_json, errors)  # type: ignore[index]
+        return
     if folds:
         _cross_validate(gold, docs, folds, as_json)  # type: ignore[arg-type]
         return

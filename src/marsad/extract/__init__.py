@@ -19,6 +19,7 @@ from marsad.extract.background import flag_background
 from marsad.extract.candidates import accidental, find_mentions, negated
 from marsad.extract.cues import lexicons
 from marsad.extract.decide import Candidate, Model, decide, default_model, features
+from marsad.extract.en import extract_en
 from marsad.extract.layout import Layout, layout
 from marsad.extract.places import embedded_resolver
 from marsad.extract.records import absorb_updates, build
@@ -28,12 +29,19 @@ __all__ = ["candidates", "decided", "extract"]
 
 _DEFAULT = object()
 
+# Engines of the other languages, by ISO 639-1 code; Arabic is the grammar below.
+ENGINES = {"en": extract_en}
+
 
 def extract(doc: Document, places=None, model: Model | None | object = _DEFAULT) -> list[Record]:
     """Every casualty incident and tally that `doc` reports, as records.
 
     `model` decides which of the grammar's candidates are news and which are tallies (default: the
-    model shipped for the language; None: the grammar's own calls)."""
+    model shipped for the language; None: the grammar's own calls). A report in another language goes to
+    that language's engine (none: no records)."""
+    if doc.lang != "ar":
+        engine = ENGINES.get(doc.lang)
+        return engine(doc, places) if engine is not None else []
     if model is _DEFAULT:
         model = default_model()
     return decided(candidates(doc, places), model)  # type: ignore[arg-type]

@@ -15,13 +15,13 @@ from dateutil import parser as dateutil_parser
 
 from marsad.model import Document
 from marsad.sources.errors import SourceError
-from marsad.sources.language import guess_lang
+from marsad.sources.language import guess_lang, normalise_lang
 
 # Which field holds what, first match wins; a user's --*-field option goes in front.
 DEFAULT_FIELDS = {
-    "text": ("text", "body", "content", "article"),
-    "title": ("title", "headline"),
-    "id": ("doc_id", "docno", "id", "uid"),
+    "text": ("text", "body", "content", "article", "article_content"),
+    "title": ("title", "headline", "article_title"),
+    "id": ("doc_id", "docno", "id", "uid", "unit_id"),
     "url": ("url", "link"),
     "source": ("source", "outlet", "site", "sitename"),
     "published": ("published_iso", "published", "date", "pubdate", "datetime"),
@@ -136,6 +136,7 @@ def row_to_document(row: dict[str, Any], fields: FieldMap, path: str, line: int)
     except ValueError as exc:
         raise SourceError(path, line, str(exc)) from None
     doc_id = _scalar(row, fields, "id", path, line)
+    lang = _scalar(row, fields, "lang", path, line)
     doc = Document(
         doc_id="",
         text=cleaned,
@@ -144,7 +145,7 @@ def row_to_document(row: dict[str, Any], fields: FieldMap, path: str, line: int)
         outlet=_scalar(row, fields, "source", path, line),
         url=_scalar(row, fields, "url", path, line),
         published=published,
-        lang=_scalar(row, fields, "lang", path, line) or guess_lang(body),
+        lang=normalise_lang(lang) if lang else guess_lang(body),
         source_path=f"{path}:{line}",
     )
     doc.doc_id = doc_id or doc.content_hash[:16]

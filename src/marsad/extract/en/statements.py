@@ -1,0 +1,196 @@
+"""From casualty figures to statements, and statements that tell the same event merged into drafts.
+
+A statement is one sentence's killed figure with the wounded figure that follows it ("killing 5 and
+wounding 12"), or a wounded figure alone. A figure in a denied or hypothetical clause, an accident,
+or a clause about the war as a whole ("since the conflict began") is no incident: the last becomes
+a tally. The headline and the lead repeat one event; "the death toll rose to 40" updates it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from marsad.extract.en.lexicon import Lexicon
+from marsad.extract.en.mentions import Mention, sentence_mentions
+from marsad.lang import load
+from marsad.model import Count, Document
+from marsad.text.sentences import split
+
+# How far back from a figure a negation or a tally cue still governs it (characters, same sentence).
+_SCOPE = 80
+# How many sentences into the report the lead may restate the headline's event with a finer figure.
+HEADLINE_REACH = 5
+_ALSO = re.compile(r"(?<!\w)(?:also|too|as well|more|others|other)(?!\w)", re.I)
+_UPDATE = re.compile(r"rose|risen|rises|climbed|reached|increased|jumped|mounted", re.I)
+
+
+@dataclass
+class Statement:
+    sentence: tuple[int, int]
+    index: int  # sentence number (0 = headline when the report has one)
+    killed: Mention | None = None
+    wounded: Mention | None = None
+    tally: bool = False
+    headline: bool = False
+    also: bool = False  # "dozens were also wounded": more of an event already told
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return [m for m in (self.killed, self.wounded) if m is not None]
+
+    @property
+    def update(self) -> bool:
+        return self.killed is not None and bool(_UPDATE.search(self.killed.cue))
+
+
+@dataclass
+class Draft:
+    statements: list[Statement] = field(default_factory=list)
+
+    @property
+    def first(self) -> Statement:
+        return self.statements[0]
+
+    def killed(self) -> Count | None:
+        """The figure of the latest update, else the first exact figure of the body (a headline rounds:
+        "Dozens killed", "More than 50 killed"), else the first figure stated."""
+        stated = [s for s in self.statements if s.killed is not None]
+        if not stated:
+            return None
+        updates = [s for s in stated if s.update and not s.headline]
+        if updates:
+            chosen = updates[-1].killed.count
+        else:
+            chosen = min(stated, key=lambda s: (s.killed.num.vague, s.headline)).killed.count
+        return Count(chosen.low, chosen.best, chosen.high)
+
+    def wounded(self) -> Count | None:
+        figures = [s.wounded.count for s in self.statements if s.wounded is not None]
+        return figures[0] if figures else None
+
+
+def sentences(doc: Document) -> list[tuple[int, int]]:
+    """Sentence spans of the cleaned text; the headline (up to the blank line) is always its own."""
+    body = doc.body_start
+    head = _join_abbreviations(doc.text, split(doc.text[:body])) if body else []
+    return head + _join_abbreviations(doc.text, [(s + body, e + body) for s, e in split(doc.text[body:])])
+
+
+@cache
+def _abbreviations() -> re.Pattern[str]:
+    forms = sorted(load("en", "sentences")["abbreviations"], key=len, reverse=True)
+    # Also a single capital letter with a stop: an initial ("George W. Bush").
+    return re.compile(r"(?:(?<![\w.])(?:" + "|".join(map(re.escape, forms)) + r")|(?<![\w.])[A-Z]\.)$")
+
+
+def _join_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Undo the splits after "U.S." or "Lt.": the sentence goes on."""
+    out: list[tuple[int, int]] = []
+    pattern = _abbreviations()
+    for s, e in spans:
+        if out and text[out[-1][1] - 1] == "." and pattern.search(text, out[-1][0], out[-1][1]):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def find_statements(doc: Document, lex: Lexicon) -> list[Statement]:
+    text = doc.text
+    out: list[Statement] = []
+    for index, (s, e) in enumerate(sentences(doc)):
+        if lex.accident.search(text, s, e) is not None:
+            continue
+        found = [m for m in sentence_mentions(text, s, e, lex) if not _negated(text, s, m, lex)]
+        if lex.no_fatalities.search(text, s, e) or lex.unknown_casualties.search(text, s, e):
+            # "killing no one", "2 were hurt; there were no fatalities": the note says no one died
+            found = [m for m in found if m.kind != "killed"]
+        pairs = _pair(found, (s, e), index, _is_tally(text, s, e, found, lex))
+        for st in pairs:
+            st.headline = bool(doc.title) and s < doc.body_start
+            st.also = any(_ALSO.search(text, m.start, m.end) for m in st.mentions)
+        out.extend(pairs)
+    return out
+
+
+def _negated(text: str, s: int, m: Mention, lex: Lexicon) -> bool:
+    return lex.negation.search(text, max(s, m.start - _SCOPE), m.start) is not None
+
+
+def _is_tally(text: str, s: int, e: int, found: list[Mention], lex: Lexicon) -> bool:
+    return bool(found) and lex.tally.search(text, s, e) is not None
+
+
+def _pair(found: list[Mention], sentence: tuple[int, int], index: int, tally: bool) -> list[Statement]:
+    out: list[Statement] = []
+    for m in found:
+        if m.kind == "wounded" and out and out[-1].wounded is None and out[-1].killed is not None:
+            out[-1].wounded = m
+        elif m.kind == "wounded":
+            out.append(Statement(sentence, index, wounded=m, tally=tally))
+        else:
+            out.append(Statement(sentence, index, killed=m, tally=tally))
+    return out
+
+
+def merge(statements: list[Statement]) -> list[Draft]:
+    """Statements of one event in one draft: the same killed figure, a toll update of the main event,
+    or wounded alone right after a killed figure."""
+    drafts: list[Draft] = []
+    for st in statements:
+        target = _same_event(drafts, st)
+        if target is None:
+            drafts.append(Draft([st]))
+        else:
+            target.statements.append(st)
+    return drafts
+
+
+def _same_event(drafts: list[Draft], st: Statement) -> Draft | None:
+    kin = [d for d in drafts if d.first.tally == st.tally]
+    if not kin:
+        return None
+    if st.killed is None:
+        last = kin[-1]
+        near = st.index - last.statements[-1].index <= 2 or st.also
+        return last if near and last.wounded() is None else None
+    central = _central(st.killed.count)
+    headline = next((d for d in kin if d.first.headline), None)
+    if headline is not None and st.index <= HEADLINE_REACH and _rounded(headline.killed(), st.killed.count):
+        return headline
+    for d in kin:
+        k = d.killed()
+        if k is not None and central is not None and central == _central(k):
+            return d
+        if k is not None and _overlaps(k, st.killed.count) and st.index - d.statements[-1].index <= 1:
+            return d  # "dozens killed" then "at least 40 killed"
+    if st.update and not st.tally:
+        return kin[0]
+    return None
+
+
+def _rounded(headline: Count | None, body: Count) -> bool:
+    """The headline's figure is the body's rounded: "Dozens killed" for 40, "More than 50" for 51."""
+    b = _central(body)
+    if headline is None or b is None:
+        return False
+    if _overlaps(headline, body):
+        return True
+    h = _central(headline)
+    return h is not None and headline.low == h and h <= b <= h * 1.25
+
+
+def _central(c: Count) -> int | None:
+    return c.best if c.best is not None else c.low
+
+
+def _overlaps(a: Count, b: Count) -> bool:
+    """One figure is a vague range the other lies in."""
+    for rng, other in ((a, b), (b, a)):
+        v = _central(other)
+        vague = rng.best is None and rng.low is not None and rng.high is not None
+        if vague and v is not None and rng.low <= v <= rng.high:
+            return True
+    return False
