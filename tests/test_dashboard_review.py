@@ -105,7 +105,7 @@ def open_event(page, url: str, event_id: str) -> None:
 
 def wait_for_sum(page, before: int) -> int:
     page.wait_for_function(
-        f"document.body.dataset.ready === '1' && "
+        f"() => document.body.dataset.ready === '1' && "
         f"document.querySelector('[data-testid=sum-killed-best]').textContent.replace(/,/g, '') !== '{before}'",
         timeout=15_000,
     )
@@ -134,7 +134,9 @@ def test_an_analyst_corrects_and_rejects_in_the_browser_and_the_decisions_hold(p
     place = form.locator("input[name=place]")
     original_place = place.input_value()
     place.fill("دوما")
-    page.wait_for_function("document.querySelector('[data-testid=place-found]').textContent.includes('Rural Damascus')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=place-found]').textContent.includes('Rural Damascus')"
+    )
     place.fill(original_place)
     form.locator("input[name=reason]").fill(REASON_FIX)
     form.get_by_test_id("review-save").click()
@@ -218,7 +220,7 @@ def test_the_founding_question_is_the_same_in_dashboard_api_and_cli(page, served
     page.select_option("select[name=victim]", victims)
     page.select_option("select[name=admin1]", places)
     page.click("#filters button[type=submit]")
-    page.wait_for_function("document.body.dataset.ready === '1' && location.search.includes('victim=')")
+    page.wait_for_function("() => document.body.dataset.ready === '1' && location.search.includes('victim=')")
     (asked,) = parse_qs(urlsplit(page.url).query)["victim"]
     assert sorted(asked.split(",")) == sorted(victims)
     assert shown_sum(page) == cli_sum["killed_best"]
@@ -239,7 +241,7 @@ def test_map_zooms_table_sorts_and_downloads_what_it_shows_tallies_page(page, se
     if pages > 20:
         first = page.locator("[data-testid=tallies] tbody tr").first.get_attribute("data-record")
         page.click("#tally-next")
-        page.wait_for_function("document.querySelector('[data-testid=tally-page]').textContent.startsWith('2')")
+        page.wait_for_function("() => document.querySelector('[data-testid=tally-page]').textContent.startsWith('2')")
         assert page.locator("[data-testid=tallies] tbody tr").first.get_attribute("data-record") != first
     place = api(page, url + "/api/map")["points"][0]["admin1"]
     page.goto(f"{url}/?admin1={place}")
