@@ -32,8 +32,8 @@ def extract_timeout() -> float:
     return seconds if seconds > 0 else DEFAULT_EXTRACT_TIMEOUT
 
 
-class TimeLimitExceeded(Exception):
-    pass
+class TimeLimitExceeded(BaseException):
+    """Not an Exception: code that catches a defect of its own (`except Exception`) must not swallow it."""
 
 
 @contextmanager
