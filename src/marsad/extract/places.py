@@ -184,11 +184,16 @@ def _conjuncts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
-def _word_before(lay: Layout, clause: Clause, orig_pos: int) -> str:
-    """The folded word before an original offset, without the conjunction و."""
+def _words_before(lay: Layout, clause: Clause, orig_pos: int, chars: int) -> list[str]:
+    """The folded words of the `chars` characters (within the clause) before an original offset."""
     offsets = lay.folded.offsets
     pos = orig_pos if offsets is None else bisect.bisect_left(offsets, orig_pos)
-    words = lay.text[max(clause.start, pos - 25) : pos].split()
+    return lay.text[max(clause.start, pos - chars) : pos].split()
+
+
+def _word_before(lay: Layout, clause: Clause, orig_pos: int) -> str:
+    """The folded word before an original offset, without the conjunction و."""
+    words = _words_before(lay, clause, orig_pos, 25)
     if not words:
         return ""
     word = words[-1]
@@ -198,24 +203,16 @@ def _word_before(lay: Layout, clause: Clause, orig_pos: int) -> str:
 
 
 def _reporter_before(lay: Layout, clause: Clause, orig_pos: int) -> bool:
-    offsets = lay.folded.offsets
-    pos = orig_pos if offsets is None else bisect.bisect_left(offsets, orig_pos)
-    words = [w.strip('"') for w in lay.text[max(clause.start, pos - 60) : pos].split()[-5:]]
+    words = [w.strip('"') for w in _words_before(lay, clause, orig_pos, 60)[-5:]]
     return any(w in _lex().reporter or w[1:] in _lex().reporter for w in words)
 
 
 def _loyal_to(lay: Layout, clause: Clause, orig_pos: int) -> bool:
-    offsets = lay.folded.offsets
-    pos = orig_pos if offsets is None else bisect.bisect_left(offsets, orig_pos)
-    words = lay.text[max(clause.start, pos - 30) : pos].split()[-2:]
-    return any(w in _lex().allegiance for w in words)
+    return any(w in _lex().allegiance for w in _words_before(lay, clause, orig_pos, 30)[-2:])
 
 
 def _measured_from(lay: Layout, clause: Clause, orig_pos: int) -> bool:
-    offsets = lay.folded.offsets
-    pos = orig_pos if offsets is None else bisect.bisect_left(offsets, orig_pos)
-    words = lay.text[max(clause.start, pos - 40) : pos].split()[-3:]
-    return any(w in _lex().distance for w in words)
+    return any(w in _lex().distance for w in _words_before(lay, clause, orig_pos, 40)[-3:])
 
 
 def _has_kind_word(text: str) -> bool:
