@@ -42,9 +42,10 @@ def extract_checked(doc: Document, places=None, limit: int | None = None, second
             f"report of {len(doc.text):,} characters is longer than the limit of {limit:,} (MARSAD_MAX_CHARS)"
         )
     seconds = extract_timeout() if seconds is None else seconds
-    from marsad.extract import extract
+    from marsad.extract import extract, prepare
 
     try:
+        prepare(doc.lang, places)
         with time_limit(seconds):
             return extract(doc, places=places)
     except TimeLimitExceeded:

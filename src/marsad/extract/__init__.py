@@ -20,12 +20,13 @@ from marsad.extract.candidates import accidental, find_mentions, negated
 from marsad.extract.cues import lexicons
 from marsad.extract.decide import Candidate, Model, decide, default_model, features
 from marsad.extract.en import extract_en
+from marsad.extract.en.lexicon import lexicon as en_lexicon
 from marsad.extract.layout import Layout, layout
 from marsad.extract.places import embedded_resolver
 from marsad.extract.records import absorb_updates, build
 from marsad.model import Document, Record
 
-__all__ = ["candidates", "decided", "extract"]
+__all__ = ["candidates", "decided", "extract", "prepare"]
 
 _DEFAULT = object()
 
@@ -45,6 +46,18 @@ def extract(doc: Document, places=None, model: Model | None | object = _DEFAULT)
     if model is _DEFAULT:
         model = default_model()
     return decided(candidates(doc, places), model)  # type: ignore[arg-type]
+
+
+def prepare(lang: str, places=None) -> None:
+    """Load once what extracting a report in `lang` reads (lexicons, gazetteer, model: about 2 s), so
+    that a time limit on one report counts only that report's own work."""
+    if lang == "ar":
+        lexicons()
+        default_model()
+    elif lang == "en":
+        en_lexicon()
+    if places is None and lang in {"ar", *ENGINES}:
+        embedded_resolver()
 
 
 def decided(proposal: tuple[Layout, object, list[Candidate]] | None, model: Model | None) -> list[Record]:
