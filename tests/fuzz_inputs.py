@@ -45,15 +45,32 @@ def clean_text(max_parts: int = 60) -> st.SearchStrategy[str]:
 PUBLISHED_VALUES = st.one_of(
     st.none(),
     st.dates().map(date.isoformat),
-    st.sampled_from(["0001-01-01T00:00:00Z", "0001-01-01", "9999-12-31", "1850-01-01", "2018-02-30", "yesterday",
-                     "Sun, 06 May 2018 12:41:32 +0400", "", "2018", "99999-01-01", "\udfff"]),  # fmt: skip
+    st.sampled_from(
+        [
+            "0001-01-01T00:00:00Z",
+            "0001-01-01",
+            "9999-12-31",
+            "1850-01-01",
+            "2018-02-30",
+            "yesterday",
+            "Sun, 06 May 2018 12:41:32 +0400",
+            "",
+            "2018",
+            "99999-01-01",
+            "\udfff",
+        ]
+    ),  # fmt: skip
     st.integers(min_value=-(10**30), max_value=10**30),
     st.floats(allow_nan=True, allow_infinity=True),
 )
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(10**50), max_value=10**50), st.floats(), st.text(max_size=20)
 )
-JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)  # noqa: E501
+JSON_VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)  # noqa: E501
 
 
 def _nested(depth: int) -> str:

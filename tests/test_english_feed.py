@@ -73,8 +73,20 @@ def test_the_issue_csv_command_gives_records_with_traceable_evidence(tmp_path):
         writer.writerows(rows)
     result = runner.invoke(
         app,
-        ["extract", str(path), "--field", "id=unit_id", "--field", "title=article_title",
-         "--field", "text=article_content", "--field", "published=date", "--format", "jsonl"],
+        [
+            "extract",
+            str(path),
+            "--field",
+            "id=unit_id",
+            "--field",
+            "title=article_title",
+            "--field",
+            "text=article_content",
+            "--field",
+            "published=date",
+            "--format",
+            "jsonl",
+        ],
     )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]

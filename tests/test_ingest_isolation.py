@@ -46,7 +46,7 @@ HOSTILE = [
 @pytest.fixture(scope="module")
 def mixed_file(tmp_path_factory, ant_rows):
     """Real ANT reports with a hostile one after every real one."""
-    real = [line for line in ant_rows if line.strip()][:len(HOSTILE)]
+    real = [line for line in ant_rows if line.strip()][: len(HOSTILE)]
     lines = [x for pair in zip(real, HOSTILE, strict=True) for x in pair]
     path = tmp_path_factory.mktemp("mixed") / "mixed.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -70,8 +70,7 @@ def list_failures(engine: Engine, limit: int | None = None) -> list[Failure]:
     query = select(failures).order_by(failures.c.failed_at.desc(), failures.c.id.desc()).limit(limit)
     with engine.connect() as conn:
         return [
-            Failure(row.path, row.line, row.stage, row.reason, row.doc_id, row.failed_at)
-            for row in conn.execute(query)
+            Failure(row.path, row.line, row.stage, row.reason, row.doc_id, row.failed_at) for row in conn.execute(query)
         ]
 
 

@@ -31,8 +31,11 @@ _NOT_AGENT = re.compile(r"(?<!\w)(?:said|says|say|and|or|of|to|accused|blamed|ag
 _EVENT_ON = re.compile(r"(?<!posted )(?<!published )(?<!updated )\bon\s+(?:\w+\s+)?$", re.I)
 _DEAD_AFTER = re.compile(r"\s+(?:were|was|have been|had been|are)?\s*(?:killed|dead|died|wounded|injured)")
 _JOINED = re.compile(r"\s+(?:and|or|and\s+the)\s+", re.I)
-_LOCATIVE = re.compile(r"(?<!\w)(?:in|near|on|at|of|outside|around|across|into|from|targeting|targeted|hit|struck)\s+"
-                       r"(?:the\s+)?(?:\w+\s+){0,3}$", re.I)
+_LOCATIVE = re.compile(
+    r"(?<!\w)(?:in|near|on|at|of|outside|around|across|into|from|targeting|targeted|hit|struck)\s+"
+    r"(?:the\s+)?(?:\w+\s+){0,3}$",
+    re.I,
+)
 
 
 @dataclass
@@ -79,9 +82,11 @@ def _agent_gap(text: str, hit: Hit[str], e: int, lex: Lexicon) -> int | None:
         return None
     if after.group(0).lower().rstrip(".") in lex.combatant_nouns and _killed_right_after(text, after.end(), e):
         return None  # "IS fighters were killed": the dead
-    if " " not in hit.text.strip() and after.group(0)[:1].isupper() and lex.attack_nouns.search(
-        text, after.start(), after.end()
-    ) is None:
+    if (
+        " " not in hit.text.strip()
+        and after.group(0)[:1].isupper()
+        and lex.attack_nouns.search(text, after.start(), after.end()) is None
+    ):
         return None  # "Syrian Idlib attack", "Syrian Observatory": a one-word demonym before a name is not the actor
     partner = _JOINED.match(text, hit.end)
     if partner is not None:
