@@ -45,7 +45,7 @@ def extract(doc: Document, places=None, model: Model | None | object = _DEFAULT)
         return engine(doc, places) if engine is not None else []
     if model is _DEFAULT:
         model = default_model()
-    return decided(candidates(doc, places), model)  # type: ignore[arg-type]
+    return decided(candidates(doc, places), model, reuse=True)  # type: ignore[arg-type]
 
 
 def prepare(lang: str, places=None) -> None:
@@ -60,15 +60,18 @@ def prepare(lang: str, places=None) -> None:
         embedded_resolver()
 
 
-def decided(proposal: tuple[Layout, object, list[Candidate]] | None, model: Model | None) -> list[Record]:
-    """The records `model` keeps of the grammar's proposal, with their confidence and kind."""
+def decided(
+    proposal: tuple[Layout, object, list[Candidate]] | None, model: Model | None, reuse: bool = False
+) -> list[Record]:
+    """The records `model` keeps of the grammar's proposal, with their confidence and kind.
+
+    Merging mutates records, so they are copied unless `reuse` says the proposal is decided only once."""
     if proposal is None:
         return []
     lay, resolver, found = proposal
     built = []
     for cand, confidence, kind in decide(found, model):
-        # A copy: the same proposal may be decided again (cross-validation), and merging mutates.
-        rec = copy.deepcopy(cand.record)
+        rec = cand.record if reuse else copy.deepcopy(cand.record)
         if kind != cand.draft.kind:
             rec = build(lay, replace(cand.draft, kind=kind), lexicons(), resolver)
         if confidence is not None:
