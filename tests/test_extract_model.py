@@ -138,3 +138,36 @@ def test_hedged_attribution_names_the_perpetrator(ant_path):
     part = next(p for p in re.split(r"(?<=[.\n])", doc.text) if "يرجح أنها روسية أوقعت" in p)
     [rec] = extract(Document(doc_id=doc.doc_id, text=part.strip(), published=doc.published))
     assert rec.killed.best == 44 and rec.perpetrator == "russia"
+
+
+def test_a_database_remembers_the_model_it_was_ingested_with(ant_rows, tmp_path, monkeypatch):
+    from marsad import store
+    from marsad.cli import app
+    from marsad.store.records import record_ids_of
+    from marsad.store.settings import get_setting
+
+    shipped = json.loads((Path(store.__file__).parents[1] / "lang" / "ar" / "model.json").read_text())
+    # A deciding model that believes nothing: a database that uses it stores reports without records.
+    doubting = tmp_path / "doubting.json"
+    doubting.write_text(json.dumps({**shipped, "decides": True, "threshold": 1.01}))
+    rows = [r for r in ant_rows if "قتل" in r]
+    parts = []
+    for i in range(3):  # ten reports a part: each part tells of some killing
+        parts.append(tmp_path / f"part{i}.jsonl")
+        parts[-1].write_text("\n".join(rows[10 * i : 10 * i + 10]) + "\n", encoding="utf-8")
+    db, fresh = str(tmp_path / "m.db"), str(tmp_path / "fresh.db")
+    runner = CliRunner()
+
+    def ingest(path: Path, *options: str, into: str = db) -> int:
+        # Each command is a process of its own (`--model` sets MARSAD_MODEL for it); restored after the test.
+        monkeypatch.setenv("MARSAD_MODEL", "")
+        result = runner.invoke(app, ["ingest", str(path), "--db", into, "--quiet", *options])
+        assert result.exit_code == 0, result.output
+        doc_ids = [json.loads(line)["docno"] for line in path.read_text().splitlines()]
+        return len(record_ids_of(store.connect(into), doc_ids))
+
+    assert ingest(parts[0], "--model", str(doubting)) == 0
+    assert ingest(parts[1]) == 0  # no --model: the database's own
+    assert ingest(parts[1], into=fresh) > 0  # the same reports, a database that remembers no model
+    assert ingest(parts[2], "--model", "shipped") > 0
+    assert get_setting(store.connect(db), "model") is None

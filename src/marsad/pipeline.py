@@ -7,9 +7,13 @@ recorded in the store's failures (file, line, reason) and the others go on.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
@@ -21,9 +25,48 @@ from marsad.model import Document
 from marsad.parallel import extract_batches
 from marsad.resolve import update_events
 from marsad.sources import SourceError
+from marsad.store.settings import get_setting, set_setting
 
 # Reports stored per transaction.
 BATCH = 200
+
+# `--model shipped`: the model that comes with marsad, and a database that forgets its own.
+SHIPPED_MODEL = "shipped"  # decide.default_model reads it as MARSAD_MODEL too
+# Files this process wrote for databases' remembered models (MARSAD_MODEL pointing at one was not a user's choice).
+_adopted: set[str] = set()
+
+
+def remember_model(engine: Engine, path: str) -> None:
+    """Make the model at `path` (written by `marsad train`) the one this database's reports are
+    extracted with from now on, by every ingest into it; SHIPPED_MODEL forgets the database's own."""
+    if path == SHIPPED_MODEL:
+        set_setting(engine, "model", None)
+        return
+    from marsad.extract.decide import load_model
+
+    load_model(path)  # ValueError naming the file when it is not a model
+    set_setting(engine, "model", Path(path).read_text(encoding="utf-8"))
+
+
+def adopt_model(engine: Engine) -> None:
+    """Extract with the model the database remembers, unless `--model` or MARSAD_MODEL chose one.
+
+    Through MARSAD_MODEL, as `--model`, so that worker processes started after this inherit it."""
+    chosen = os.environ.get("MARSAD_MODEL", "")
+    if chosen and chosen not in _adopted:
+        return
+    remembered = get_setting(engine, "model")
+    if remembered is None:
+        os.environ.pop("MARSAD_MODEL", None)
+        return
+    # Named by its content: a process or a worker never reads another database's model under that name.
+    path = Path(tempfile.gettempdir()) / f"marsad-model-{hashlib.sha256(remembered.encode()).hexdigest()[:16]}.json"
+    if not path.exists():
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(remembered, encoding="utf-8")
+        partial.replace(path)
+    _adopted.add(str(path))
+    os.environ["MARSAD_MODEL"] = str(path)
 
 
 class ExtractionError(Exception):
@@ -85,6 +128,7 @@ def store_documents(
     `workers` > 1, extraction runs in that many processes; this one stores their results in input order,
     so the store is the same as a serial run's."""
     stats = IngestStats()
+    adopt_model(engine)
     places = resolver_for(engine) if workers <= 1 else None
     url = engine.url.render_as_string(hide_password=False)
     for docs, found in extract_batches(_new_reports(engine, items, batch, stats), workers, places, url):

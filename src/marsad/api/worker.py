@@ -141,7 +141,7 @@ def extract_report(
     """(Document, records), or the ReportFailed saying why not (returned: it crosses the process)."""
     from marsad.api.routes_ingest import parse_report
     from marsad.geo import resolver_for
-    from marsad.pipeline import ExtractionError, extract_checked
+    from marsad.pipeline import ExtractionError, adopt_model, extract_checked
     from marsad.sources import SourceError
 
     try:
@@ -153,6 +153,7 @@ def extract_report(
     if published and not doc.published:
         doc.published = published
     try:
+        adopt_model(engine)
         return doc, extract_checked(doc, resolver_for(engine), chars, seconds)
     except ExtractionError as exc:
         return ReportFailed(exc.stage, str(exc))

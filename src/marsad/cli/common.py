@@ -142,7 +142,8 @@ ModelOption = Annotated[
     str | None,
     typer.Option(
         "--model",
-        help="A decision model written by `marsad train` (default: the one shipped; also MARSAD_MODEL).",
+        help="A decision model written by `marsad train`, or 'shipped' (default: the one the database remembers, "
+        "else the one shipped; also MARSAD_MODEL). An ingest with --model makes the database remember it.",
     ),
 ]
 
@@ -150,6 +151,9 @@ ModelOption = Annotated[
 def use_model(path: str | None) -> None:
     """Make `path` the model of this process and of the workers it starts (they inherit MARSAD_MODEL)."""
     if path is None:
+        return
+    if path == "shipped":
+        os.environ["MARSAD_MODEL"] = path
         return
     from marsad.extract.decide import load_model
 

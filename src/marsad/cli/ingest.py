@@ -86,6 +86,8 @@ def ingest(
     """Read reports, extract their incident records and store both (each report once)."""
     use_model(model)
     engine = store.connect(db)
+    if model is not None:
+        pipeline.remember_model(engine, model)
     items = with_progress(sources.read_sources(paths, field_map(field)), estimate_reports(paths), "ingest", quiet)
     stats = pipeline.store_documents(engine, items, workers=workers)
     with err_console.status("grouping records into events", spinner="dots") if not quiet else nullcontext():

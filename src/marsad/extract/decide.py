@@ -101,13 +101,14 @@ def load_model(path: str | Path) -> Model:
 
 
 def default_model() -> Model | None:
-    """The model named by `MARSAD_MODEL` (set by `--model`), else the one shipped for Arabic."""
+    """The model named by `MARSAD_MODEL` (set by `--model`), else (or when it says "shipped") the one
+    shipped for Arabic."""
     return _model_at(os.environ.get("MARSAD_MODEL") or "")
 
 
 @cache
 def _model_at(path: str) -> Model | None:
-    if path:
+    if path and path != "shipped":
         return load_model(path)
     ref = resources.files("marsad.lang").joinpath("ar", "model.json")
     return Model.from_json(json.loads(ref.read_text(encoding="utf-8"))) if ref.is_file() else None

@@ -79,6 +79,12 @@ def _review_columns(conn: Connection) -> None:
         )
 
 
+def _settings_table(conn: Connection) -> None:
+    from marsad.store.settings import store_settings
+
+    store_settings.create(conn, checkfirst=True)
+
+
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
@@ -87,6 +93,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "scale: new documents enter the text index in bulk (insert trigger dropped)", drop_insert_trigger),
     (5, "review (issue 13): records.review and records.queue_rank", _review_columns),
     (6, "reference datasets (UCDP, ACLED): reference_sets, reference_events", _reference_tables),
+    (7, "store_settings: what the database remembers (its decision model)", _settings_table),
 ]
 
 LATEST = MIGRATIONS[-1][0]
