@@ -143,7 +143,7 @@ def _named_agents(lay: Layout, clause: Clause, lex: Lexicons) -> list[ActorMenti
     found = []
     for m in lex.actors.finditer(text, clause.start, clause.end):
         prev = TOKEN.findall(text, max(clause.start, m.start - 40), m.start)
-        if _hypothetical(prev, ag):
+        if _hypothetical(prev, ag) or _hypothetical_after(text, m.end, clause.end, ag):
             continue
         # A name right after "على"/"مواقع" is the target of the attack, not its author.
         targeted = prev and (_target(prev[-1], ag) or (prev[-1] == "من" and len(prev) > 1 and _target(prev[-2], ag)))
@@ -185,16 +185,25 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
                 break
             word = prev[-1]
             head_start = text.rfind(word, clause.start, pos)
-            if word in lex.armed_heads or ag.before.match_at(text, head_start):
+            attack = ag.before.match_at(text, head_start) is not None
+            if word in lex.armed_heads or attack:
                 prev = TOKEN.findall(text, max(clause.start, head_start - 30), head_start)
-                if _hypothetical(prev + [word], ag):
+                if _hypothetical(prev + [word], ag) or _hypothetical_after(text, m.end, clause.end, ag):
                     break
                 if word in lex.armed_heads and prev and _target(prev[-1], ag):
                     break  # "مواقع للقوات السورية", "إلى جانب القوات السورية": a target or an ally
+                if not attack and not (
+                    _agent_before(text, head_start, clause.start, ag) or _agent_after(text, m.end, clause.end, ag, lex)
+                ):
+                    break  # "إرسال الجنود الأمريكيين": forces named, no attack of theirs
                 code, group = m.value
                 found.append(ActorMention(group, code, m.start, m.end, m.form))
                 break
-            if word not in lex.nat_between and lex.nationalities.match_at(text, head_start) is None:
+                code, group = m.value
+                found.append(ActorMention(group, code, m.start, m.end, m.form))
+                break
+            bare = word[1:] if word.startswith("و") else word  # "الجوي والمدفعي التركي"
+            if bare not in lex.nat_between and lex.nationalities.match_at(text, head_start) is None:
                 break
             pos = head_start
     return found
@@ -217,6 +226,11 @@ def _hypothetical(prev: list[str], ag: _Agents) -> bool:
     return any(strip_clitics(t) in ag.hypothetical or t in ag.hypothetical for t in prev[-3:])
 
 
+def _hypothetical_after(text: str, end: int, ce: int, ag: _Agents) -> bool:
+    """ "الضربة الصاروخية الأميركية المحتملة", "هجوم الحكومة السورية المتوقع": expected, not done."""
+    return any(t in ag.hypothetical for t in TOKEN.findall(text, end, min(ce, end + 20))[:2])
+
+
 def _agent_before(text: str, start: int, cs: int, ag: _Agents) -> bool:
     lo = max(cs, start - 40)
     for cue in ag.before.finditer(text, lo, start):
@@ -227,6 +241,8 @@ def _agent_before(text: str, start: int, cs: int, ag: _Agents) -> bool:
 
 
 def _agent_after(text: str, end: int, ce: int, ag: _Agents, lex: Lexicons) -> bool:
+    if _coordinated_agent(text, end, ce, ag, lex):
+        return True
     hi = min(ce, end + 40)
     for cue in ag.after.finditer(text, end, hi):
         if any(True for _ in lex.actors.finditer(text, end, cue.start)):
@@ -234,3 +250,20 @@ def _agent_after(text: str, end: int, ce: int, ag: _Agents, lex: Lexicons) -> bo
         between = [t for t in TOKEN.findall(text, end, cue.start) if t not in ag.skippable]
         return len(between) <= 2
     return False
+
+
+def _coordinated_agent(text: str, end: int, ce: int, ag: _Agents, lex: Lexicons) -> bool:
+    """ "قوات تركية ومقاتلين متحالفين معها من المعارضة السورية قصفوا": a name joined by "و" to the
+    next one shares its verb."""
+    nxt = TOKEN.match(text, _skip(text, end))
+    if nxt is None or not nxt.group(0).startswith("و"):
+        return False
+    partner = next(lex.actors.finditer(text, nxt.start(), min(ce, nxt.start() + 50)), None)
+    if partner is None:
+        return False
+    # The partner is the joined word itself, or the owner of the joined members ("ومقاتلين … من المعارضة");
+    # any other name further on is not joined ("واشنطن ودول غربية النظام السوري بشنه").
+    before = TOKEN.findall(text, nxt.start(), partner.start)
+    if before and before[-1] != "من":
+        return False
+    return _agent_after(text, partner.end, ce, ag, lex)
