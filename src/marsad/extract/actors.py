@@ -13,7 +13,7 @@ from functools import cache
 
 from marsad.extract.cues import Actor, Lexicons
 from marsad.extract.layout import Clause, Layout
-from marsad.extract.lexicon import Matcher
+from marsad.extract.lexicon import Match, Matcher
 from marsad.extract.tokens import strip_clitics
 from marsad.lang import load
 from marsad.text.normalize import fold_plain
@@ -41,6 +41,7 @@ class _Agents:
     members: frozenset[str]
     claim: Matcher[str]
     claim_denial: Matcher[str]
+    government: Matcher[str]
 
 
 @cache
@@ -57,6 +58,7 @@ def _agents() -> _Agents:
         members=frozenset(fold_plain(f) for f in data["members"]),
         claim=Matcher((f, f) for f in data["claim"]),
         claim_denial=Matcher((f, f) for f in data["claim_denial"]),
+        government=Matcher((f, f) for f in load("ar", "nationalities")["government"]),
     )
 
 
@@ -163,8 +165,9 @@ def claimant(lay: Layout, clause: Clause, lex: Lexicons) -> ActorMention | None:
         if any(True for _ in ag.claim_denial.finditer(text, clause.start, cue.start)):
             return None
         named = [m for m in lex.actors.finditer(text, max(clause.start, cue.start - 40), cue.start)]
-        if named:
-            m = named[-1]
+        after = lex.actors.match_at(text, _skip(text, cue.end))  # "تبنى تنظيم داعش اغتيال مرشح"
+        if named or after is not None:
+            m = named[-1] if named else after
             return ActorMention(_resolve(lay, m.value, m.start, lex), m.value.nationality, m.start, m.end, m.form)
     return None
 
@@ -174,7 +177,7 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
     text = lay.text
     ag = _agents()
     found = []
-    for m in lex.nationalities.finditer(text, clause.start, clause.end):
+    for m, code, group in _nationality_words(lay, clause, lex):
         if any(s <= m.start < e for s, e in exclude):
             continue
         pos = m.start
@@ -196,16 +199,26 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
                     _agent_before(text, head_start, clause.start, ag) or _agent_after(text, m.end, clause.end, ag, lex)
                 ):
                     break  # "إرسال الجنود الأمريكيين": forces named, no attack of theirs
-                code, group = m.value
                 found.append(ActorMention(group, code, m.start, m.end, m.form))
                 break
-                code, group = m.value
                 found.append(ActorMention(group, code, m.start, m.end, m.form))
                 break
             bare = word[1:] if word.startswith("و") else word  # "الجوي والمدفعي التركي"
             if bare not in lex.nat_between and lex.nationalities.match_at(text, head_start) is None:
                 break
             pos = head_start
+    return found
+
+
+def _nationality_words(lay: Layout, clause: Clause, lex: Lexicons) -> list[tuple[Match, str | None, str]]:
+    """Nationality adjectives of `clause` with their country code and actor, and the adjectives that name
+    the government of the report's country ("غارات جوية حكومية"), left to right."""
+    text = lay.text
+    found = [(m, m.value[0], m.value[1]) for m in lex.nationalities.finditer(text, clause.start, clause.end)]
+    gov = list(_agents().government.finditer(text, clause.start, clause.end))
+    if gov:
+        group = lex.by_country[country(lay, lex)]
+        found = sorted(found + [(m, None, group) for m in gov], key=lambda t: t[0].start)
     return found
 
 
