@@ -13,7 +13,7 @@ from functools import cache
 
 from marsad.extract.cues import Actor, Lexicons
 from marsad.extract.layout import Clause, Layout
-from marsad.extract.lexicon import Matcher
+from marsad.extract.lexicon import Match, Matcher
 from marsad.extract.tokens import strip_clitics
 from marsad.lang import load
 from marsad.text.normalize import fold_plain
@@ -41,6 +41,7 @@ class _Agents:
     members: frozenset[str]
     claim: Matcher[str]
     claim_denial: Matcher[str]
+    government: Matcher[str]
 
 
 @cache
@@ -57,6 +58,7 @@ def _agents() -> _Agents:
         members=frozenset(fold_plain(f) for f in data["members"]),
         claim=Matcher((f, f) for f in data["claim"]),
         claim_denial=Matcher((f, f) for f in data["claim_denial"]),
+        government=Matcher((f, f) for f in load("ar", "nationalities")["government"]),
     )
 
 
@@ -143,7 +145,7 @@ def _named_agents(lay: Layout, clause: Clause, lex: Lexicons) -> list[ActorMenti
     found = []
     for m in lex.actors.finditer(text, clause.start, clause.end):
         prev = TOKEN.findall(text, max(clause.start, m.start - 40), m.start)
-        if _hypothetical(prev, ag):
+        if _hypothetical(prev, ag) or _hypothetical_after(text, m.end, clause.end, ag):
             continue
         # A name right after "على"/"مواقع" is the target of the attack, not its author.
         targeted = prev and (_target(prev[-1], ag) or (prev[-1] == "من" and len(prev) > 1 and _target(prev[-2], ag)))
@@ -163,8 +165,9 @@ def claimant(lay: Layout, clause: Clause, lex: Lexicons) -> ActorMention | None:
         if any(True for _ in ag.claim_denial.finditer(text, clause.start, cue.start)):
             return None
         named = [m for m in lex.actors.finditer(text, max(clause.start, cue.start - 40), cue.start)]
-        if named:
-            m = named[-1]
+        after = lex.actors.match_at(text, _skip(text, cue.end))  # "تبنى تنظيم داعش اغتيال مرشح"
+        if named or after is not None:
+            m = named[-1] if named else after
             return ActorMention(_resolve(lay, m.value, m.start, lex), m.value.nationality, m.start, m.end, m.form)
     return None
 
@@ -174,7 +177,7 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
     text = lay.text
     ag = _agents()
     found = []
-    for m in lex.nationalities.finditer(text, clause.start, clause.end):
+    for m, code, group in _nationality_words(lay, clause, lex):
         if any(s <= m.start < e for s, e in exclude):
             continue
         pos = m.start
@@ -185,18 +188,37 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
                 break
             word = prev[-1]
             head_start = text.rfind(word, clause.start, pos)
-            if word in lex.armed_heads or ag.before.match_at(text, head_start):
+            attack = ag.before.match_at(text, head_start) is not None
+            if word in lex.armed_heads or attack:
                 prev = TOKEN.findall(text, max(clause.start, head_start - 30), head_start)
-                if _hypothetical(prev + [word], ag):
+                if _hypothetical(prev + [word], ag) or _hypothetical_after(text, m.end, clause.end, ag):
                     break
                 if word in lex.armed_heads and prev and _target(prev[-1], ag):
                     break  # "مواقع للقوات السورية", "إلى جانب القوات السورية": a target or an ally
-                code, group = m.value
+                if not attack and not (
+                    _agent_before(text, head_start, clause.start, ag) or _agent_after(text, m.end, clause.end, ag, lex)
+                ):
+                    break  # "إرسال الجنود الأمريكيين": forces named, no attack of theirs
                 found.append(ActorMention(group, code, m.start, m.end, m.form))
                 break
-            if word not in lex.nat_between and lex.nationalities.match_at(text, head_start) is None:
+                found.append(ActorMention(group, code, m.start, m.end, m.form))
+                break
+            bare = word[1:] if word.startswith("و") else word  # "الجوي والمدفعي التركي"
+            if bare not in lex.nat_between and lex.nationalities.match_at(text, head_start) is None:
                 break
             pos = head_start
+    return found
+
+
+def _nationality_words(lay: Layout, clause: Clause, lex: Lexicons) -> list[tuple[Match, str | None, str]]:
+    """Nationality adjectives of `clause` with their country code and actor, and the adjectives that name
+    the government of the report's country ("غارات جوية حكومية"), left to right."""
+    text = lay.text
+    found = [(m, m.value[0], m.value[1]) for m in lex.nationalities.finditer(text, clause.start, clause.end)]
+    gov = list(_agents().government.finditer(text, clause.start, clause.end))
+    if gov:
+        group = lex.by_country[country(lay, lex)]
+        found = sorted(found + [(m, None, group) for m in gov], key=lambda t: t[0].start)
     return found
 
 
@@ -217,6 +239,11 @@ def _hypothetical(prev: list[str], ag: _Agents) -> bool:
     return any(strip_clitics(t) in ag.hypothetical or t in ag.hypothetical for t in prev[-3:])
 
 
+def _hypothetical_after(text: str, end: int, ce: int, ag: _Agents) -> bool:
+    """ "الضربة الصاروخية الأميركية المحتملة", "هجوم الحكومة السورية المتوقع": expected, not done."""
+    return any(t in ag.hypothetical for t in TOKEN.findall(text, end, min(ce, end + 20))[:2])
+
+
 def _agent_before(text: str, start: int, cs: int, ag: _Agents) -> bool:
     lo = max(cs, start - 40)
     for cue in ag.before.finditer(text, lo, start):
@@ -227,6 +254,8 @@ def _agent_before(text: str, start: int, cs: int, ag: _Agents) -> bool:
 
 
 def _agent_after(text: str, end: int, ce: int, ag: _Agents, lex: Lexicons) -> bool:
+    if _coordinated_agent(text, end, ce, ag, lex):
+        return True
     hi = min(ce, end + 40)
     for cue in ag.after.finditer(text, end, hi):
         if any(True for _ in lex.actors.finditer(text, end, cue.start)):
@@ -234,3 +263,20 @@ def _agent_after(text: str, end: int, ce: int, ag: _Agents, lex: Lexicons) -> bo
         between = [t for t in TOKEN.findall(text, end, cue.start) if t not in ag.skippable]
         return len(between) <= 2
     return False
+
+
+def _coordinated_agent(text: str, end: int, ce: int, ag: _Agents, lex: Lexicons) -> bool:
+    """ "قوات تركية ومقاتلين متحالفين معها من المعارضة السورية قصفوا": a name joined by "و" to the
+    next one shares its verb."""
+    nxt = TOKEN.match(text, _skip(text, end))
+    if nxt is None or not nxt.group(0).startswith("و"):
+        return False
+    partner = next(lex.actors.finditer(text, nxt.start(), min(ce, nxt.start() + 50)), None)
+    if partner is None:
+        return False
+    # The partner is the joined word itself, or the owner of the joined members ("ومقاتلين … من المعارضة");
+    # any other name further on is not joined ("واشنطن ودول غربية النظام السوري بشنه").
+    before = TOKEN.findall(text, nxt.start(), partner.start)
+    if before and before[-1] != "من":
+        return False
+    return _agent_after(text, partner.end, ce, ag, lex)

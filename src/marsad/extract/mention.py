@@ -33,6 +33,7 @@ class Mention:
     toll: bool = False  # a rising toll ("ارتفعت حصيلة … إلى", "ارتفع إلى 15")
     superseded: bool = False  # "وفق حصيلة سابقة"
     generic: bool = False  # the group was guessed from a generic noun ("أشخاص" -> civilians)
+    unnamed: bool = False  # no word says who the dead were ("80 قتيلا", "مقتل العشرات")
     how: str = "noun"  # which pattern made the figure a casualty count (a feature of the decision model)
     # Reasons the grammar doubts the figure is news (accident, negated, background, …): features, not drops.
     flags: set[str] = field(default_factory=set)

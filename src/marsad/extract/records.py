@@ -41,6 +41,10 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record:
         rec.event_type, rec.sub_event_type = event_type(rule, rec.victim_group)
     if cue:
         evidence.append(_ev(lay, cue[0], cue[1], "event"))
+    if rec.victim_group == "unknown" and primary.unnamed and draft.kind == "incident":
+        # The dead with no word for who they were ("80 قتيلا في التفجيرين") are coded as the gold codes
+        # "people" killed in an attack: civilians (after the event type, which this guess must not decide).
+        rec.victim_group = "civilians"
     if draft.kind == "tally":
         _tally_fields(rec, lay, draft, lex, resolver, evidence)
     else:
@@ -262,8 +266,13 @@ def _same_event(a: Record, b: Record) -> bool:
     # شخصا بينهم أربعة أطفال") is the same event when its author is named.
     if a.victim_group == b.victim_group:
         return True
-    vague = a if a.victim_group == "unknown" else b if b.victim_group == "unknown" else None
+    vague = a if _unnamed(a) else b if _unnamed(b) else None
     return vague is not None and a.perpetrator != "unknown" and _dead_only(vague)
+
+
+def _unnamed(rec: Record) -> bool:
+    """No word says who the dead were: the group is unknown, or civilians only by default (no victims)."""
+    return rec.victim_group == "unknown" or (rec.victim_group == "civilians" and not rec.victims)
 
 
 def _dead_only(rec: Record) -> bool:
@@ -275,7 +284,7 @@ def _dead_only(rec: Record) -> bool:
 
 def _absorb(into: Record, other: Record) -> None:
     into.killed = reconcile([into.killed, other.killed])  # type: ignore[list-item]
-    if into.victim_group == "unknown":
+    if _unnamed(into) and not _unnamed(other):
         into.victim_group = other.victim_group
     if into.wounded is None:
         into.wounded = other.wounded

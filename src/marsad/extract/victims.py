@@ -67,6 +67,8 @@ def victim_group(
         elif group == "person":
             m.group = "civilians"
             m.generic = True
+        elif group is None:
+            m.unnamed = True
     elif group == "inherit":
         m.group = prior[-1].group if prior else "unknown"
     else:

@@ -1,0 +1,84 @@
+"""Who did it and who died: attribution patterns of the Arabic grammar, each on real text of the ANT corpus.
+
+Same conventions as test_extract_phenomena: a sentence is taken from its report by a phrase and
+extracted alone with the report's publication date, or the whole report is extracted when the
+pattern spans sentences. None of these reports is in a held-out set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.extract import extract
+from test_extract_phenomena import _corpus, incidents, sentence
+
+
+@pytest.fixture(scope="module")
+def corpus(ant_path):
+    return _corpus(str(ant_path))
+
+
+def _killed(recs, n: int):
+    [rec] = [r for r in recs if r.killed is not None and r.killed.best == n]
+    return rec
+
+
+def test_forces_named_without_an_attack_of_theirs_are_not_its_authors(corpus):
+    # "يخطط لإرسال عشرات من الجنود الأمريكيين", "سحب القوات الأمريكية": no one is said to have set off
+    # the explosion that killed two coalition soldiers in Manbij.
+    rec = _killed(incidents(corpus["CN-middleEast-462-20180403"]), 2)
+    assert rec.perpetrator == "unknown"
+
+
+def test_soldiers_of_a_nationality_are_victims_not_authors(corpus):
+    # "مقتل 12 جنديا تركيا", "مقتل جنديين تركيين": the Turkish soldiers are the dead; their nationality
+    # names their group, and no attack of theirs is told.
+    [rec] = incidents(corpus["SK-internationalNews-844-20180407"])
+    assert rec.perpetrator != "turkey" and rec.victim_group == "turkey"
+
+
+def test_a_name_joined_by_wa_shares_the_verb_of_the_next(corpus):
+    # "قوات تركية ومقاتلين متحالفين معها من المعارضة السورية قصفوا بكثافة مدينة عفرين": the first named leads.
+    doc = sentence(corpus, "SK-middleEast-351-20180317", "ومقاتلين متحالفين معها")
+    assert _killed(incidents(doc), 27).perpetrator == "turkey"
+
+
+def test_masculine_adjectives_between_the_attack_and_its_nationality(corpus):
+    # "43 مدنيا قتلوا في قصف مدفعي تركي"
+    doc = sentence(corpus, "FR-internationalNews-475-20180317", "قصف مدفعي تركي استهدف")
+    assert _killed(incidents(doc), 43).perpetrator == "turkey"
+
+
+def test_a_government_adjective_names_the_government_of_the_report(corpus):
+    # "ستة أشخاص من بينهم طفلة قتلوا في غارات جوية حكومية" (Eastern Ghouta)
+    doc = sentence(corpus, "BB-middleEast-120-20180301", "غارات جوية حكومية")
+    assert _killed(incidents(doc), 6).perpetrator == "syrian_government"
+
+
+def test_an_actor_that_denies_responsibility_is_not_the_author(corpus):
+    # The headline "روسيا تنفي مسؤوليتها عن مجزرة الغوطة": a denial after the name, not a claim.
+    assert all(r.perpetrator != "russia" for r in extract(corpus["SK-middleEast-22-20180222"]))
+
+
+def test_a_claim_by_tabanna_later_in_the_report_names_the_author(corpus):
+    # "وكان تنظيم "داعش" الإرهابي قد تبنى … هذه العملية الإرهابية" after the Baghdad toll of 80.
+    rec = _killed(incidents(corpus["JA-internationalNews-235-20160703"]), 80)
+    assert rec.perpetrator == "isis"
+
+
+def test_the_dead_with_no_word_for_who_they_were_are_civilians(corpus):
+    # "ارتفاع ضحايا التفجيرين … إلى أكثر من 80 قتيلا": no group is named, as for "people" killed in an attack.
+    rec = _killed(incidents(corpus["JA-internationalNews-235-20160703"]), 80)
+    assert rec.victim_group == "civilians" and rec.victims == []
+
+
+def test_the_civilian_default_does_not_decide_the_event_type(corpus):
+    # "مقتل أحد أبناء زعيمه … في هجوم شنه مع جهاديين آخرين": a generic attack, no victims named: a battle.
+    rec = _killed(incidents(corpus["FR-internationalNews-2149-20180704"]), 1)
+    assert rec.event_type == "battles"
+
+
+def test_forces_loyal_to_the_government_are_pro_government_militias(corpus):
+    # "مصرع خمسة مقاتلين على الأقل من القوات الموالية للحكومة السورية" in a Turkish strike on Afrin.
+    doc = sentence(corpus, "BB-middleEast-191-20180314", "من القوات الموالية للحكومة السورية")
+    assert _killed(incidents(doc), 5).victim_group == "pro_government_militias"
