@@ -37,9 +37,7 @@ DOCUMENT_SCHEMA = pa.schema(
     + [(name, _text) for name in ("lang", "source_path", "raw_text", "text", "text_norm")]
 )
 
-FAILURE_SCHEMA = pa.schema(
-    [("path", _text), ("line", _int), ("stage", _text), ("reason", _text), ("doc_id", _text)]
-)
+FAILURE_SCHEMA = pa.schema([("path", _text), ("line", _int), ("stage", _text), ("reason", _text), ("doc_id", _text)])
 
 RECORD_SCHEMA = pa.schema(
     [("doc_row", pa.int32()), ("content_hash", _text), ("record_id", _text), ("doc_id", _text), ("idx", pa.int32())]

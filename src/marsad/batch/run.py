@@ -63,17 +63,20 @@ def run_batch(
     model: str | None = None,
     places_db: str | None = None,
     processes: bool = True,
-    progress: Callable[[ShardResult], None] | None = None,
+    progress: Callable[[ShardResult, int, int], None] | None = None,
 ) -> BatchStats:
     """Extract every report of `inputs` (files or folders) into Parquet partitions under `outdir`.
 
     The cluster is `client` (a dask Client), else the scheduler at `scheduler`, else a LocalCluster of
     `workers` processes (threads with `processes=False`) started and stopped here. `model` is a decision
     model file and `places_db` a database whose imported places the gazetteer adds; both must be readable
-    at the same path on every worker. `progress` is called with each shard's result as it finishes."""
+    at the same path on every worker. `progress(result, done, total)` is called as each shard finishes."""
     started = time.perf_counter()
     out = Path(outdir)
     files = [path for path in list_files(inputs) if path != "-"]
+    if scheduler or client is not None:
+        # Workers elsewhere do not share this directory: they read (and failures name) absolute paths.
+        files = [os.path.abspath(path) for path in files]
     names = [partitions.shard_name(path) for path in files]
     partitions.update_manifest(out, names)
     stats = BatchStats(shards=len(files))
@@ -92,7 +95,7 @@ def run_batch(
                 stats.records += result.records
                 stats.failures += result.failures
                 if progress:
-                    progress(result)
+                    progress(result, len(stats.results), len(todo))
     stats.seconds = time.perf_counter() - started
     return stats
 
