@@ -10,10 +10,10 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from ingest_runs import events_state
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from ingest_runs import events_state
 from marsad import store
 from marsad.batch import load_batch, partitions, run_batch
 from marsad.cli import app
