@@ -126,23 +126,25 @@ def test_load_gives_the_store_of_ingest(batch_out, ingested, store_url):
 
 
 def test_bad_lines_are_failures_with_file_and_line(ant_rows, client, tmp_path):
-    good = [row for row in ant_rows if row.strip()][:2]
-    shard = tmp_path / "bad.jsonl"
+    import pyarrow as pa
+
+    good = [row for row in ant_rows if row.strip()][:3]
+    shard, table = tmp_path / "bad.jsonl", tmp_path / "bad.parquet"
     shard.write_text("\n".join([good[0], '{"docno": "cut", "text": ', '{"docno": "empty"}', good[1]]) + "\n")
+    pq.write_table(pa.Table.from_pylist([json.loads(good[2]), {"docno": "no text"}]), table)
     out = tmp_path / "out"
-    stats = run_batch([str(shard)], out, client=client)
-    assert (stats.reports, stats.failures) == (2, 2)
+    stats = run_batch([str(shard), str(table)], out, client=client)
+    assert (stats.reports, stats.failures) == (3, 3)
+    expected = sorted([(str(table), 2), (str(shard), 2), (str(shard), 3)])
     rows = pq.read_table(out / "failures").to_pylist()
-    assert sorted((row["path"], row["line"], row["stage"]) for row in rows) == [
-        (str(shard), 2, "read"),
-        (str(shard), 3, "read"),
-    ]
+    assert sorted((row["path"], row["line"]) for row in rows) == expected
+    assert {row["stage"] for row in rows} == {"read"}
     db = str(tmp_path / "bad.db")
     result = CliRunner().invoke(app, ["load", str(out), "--db", db])
     assert result.exit_code == 1, result.output
     engine = store.connect(db)
-    assert store.count_documents(engine) == 2
-    assert sorted((f.path, f.line) for f in store.list_failures(engine)) == [(str(shard), 2), (str(shard), 3)]
+    assert store.count_documents(engine) == 3
+    assert sorted((f.path, f.line) for f in store.list_failures(engine)) == expected
 
 
 def test_rerun_resumes_and_a_partial_partition_stays_unseen(shards, client, tmp_path):

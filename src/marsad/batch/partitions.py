@@ -80,7 +80,8 @@ def write_shard(outdir: Path, name: str, rows: dict[str, list[dict]]) -> None:
 
 def read_partition(outdir: Path, table: str, name: str) -> list[dict]:
     path = partition_path(outdir, table, name)
-    return pq.read_table(path, schema=SCHEMAS[table]).to_pylist() if path.exists() else []
+    # ParquetFile, not read_table: the latter imports pyarrow.dataset and with it pandas (a second or two).
+    return pq.ParquetFile(path).read().to_pylist() if path.exists() else []
 
 
 def update_manifest(outdir: Path, names: list[str]) -> None:

@@ -97,7 +97,8 @@ def _stdin_bytes() -> bytes:
 
 
 def read_path(path: str, fields: FieldMap | None = None) -> Iterator[Document | SourceError]:
-    """Reports in one file (or '-' for stdin), by suffix; unknown suffixes are sniffed."""
+    """Reports in one file (or '-' for stdin), by suffix; unknown suffixes are sniffed. Parquet is read by
+    row group, the other formats whole."""
     fields = fields or FieldMap()
     if path != "-" and Path(path).suffix.lower() in PARQUET_SUFFIXES:
         from marsad.sources.parquet import read_parquet  # late: pyarrow only when a Parquet file is read

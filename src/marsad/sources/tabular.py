@@ -1,4 +1,4 @@
-"""Reports stored one per row: JSONL and CSV, with fields mapped by name."""
+"""Reports stored one per row: JSONL and CSV (and Parquet, `parquet.py`), with fields mapped by name."""
 
 from __future__ import annotations
 
