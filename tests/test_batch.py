@@ -125,10 +125,10 @@ def test_load_gives_the_store_of_ingest(batch_out, ingested, store_url):
     assert _contents(store_url) == expected
 
 
-def test_bad_lines_are_failures_with_file_and_line(ant_rows, client, tmp_path):
+def test_bad_lines_are_failures_with_file_and_line(ant_path, client, tmp_path):
     import pyarrow as pa
 
-    good = [row for row in ant_rows if row.strip()][:3]
+    good = [row for row in ant_path.read_text(encoding="utf-8").split("\n") if row.strip()][:3]
     shard, table = tmp_path / "bad.jsonl", tmp_path / "bad.parquet"
     shard.write_text("\n".join([good[0], '{"docno": "cut", "text": ', '{"docno": "empty"}', good[1]]) + "\n")
     pq.write_table(pa.Table.from_pylist([json.loads(good[2]), {"docno": "no text"}]), table)

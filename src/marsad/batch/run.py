@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,7 +86,8 @@ def run_batch(
     if todo:
         options = {
             "fields": fields or FieldMap(),
-            "model": os.path.abspath(model) if model else None,
+            # The model of this process (--model or MARSAD_MODEL) is the workers' model too, as with ingest.
+            "model": os.path.abspath(model) if model else os.environ.get("MARSAD_MODEL") or None,
             "places_db": places_db,
         }
         with _client(client, scheduler, workers, processes) as dask_client:
@@ -124,8 +126,9 @@ def _run(client, todo: list[tuple[str, str]], outdir: str, options: dict) -> Ite
 
     # Larger shards first, so that one big file does not finish alone at the end.
     todo = sorted(todo, key=lambda item: -_size(item[0]))
+    run_id = uuid.uuid4().hex[:8]  # a key of its own: a result a client still holds from another run is not reused
     futures = {
-        client.submit(extract_shard, path, name, outdir, options, key=f"marsad-shard-{name}", pure=False): (path, name)
+        client.submit(extract_shard, path, name, outdir, options, key=f"marsad-{name}-{run_id}"): (path, name)
         for path, name in todo
     }
     for future in as_completed(futures):
@@ -153,10 +156,13 @@ _loaded: dict[tuple[str | None, str | None], object] = {}
 
 def _places(model: str | None, places_db: str | None):
     """Load lexicons, gazetteer and model once per worker process (about 2 s), then reuse them."""
+    # The decision model is read through MARSAD_MODEL (one cached model per path): this run's, or none.
+    if model:
+        os.environ["MARSAD_MODEL"] = model
+    else:
+        os.environ.pop("MARSAD_MODEL", None)
     key = (model, places_db)
     if key not in _loaded:
-        if model:
-            os.environ["MARSAD_MODEL"] = model
         places = None
         if places_db:
             from marsad.geo import resolver_for
