@@ -108,3 +108,9 @@ def finished_shards(outdir: Path) -> list[str]:
     found = {p.name[len("part-") : -len(".parquet")] for p in (outdir / "records").glob("part-*.parquet")}
     ordered = [name for name in read_manifest(outdir) if name in found]
     return ordered + sorted(found - set(ordered))
+
+
+def count_rows(outdir: Path, table: str) -> int:
+    """Rows of a table over the finished shards, from the Parquet footers alone (for a progress bar)."""
+    paths = [partition_path(outdir, table, name) for name in finished_shards(outdir)]
+    return sum(pq.ParquetFile(path).metadata.num_rows for path in paths if path.exists())

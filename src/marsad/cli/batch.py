@@ -72,7 +72,7 @@ def batch(
 
 
 def load(
-    outdir: Annotated[str, typer.Argument(help="A folder written by `marsad batch`.")],
+    outdir: Annotated[str, typer.Argument(metavar="OUTDIR", help="A folder written by `marsad batch`.")],
     db: DbOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -80,7 +80,7 @@ def load(
     then group the new records into events."""
     engine = store.connect(db)
     with _progress("load", quiet) as bar:
-        task = bar.add_task("load", total=None) if bar else None
+        task = bar.add_task("load", total=_reports_in(outdir)) if bar else None
 
         def shown(_name: str, reports: int) -> None:
             if bar:
@@ -103,3 +103,14 @@ def load(
     report_errors(stats.errors)
     if stats.errors:
         raise typer.Exit(code=1)
+
+
+def _reports_in(outdir: str) -> int | None:
+    from pathlib import Path
+
+    from marsad.batch.partitions import count_rows
+
+    try:
+        return count_rows(Path(outdir), "documents")
+    except (OSError, ValueError):  # not a batch folder, or a damaged footer: load_batch says which
+        return None
