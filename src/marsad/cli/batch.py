@@ -44,7 +44,7 @@ def batch(
 ) -> None:
     """Extract a large corpus (JSONL, CSV or Parquet shards, one task per file) on a dask cluster into Parquet
     partitions of documents, records and failures; a re-run skips the shards already done."""
-    use_model(model)
+    use_model(model)  # into MARSAD_MODEL, which run_batch hands to the workers as it is
     with _progress("batch", quiet) as bar:
         task = bar.add_task("batch", total=None) if bar else None
 
@@ -55,7 +55,7 @@ def batch(
                 err_console.print(f"[red]error[/red] {escape(result.path)}: {escape(result.error)}", highlight=False)
 
         stats = batch_api.run_batch(
-            paths, outdir, workers=workers, scheduler=scheduler, fields=field_map(field), model=model,
+            paths, outdir, workers=workers, scheduler=scheduler, fields=field_map(field),
             places_db=places_db, progress=shown,
         )  # fmt: skip
     if not quiet:
