@@ -246,6 +246,13 @@ class Database:
             paths = [paths]
         return pipeline.ingest(self.engine, read_sources([str(p) for p in paths], FieldMap(**(fields or {}))))
 
+    def load(self, outdir: str | Path) -> IngestStats:
+        """Store the Parquet partitions `marsad.batch.run_batch` (`marsad batch`) wrote, then group the new
+        records into events: the store an ingest of the same files makes."""
+        from marsad.batch import load_batch
+
+        return load_batch(self.engine, outdir)
+
     def extract_text(self, text: str, lang: str | None = None, published: DayValue = None) -> list[Record]:
         """Records of one text, places resolved with this database's gazetteer; nothing is stored."""
         from marsad.geo import resolver_for

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from marsad.cli import evaluate, events, failures, geo, ingest, query, reference, review, serve
+from marsad.cli import batch, evaluate, events, failures, geo, ingest, query, reference, review, serve
 from marsad.errors import StoreError
 
 
@@ -29,5 +29,5 @@ app = _Marsad(
     rich_markup_mode=None,
 )
 
-for module in (ingest, failures, query, serve, geo, evaluate, events, review, reference):
+for module in (ingest, batch, failures, query, serve, geo, evaluate, events, review, reference):
     module.register(app)

@@ -59,9 +59,20 @@ def estimate_reports(paths: list[str]) -> int | None:
                 total += 1
             if suffix == ".csv":
                 total -= 1  # header
+        elif suffix in (".parquet", ".pq"):
+            total += _parquet_rows(path)
         else:
             total += 1
     return total
+
+
+def _parquet_rows(path: str) -> int:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path).metadata.num_rows
+    except (OSError, ValueError):  # unreadable: the reader reports it
+        return 1
 
 
 def report_errors(errors: list[SourceError]) -> None:

@@ -24,7 +24,8 @@ TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 CSV_SUFFIXES = {".csv"}
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES | PARQUET_SUFFIXES
 
 
 def text_document(raw: str, doc_id: str, source_path: str | None = None) -> Document:
@@ -96,8 +97,14 @@ def _stdin_bytes() -> bytes:
 
 
 def read_path(path: str, fields: FieldMap | None = None) -> Iterator[Document | SourceError]:
-    """Reports in one file (or '-' for stdin), by suffix; unknown suffixes are sniffed."""
+    """Reports in one file (or '-' for stdin), by suffix; unknown suffixes are sniffed. Parquet is read by
+    row group, the other formats whole."""
     fields = fields or FieldMap()
+    if path != "-" and Path(path).suffix.lower() in PARQUET_SUFFIXES:
+        from marsad.sources.parquet import read_parquet  # late: pyarrow only when a Parquet file is read
+
+        yield from read_parquet(path, fields)
+        return
     try:
         # stdin as bytes: its text layer may turn broken UTF-8 into lone surrogates instead of failing.
         raw = _stdin_bytes() if path == "-" else Path(path).read_bytes()

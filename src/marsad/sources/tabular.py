@@ -1,4 +1,4 @@
-"""Reports stored one per row: JSONL and CSV, with fields mapped by name."""
+"""Reports stored one per row: JSONL and CSV (and Parquet, `parquet.py`), with fields mapped by name."""
 
 from __future__ import annotations
 
@@ -164,10 +164,10 @@ def read_jsonl(stream: TextIO, path: str, fields: FieldMap) -> Iterator[Document
         if not isinstance(row, dict):
             yield SourceError(path, line_no, "expected a JSON object per line")
             continue
-        yield _row_or_error(row, fields, path, line_no)
+        yield row_or_error(row, fields, path, line_no)
 
 
-def _row_or_error(row: dict[str, Any], fields: FieldMap, path: str, line: int) -> Document | SourceError:
+def row_or_error(row: dict[str, Any], fields: FieldMap, path: str, line: int) -> Document | SourceError:
     """One row's Document, or why it could not be read: one bad row never stops the rest."""
     try:
         return row_to_document(row, fields, path, line)
@@ -197,6 +197,6 @@ def read_csv(stream: TextIO, path: str, fields: FieldMap) -> Iterator[Document |
         for row in reader:
             # The row's first line in the file: a quoted field may span several lines.
             line_no = reader.line_num - sum(str(v).count("\n") for v in row.values() if v)
-            yield _row_or_error(row, fields, path, line_no)
+            yield row_or_error(row, fields, path, line_no)
     except csv.Error as exc:
         yield SourceError(path, reader.line_num, f"invalid CSV: {exc}")

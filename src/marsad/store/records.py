@@ -101,10 +101,10 @@ def stored_doc_id(engine: Engine, content_hash: str) -> str | None:
 def stored_doc_ids(engine: Engine, content_hashes: list[str]) -> dict[str, str]:
     """content hash -> stored doc_id, for those of the hashes already stored (one query per 500)."""
     with engine.connect() as conn:
-        return _stored_hashes(conn, content_hashes)
+        return stored_hashes(conn, content_hashes)
 
 
-def _stored_hashes(conn, content_hashes: list[str]) -> dict[str, str]:
+def stored_hashes(conn, content_hashes: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for start in range(0, len(content_hashes), 500):
         chunk = content_hashes[start : start + 500]
@@ -152,7 +152,7 @@ _RETRY_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 def _save_documents(engine: Engine, batch: list[tuple[Document, list[Record]]]) -> list[bool]:
     # The write lock first: two SQLite writers that both read before writing fail with "database is locked".
     with begin_write(engine) as conn:
-        seen = set(_stored_hashes(conn, [doc.content_hash for doc, _ in batch]))
+        seen = set(stored_hashes(conn, [doc.content_hash for doc, _ in batch]))
         wanted = [doc.doc_id for doc, _ in batch]
         taken: set[str] = set()
         for start in range(0, len(wanted), 500):
@@ -168,7 +168,7 @@ def _save_documents(engine: Engine, batch: list[tuple[Document, list[Record]]]) 
             if doc.doc_id in taken:
                 doc.doc_id = f"{doc.doc_id}~{doc.content_hash[:8]}"
             taken.add(doc.doc_id)
-            doc_rows.append(_document_row(doc, now))
+            doc_rows.append(document_row(doc, now))
             for index, record in enumerate(doc_records):
                 record.doc_id = doc.doc_id
                 record_rows.append(record_row(doc, index, record))
@@ -186,7 +186,7 @@ def _save_documents(engine: Engine, batch: list[tuple[Document, list[Record]]]) 
     return stored
 
 
-def _document_row(doc: Document, now: datetime) -> dict:
+def document_row(doc: Document, now: datetime) -> dict:
     return {
         "doc_id": doc.doc_id,
         "content_hash": doc.content_hash,
