@@ -107,7 +107,10 @@ def _client(client, scheduler: str | None, workers: int, processes: bool) -> Ite
     if client is not None:
         yield client
         return
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ImportError("marsad batch needs dask.distributed: pip install 'marsad[cluster]'") from None
 
     if scheduler:
         with Client(scheduler) as remote:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from contextlib import nullcontext
 from typing import Annotated
 
@@ -44,6 +45,9 @@ def batch(
 ) -> None:
     """Extract a large corpus (JSONL, CSV or Parquet shards, one task per file) on a dask cluster into Parquet
     partitions of documents, records and failures; a re-run skips the shards already done."""
+    if importlib.util.find_spec("distributed") is None:
+        err_console.print("marsad: error: marsad batch needs dask.distributed: pip install 'marsad[cluster]'")
+        raise typer.Exit(code=2)
     use_model(model)  # into MARSAD_MODEL, which run_batch hands to the workers as it is
     with _progress("batch", quiet) as bar:
         task = bar.add_task("batch", total=None) if bar else None
