@@ -124,6 +124,13 @@ def test_demonyms_and_speakers_are_not_places(fakes):
     assert record.location is None or record.location.admin1 != "Homs"
 
 
+def test_a_place_named_after_its_generic_head_is_a_place(fakes):
+    # "Syrias second city Aleppo killed five children", "the town of Qamishli": the resolver's phrase opens
+    # with the lowercase head, the name is capitalised.
+    assert extract(fakes["1923848181"])[0].location.admin1 == "Aleppo"
+    assert extract(fakes["1923848165"])[0].location.admin1 == "Al-Hasakeh"
+
+
 def _notes() -> list[tuple[Document, int]]:
     truth = {json.loads(line)["id"]: json.loads(line)["fatalities"] for line in NOTES.read_text().splitlines()}
     return [(d, truth[d.doc_id]) for d in read_path(str(NOTES)) if isinstance(d, Document)]
@@ -171,9 +178,9 @@ def test_document_level_scoring_on_fakes_dev():
     result = run_doc(str(need(FAKES)))
     overall = result["overall"]
     assert overall["articles"] == 384
-    # Floors a little under today's figures (killed 0.78, admin1 0.84, perpetrator 0.76): a regression fails.
+    # Floors a little under today's figures (killed 0.78, admin1 0.88, perpetrator 0.77): a regression fails.
     assert overall["killed"] >= 0.75
-    assert overall["admin1"] >= 0.80
+    assert overall["admin1"] >= 0.85
     assert overall["perpetrator"] >= 0.72
     assert all(f["articles"] == 192 for f in result["folds"])
 

@@ -140,9 +140,10 @@ def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location,
     stop = _place_stopwords()
     for pm in mentions:
         loc = pm.location
-        if loc is None or loc.admin1 is None or not pm.text[:1].isupper():
+        name = _name_part(pm.text)
+        if loc is None or loc.admin1 is None or not name:
             continue
-        if any(latin_key(w) in stop for w in pm.text.split()):
+        if any(latin_key(w) in stop for w in name.split()):
             continue  # "Syrian village" is not the Syrian Desert
         if _not_place_after().match(text, s + pm.end):
             continue  # "Damascus said": a government speaking
@@ -150,6 +151,14 @@ def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location,
         anchored = bool(_LOCATIVE.search(text[max(s, start - 40) : start]))
         out.append((Span(start, s + pm.end, pm.text), loc, anchored))
     return out
+
+
+def _name_part(phrase: str) -> str:
+    """The capitalised name of a place phrase: the resolver's mention may open with its generic head ("town of
+    Qamishli", "city Aleppo"), which is no reason to doubt it; a phrase with no capitalised word is no name."""
+    words = phrase.split()
+    first = next((i for i, w in enumerate(words) if w[:1].isupper()), None)
+    return "" if first is None else " ".join(words[first:])
 
 
 def choose_place(text: str, spans: list[tuple[int, int]], resolver) -> tuple[Span, Location] | None:
