@@ -127,6 +127,12 @@ def _not_place_after() -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
 
 
+@cache
+def _still_place_after() -> re.Pattern[str]:
+    words = sorted(load("en", "places")["still_place_after"], key=len, reverse=True)
+    return re.compile(r"\s*(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
+
+
 def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location, bool]]:
     """Places of Syria or Iraq named in `text[s:e]` (capitalised, not a demonym), each with whether a
     locative ("in", "near", "on the town of") introduces it."""
@@ -145,7 +151,7 @@ def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location,
             continue
         if any(latin_key(w) in stop for w in name.split()):
             continue  # "Syrian village" is not the Syrian Desert
-        if _not_place_after().match(text, s + pm.end):
+        if _not_place_after().match(text, s + pm.end) and not _still_place_after().match(text, s + pm.end):
             continue  # "Damascus said": a government speaking
         start = s + pm.start
         anchored = bool(_LOCATIVE.search(text[max(s, start - 40) : start]))
