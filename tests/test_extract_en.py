@@ -131,6 +131,13 @@ def test_a_place_named_after_its_generic_head_is_a_place(fakes):
     assert extract(fakes["1923848165"])[0].location.admin1 == "Al-Hasakeh"
 
 
+def test_a_vague_lead_figure_takes_the_exact_figure_stated_soon_after(fakes):
+    # "Hundreds dead as Islamic State seizes Syrian air base" ... "at least 346 Islamic State fighters were killed".
+    records = extract(fakes["1926479318"])
+    assert records[0].killed.best == 346 and records[0].kind == "incident"
+    assert all(r.killed is None or r.killed.best != 346 for r in records[1:])
+
+
 def _notes() -> list[tuple[Document, int]]:
     truth = {json.loads(line)["id"]: json.loads(line)["fatalities"] for line in NOTES.read_text().splitlines()}
     return [(d, truth[d.doc_id]) for d in read_path(str(NOTES)) if isinstance(d, Document)]

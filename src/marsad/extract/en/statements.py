@@ -145,7 +145,34 @@ def merge(statements: list[Statement]) -> list[Draft]:
             drafts.append(Draft([st]))
         else:
             target.statements.append(st)
-    return drafts
+    return _settle_vague(drafts)
+
+
+def _settle_vague(drafts: list[Draft]) -> list[Draft]:
+    """A vague figure early in the report ("Hundreds dead", "dozens were killed") is the lead's rounding of the
+    first exact figure within its range stated up to HEADLINE_REACH sentences later, even one told over a period
+    ("at least 346 fighters were killed since Tuesday"): that statement joins the vague one's event."""
+    for draft in drafts:
+        k = draft.killed()
+        if k is None or k.best is not None or k.low is None or draft.first.index > HEADLINE_REACH:
+            continue
+        reach = draft.first.index + HEADLINE_REACH
+        later = [
+            (other, st)
+            for other in drafts
+            if other is not draft
+            for st in other.statements
+            if st.killed is not None and draft.first.index < st.index <= reach and _within(k, st.killed.count)
+        ]
+        if later:
+            other, st = min(later, key=lambda pair: pair[1].index)
+            other.statements.remove(st)
+            draft.statements.append(st)
+    return [d for d in drafts if d.statements]
+
+
+def _within(vague: Count, exact: Count) -> bool:
+    return exact.best is not None and vague.low <= exact.best <= (vague.high or exact.best)  # type: ignore[operator]
 
 
 def _same_event(drafts: list[Draft], st: Statement) -> Draft | None:
