@@ -138,6 +138,13 @@ def test_a_vague_lead_figure_takes_the_exact_figure_stated_soon_after(fakes):
     assert all(r.killed is None or r.killed.best != 346 for r in records[1:])
 
 
+def test_a_country_or_side_named_as_place_or_holder_is_not_the_attacker(fakes):
+    # "Russian jets hit an outpost ... near the border with Turkey killing at least one opposition fighter"
+    assert extract(fakes["1924058141"])[0].perpetrator == "russia"
+    # "Tags Syria Hassakeh Kurds Suicide Attack SDF Islamic State": an outlet's tag list, not "Kurds attack"
+    assert extract(fakes["1923102911"])[0].perpetrator != "sdf_ypg"
+
+
 def _notes() -> list[tuple[Document, int]]:
     truth = {json.loads(line)["id"]: json.loads(line)["fatalities"] for line in NOTES.read_text().splitlines()}
     return [(d, truth[d.doc_id]) for d in read_path(str(NOTES)) if isinstance(d, Document)]

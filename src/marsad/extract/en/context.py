@@ -28,6 +28,8 @@ DATELINE_SEARCH = 200
 # Words between an actor and its attack ("regime forces on Tuesday seized"): at most this many.
 AGENT_GAP = 3
 _NOT_AGENT = re.compile(r"(?<!\w)(?:said|says|say|and|or|of|to|accused|blamed|against|on\s+the|in\s+the)(?!\w)", re.I)
+# An outlet's tag list run into the text ("Tags Syria Hassakeh Kurds Suicide Attack SDF"): names, not agents.
+_TAGS = re.compile(r"(?<!\w)Tags(?:\s+[A-Z][\w'’-]*)*\s+$")
 _EVENT_ON = re.compile(r"(?<!posted )(?<!published )(?<!updated )\bon\s+(?:\w+\s+)?$", re.I)
 _DEAD_AFTER = re.compile(r"\s+(?:were|was|have been|had been|are)?\s*(?:killed|dead|died|wounded|injured)")
 _JOINED = re.compile(r"\s+(?:and|or|and\s+the)\s+", re.I)
@@ -73,6 +75,8 @@ def _agent_gap(text: str, hit: Hit[str], e: int, lex: Lexicon) -> int | None:
     """How many words separate the actor from the attack that makes it the agent (0 for "by X"),
     None if it is not in agent position."""
     before = text[max(0, hit.start - 30) : hit.start]
+    if lex.not_agent_before.ends_at(before + " ", len(before) + 1) is not None or _TAGS.search(before):
+        return None
     if lex.agent_before.ends_at(before + " ", len(before) + 1) is not None or re.search(
         r"(?<!\w)(?:by|by\s+the|from|from\s+the)\s+(?:\w+\s+){0,1}$", before, re.I
     ):
