@@ -108,8 +108,9 @@ def _join_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
 
 
 def find_statements(doc: Document, lex: Lexicon) -> list[Statement]:
-    """Every casualty statement of the report. A figure the grammar doubts (an accident's, a denied one, a death the
-    sentence says did not happen) is a statement of its own carrying its flags: the grammar drops it, a model may not."""
+    """Every casualty statement of the report. A figure the grammar doubts (an accident's, a denied one, a death
+    the sentence says did not happen) is a statement of its own carrying its flags: the grammar drops it, a model
+    may not."""
     text = doc.text
     out: list[Statement] = []
     for index, (s, e) in enumerate(sentences(doc)):
