@@ -27,7 +27,13 @@ DATELINE = 40
 DATELINE_SEARCH = 200
 # Words between an actor and its attack ("regime forces on Tuesday seized"): at most this many.
 AGENT_GAP = 3
-_NOT_AGENT = re.compile(r"(?<!\w)(?:said|says|say|and|or|of|to|accused|blamed|against|on\s+the|in\s+the)(?!\w)", re.I)
+_NOT_AGENT = re.compile(
+    r"(?<!\w)(?:said|says|say|claims|claimed|claim|reported|reports|alleged|alleges|and|or|of|to|accused|blamed|"
+    r"against|on\s+the|in\s+the)(?!\w)",
+    re.I,
+)
+# "opposition forces claimed that Russian jets hit": an attack word followed by "that" introduces speech.
+_SPEECH_AFTER = re.compile(r"\s+that(?!\w)", re.I)
 # An outlet's tag list run into the text ("Tags Syria Hassakeh Kurds Suicide Attack SDF"): names, not agents.
 _TAGS = re.compile(r"(?<!\w)Tags(?:\s+[A-Z][\w'’-]*)*\s+$")
 _EVENT_ON = re.compile(r"(?<!posted )(?<!published )(?<!updated )\bon\s+(?:\w+\s+)?$", re.I)
@@ -98,7 +104,7 @@ def _agent_gap(text: str, hit: Hit[str], e: int, lex: Lexicon) -> int | None:
         if other is not None and other.start == partner.end():
             return _agent_gap(text, other, e, lex)  # "Russian and Syrian strikes": both are the attackers
     nxt = lex.attack_nouns.search(text, hit.end, min(e, hit.end + 50))
-    if nxt is None:
+    if nxt is None or _SPEECH_AFTER.match(text, nxt.end):
         return None
     gap = text[hit.end : nxt.start]
     words = len(_WORD.findall(gap))
