@@ -59,7 +59,7 @@ def test_english_cross_validation_scores_reports_it_never_trained_on(annotated):
     assert sum(f["documents"] for f in result["folds"]) == 22
     pooled, grammar = result["pooled"]["incidents"], result["grammar"]["incidents"]
     assert pooled["gold"] == grammar["gold"] == 34
-    # A model trained on the other two thirds still finds most of the dead (CV F1 0.71; the grammar 0.77).
+    # A model trained on the other two thirds still finds most of the dead (CV F1 0.69; the grammar 0.76).
     assert pooled["recall"] > 0.6 and pooled["precision"] > 0.5
 
 
