@@ -124,6 +124,27 @@ def test_demonyms_and_speakers_are_not_places(fakes):
     assert record.location is None or record.location.admin1 != "Homs"
 
 
+def test_a_place_named_after_its_generic_head_is_a_place(fakes):
+    # "Syrias second city Aleppo killed five children", "the town of Qamishli": the resolver's phrase opens
+    # with the lowercase head, the name is capitalised.
+    assert extract(fakes["1923848181"])[0].location.admin1 == "Aleppo"
+    assert extract(fakes["1923848165"])[0].location.admin1 == "Al-Hasakeh"
+
+
+def test_a_vague_lead_figure_takes_the_exact_figure_stated_soon_after(fakes):
+    # "Hundreds dead as Islamic State seizes Syrian air base" ... "at least 346 Islamic State fighters were killed".
+    records = extract(fakes["1926479318"])
+    assert records[0].killed.best == 346 and records[0].kind == "incident"
+    assert all(r.killed is None or r.killed.best != 346 for r in records[1:])
+
+
+def test_a_country_or_side_named_as_place_or_holder_is_not_the_attacker(fakes):
+    # "Russian jets hit an outpost ... near the border with Turkey killing at least one opposition fighter"
+    assert extract(fakes["1924058141"])[0].perpetrator == "russia"
+    # "Tags Syria Hassakeh Kurds Suicide Attack SDF Islamic State": an outlet's tag list, not "Kurds attack"
+    assert extract(fakes["1923102911"])[0].perpetrator != "sdf_ypg"
+
+
 def _notes() -> list[tuple[Document, int]]:
     truth = {json.loads(line)["id"]: json.loads(line)["fatalities"] for line in NOTES.read_text().splitlines()}
     return [(d, truth[d.doc_id]) for d in read_path(str(NOTES)) if isinstance(d, Document)]
@@ -171,9 +192,9 @@ def test_document_level_scoring_on_fakes_dev():
     result = run_doc(str(need(FAKES)))
     overall = result["overall"]
     assert overall["articles"] == 384
-    # Floors a little under today's figures (killed 0.78, admin1 0.84, perpetrator 0.76): a regression fails.
+    # Floors a little under today's figures (killed 0.78, admin1 0.88, perpetrator 0.77): a regression fails.
     assert overall["killed"] >= 0.75
-    assert overall["admin1"] >= 0.80
+    assert overall["admin1"] >= 0.85
     assert overall["perpetrator"] >= 0.72
     assert all(f["articles"] == 192 for f in result["folds"])
 

@@ -19,7 +19,7 @@ from marsad.extract.background import flag_background
 from marsad.extract.candidates import accidental, find_mentions, negated
 from marsad.extract.cues import lexicons
 from marsad.extract.decide import Candidate, Model, decide, default_model, features
-from marsad.extract.en import extract_en
+from marsad.extract.en import candidates_en, decided_en
 from marsad.extract.en.lexicon import lexicon as en_lexicon
 from marsad.extract.layout import Layout, layout
 from marsad.extract.places import embedded_resolver
@@ -30,8 +30,8 @@ __all__ = ["candidates", "decided", "extract", "prepare"]
 
 _DEFAULT = object()
 
-# Engines of the other languages, by ISO 639-1 code; Arabic is the grammar below.
-ENGINES = {"en": extract_en}
+# The grammars of the other languages, by ISO 639-1 code: (propose, decide); Arabic is the grammar below.
+ENGINES = {"en": (candidates_en, decided_en)}
 
 
 def extract(doc: Document, places=None, model: Model | None | object = _DEFAULT) -> list[Record]:
@@ -39,12 +39,9 @@ def extract(doc: Document, places=None, model: Model | None | object = _DEFAULT)
 
     `model` decides which of the grammar's candidates are news and which are tallies (default: the
     model shipped for the language; None: the grammar's own calls). A report in another language goes to
-    that language's engine (none: no records)."""
-    if doc.lang != "ar":
-        engine = ENGINES.get(doc.lang)
-        return engine(doc, places) if engine is not None else []
+    that language's grammar (none: no records)."""
     if model is _DEFAULT:
-        model = default_model()
+        model = default_model(doc.lang)
     return decided(candidates(doc, places), model, reuse=True)  # type: ignore[arg-type]
 
 
@@ -53,9 +50,9 @@ def prepare(lang: str, places=None) -> None:
     that a time limit on one report counts only that report's own work."""
     if lang == "ar":
         lexicons()
-        default_model()
     elif lang == "en":
         en_lexicon()
+    default_model(lang)
     if places is None and lang in {"ar", *ENGINES}:
         embedded_resolver()
 
@@ -68,6 +65,8 @@ def decided(
     Merging mutates records, so they are copied unless `reuse` says the proposal is decided only once."""
     if proposal is None:
         return []
+    if isinstance(proposal[0], Document):
+        return ENGINES[proposal[0].lang][1](proposal, model)
     lay, resolver, found = proposal
     built = []
     for cand, confidence, kind in decide(found, model):
@@ -82,7 +81,11 @@ def decided(
 
 def candidates(doc: Document, places=None) -> tuple[Layout, object, list[Candidate]] | None:
     """Every record the grammar proposes for `doc`, with the features the model decides on (and the
-    layout and place resolver they were read with); None when `doc` tells of no casualty."""
+    layout and place resolver they were read with, or the report for another language's grammar); None when `doc`
+    tells of no casualty or is in a language no grammar reads."""
+    if doc.lang != "ar":
+        engine = ENGINES.get(doc.lang)
+        return engine[0](doc, places) if engine is not None else None
     lex = lexicons()
     if not doc.text or not lex.gate.search(doc.text):
         return None

@@ -56,6 +56,11 @@ class Model:
     info: dict | None = None
     decides: bool = True
 
+    @property
+    def lang(self) -> str:
+        """The language it was trained on (models written before there were two say nothing: Arabic)."""
+        return str((self.info or {}).get("lang") or "ar")
+
     def p_keep(self, features: dict[str, float]) -> float:
         return _logistic(self.keep, features)
 
@@ -100,17 +105,19 @@ def load_model(path: str | Path) -> Model:
         raise ValueError(f"{path}: {exc}") from exc
 
 
-def default_model() -> Model | None:
-    """The model named by `MARSAD_MODEL` (set by `--model`), else (or when it says "shipped") the one
-    shipped for Arabic."""
-    return _model_at(os.environ.get("MARSAD_MODEL") or "")
+def default_model(lang: str = "ar") -> Model | None:
+    """The model named by `MARSAD_MODEL` (set by `--model`) when it was trained on `lang`, else (or when it says
+    "shipped") the one shipped for `lang` (`lang/<lang>/model.json`): features are language-specific, so a model
+    never judges another language."""
+    chosen = _model_at(os.environ.get("MARSAD_MODEL") or "", lang)
+    return chosen if chosen is not None and chosen.lang == lang else _model_at("", lang)
 
 
 @cache
-def _model_at(path: str) -> Model | None:
+def _model_at(path: str, lang: str) -> Model | None:
     if path and path != "shipped":
         return load_model(path)
-    ref = resources.files("marsad.lang").joinpath("ar", "model.json")
+    ref = resources.files("marsad.lang").joinpath(lang, "model.json")
     return Model.from_json(json.loads(ref.read_text(encoding="utf-8"))) if ref.is_file() else None
 
 
@@ -140,7 +147,7 @@ def features(lay: Layout, draft: Draft, rec: Record, lex: Lexicons) -> dict[str,
         f["lead_sentence"] = float(main.clause.sentence == body[0])
         f["position"] = (main.clause.sentence - body[0]) / max(1, body[-1] - body[0])
     value = central(total(main))
-    f[f"size={_size(value)}"] = 1.0
+    f[f"size={size_bin(value)}"] = 1.0
     f["vague"] = float(main.count.best is None)
     f["at_least"] = float(main.count.low is not None and main.count.low == main.count.best)
     f[f"victims={rec.victim_group}"] = 1.0
@@ -168,7 +175,7 @@ def _places_in_sentence(lay: Layout, sentence: int) -> int:
     return len({p.location.name for c in lay.sentence_clauses(sentence) for p in places.get(c.index, [])})
 
 
-def _size(value: int | None) -> str:
+def size_bin(value: int | None) -> str:
     if value is None:
         return "none"
     for bound, name in ((1, "1"), (4, "2-4"), (9, "5-9"), (49, "10-49"), (199, "50-199"), (999, "200-999")):

@@ -32,6 +32,7 @@ class Annotated:
     gold: dict[str, Any]
     text: str
     proposal: Any  # what marsad.extract.candidates returned (None: no casualty cue)
+    lang: str = "ar"
 
     @property
     def cands(self) -> list[Candidate]:
@@ -44,7 +45,7 @@ def annotate(gold: Sequence[dict], docs: dict[str, Document], places=None, progr
     for g in gold:
         doc = docs.get(g["doc_id"])
         if doc is not None:
-            out.append(Annotated(g, doc.text, candidates(doc, places)))
+            out.append(Annotated(g, doc.text, candidates(doc, places), doc.lang))
         if progress:
             progress()
     return out
@@ -69,6 +70,11 @@ def fit(items: Iterable[Annotated], info: dict | None = None) -> Model:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    items = list(items)
+    langs = sorted({it.lang for it in items})
+    if len(langs) > 1:
+        # Each language's grammar names its features its own way: one model per language.
+        raise ValueError(f"annotated reports in {', '.join(langs)}: train one language at a time")
     rows = [row for item in items for row in labels(item)]
     if not rows:
         raise ValueError("no candidate with a killed count in the annotated reports: nothing to learn from")
@@ -93,7 +99,7 @@ def fit(items: Iterable[Annotated], info: dict | None = None) -> Model:
     return Model(
         keep=weights(keep_y, list(range(len(rows)))),
         tally=weights(tally_y, kept),
-        info={**(info or {}), **stats},
+        info={**(info or {}), **stats, "lang": langs[0] if langs else "ar"},
     )
 
 

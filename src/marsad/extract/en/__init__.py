@@ -1,31 +1,66 @@
-"""The English grammar extractor: an English Document in, SCHEMA.md records out.
+"""The English extractor: an English Document in, SCHEMA.md records out, in the same design as Arabic: the
+grammar proposes, a learned model decides (or only scores: `confidence`).
 
 sentences -> casualty figures per sentence (mentions.py) -> statements (killed with the wounded of
-the same sentence) -> statements that tell the same event merged (headline and lead, a toll update)
--> records with perpetrator, event type, place, date and evidence (context.py, records.py).
-Words are data in lang/en/; places go through the same marsad.geo resolver as Arabic.
+the same sentence; doubted figures flagged) -> statements that tell the same event merged (headline and lead,
+a toll update) -> candidate records with perpetrator, event type, place, date and evidence (context.py,
+records.py) and their features (features.py) -> the model's (or the grammar's) calls -> another source's toll
+of a kept event widens it. Words are data in lang/en/; places go through the same marsad.geo resolver as Arabic.
 """
 
 from __future__ import annotations
 
+import copy
+
+from marsad.extract.decide import Candidate, Model, decide, default_model
+from marsad.extract.en.features import features
 from marsad.extract.en.lexicon import lexicon
-from marsad.extract.en.records import build_records
-from marsad.extract.en.statements import find_statements
+from marsad.extract.en.records import propose, retype, settle
+from marsad.extract.en.statements import find_statements, sentences
 from marsad.model import Document, Record
 
-__all__ = ["extract_en"]
+__all__ = ["candidates_en", "decided_en", "extract_en"]
+
+_DEFAULT = object()
 
 
-def extract_en(doc: Document, places=None) -> list[Record]:
-    """Every casualty incident and tally that the English report `doc` tells, as records."""
+def extract_en(doc: Document, places=None, model: Model | None | object = _DEFAULT) -> list[Record]:
+    """Every casualty incident and tally that the English report `doc` tells, as records (`model`: default the
+    one shipped for English; None: the grammar's own calls, no confidence)."""
+    chosen = default_model("en") if model is _DEFAULT else model
+    return decided_en(candidates_en(doc, places), chosen)  # type: ignore[arg-type]
+
+
+def candidates_en(doc: Document, places=None) -> tuple[Document, object, list[Candidate]] | None:
+    """Every record the English grammar proposes for `doc`, with its features (and the report and place resolver
+    they were read with); None when `doc` tells of no casualty."""
     lex = lexicon()
     if not doc.text or not lex.gate.search(doc.text):
-        return []
+        return None
     statements = find_statements(doc, lex)
     if not statements:
-        return []
+        return None
     if places is None:
         from marsad.extract.places import embedded_resolver
 
         places = embedded_resolver()
-    return build_records(doc, statements, lex, places)
+    proposed = propose(doc, statements, lex, places)
+    n = len(sentences(doc))
+    found = [Candidate(d, rec, features(doc.text, d, rec, n, i)) for i, (d, rec) in enumerate(proposed)]
+    return doc, places, found
+
+
+def decided_en(proposal: tuple[Document, object, list[Candidate]] | None, model: Model | None) -> list[Record]:
+    """The records `model` keeps of the English grammar's proposal, with their confidence and kind."""
+    if proposal is None:
+        return []
+    kept = []
+    for cand, confidence, kind in decide(proposal[2], model):
+        # A copy: the same proposal may be decided again (cross-validation), and settling mutates.
+        rec = copy.deepcopy(cand.record)
+        if kind != rec.kind:
+            retype(rec, kind)
+        if confidence is not None:
+            rec.confidence = round(confidence, 3)
+        kept.append(rec)
+    return settle(kept)

@@ -27,7 +27,15 @@ DATELINE = 40
 DATELINE_SEARCH = 200
 # Words between an actor and its attack ("regime forces on Tuesday seized"): at most this many.
 AGENT_GAP = 3
-_NOT_AGENT = re.compile(r"(?<!\w)(?:said|says|say|and|or|of|to|accused|blamed|against|on\s+the|in\s+the)(?!\w)", re.I)
+_NOT_AGENT = re.compile(
+    r"(?<!\w)(?:said|says|say|claims|claimed|claim|reported|reports|alleged|alleges|and|or|of|to|accused|blamed|"
+    r"against|on\s+the|in\s+the)(?!\w)",
+    re.I,
+)
+# "opposition forces claimed that Russian jets hit": an attack word followed by "that" introduces speech.
+_SPEECH_AFTER = re.compile(r"\s+that(?!\w)", re.I)
+# An outlet's tag list run into the text ("Tags Syria Hassakeh Kurds Suicide Attack SDF"): names, not agents.
+_TAGS = re.compile(r"(?<!\w)Tags(?:\s+[A-Z][\w'’-]*)*\s+$")
 _EVENT_ON = re.compile(r"(?<!posted )(?<!published )(?<!updated )\bon\s+(?:\w+\s+)?$", re.I)
 _DEAD_AFTER = re.compile(r"\s+(?:were|was|have been|had been|are)?\s*(?:killed|dead|died|wounded|injured)")
 _JOINED = re.compile(r"\s+(?:and|or|and\s+the)\s+", re.I)
@@ -73,6 +81,8 @@ def _agent_gap(text: str, hit: Hit[str], e: int, lex: Lexicon) -> int | None:
     """How many words separate the actor from the attack that makes it the agent (0 for "by X"),
     None if it is not in agent position."""
     before = text[max(0, hit.start - 30) : hit.start]
+    if lex.not_agent_before.ends_at(before + " ", len(before) + 1) is not None or _TAGS.search(before):
+        return None
     if lex.agent_before.ends_at(before + " ", len(before) + 1) is not None or re.search(
         r"(?<!\w)(?:by|by\s+the|from|from\s+the)\s+(?:\w+\s+){0,1}$", before, re.I
     ):
@@ -94,7 +104,7 @@ def _agent_gap(text: str, hit: Hit[str], e: int, lex: Lexicon) -> int | None:
         if other is not None and other.start == partner.end():
             return _agent_gap(text, other, e, lex)  # "Russian and Syrian strikes": both are the attackers
     nxt = lex.attack_nouns.search(text, hit.end, min(e, hit.end + 50))
-    if nxt is None:
+    if nxt is None or _SPEECH_AFTER.match(text, nxt.end):
         return None
     gap = text[hit.end : nxt.start]
     words = len(_WORD.findall(gap))
@@ -127,6 +137,12 @@ def _not_place_after() -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
 
 
+@cache
+def _still_place_after() -> re.Pattern[str]:
+    words = sorted(load("en", "places")["still_place_after"], key=len, reverse=True)
+    return re.compile(r"\s*(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
+
+
 def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location, bool]]:
     """Places of Syria or Iraq named in `text[s:e]` (capitalised, not a demonym), each with whether a
     locative ("in", "near", "on the town of") introduces it."""
@@ -140,16 +156,25 @@ def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location,
     stop = _place_stopwords()
     for pm in mentions:
         loc = pm.location
-        if loc is None or loc.admin1 is None or not pm.text[:1].isupper():
+        name = _name_part(pm.text)
+        if loc is None or loc.admin1 is None or not name:
             continue
-        if any(latin_key(w) in stop for w in pm.text.split()):
+        if any(latin_key(w) in stop for w in name.split()):
             continue  # "Syrian village" is not the Syrian Desert
-        if _not_place_after().match(text, s + pm.end):
+        if _not_place_after().match(text, s + pm.end) and not _still_place_after().match(text, s + pm.end):
             continue  # "Damascus said": a government speaking
         start = s + pm.start
         anchored = bool(_LOCATIVE.search(text[max(s, start - 40) : start]))
         out.append((Span(start, s + pm.end, pm.text), loc, anchored))
     return out
+
+
+def _name_part(phrase: str) -> str:
+    """The capitalised name of a place phrase: the resolver's mention may open with its generic head ("town of
+    Qamishli", "city Aleppo"), which is no reason to doubt it; a phrase with no capitalised word is no name."""
+    words = phrase.split()
+    first = next((i for i, w in enumerate(words) if w[:1].isupper()), None)
+    return "" if first is None else " ".join(words[first:])
 
 
 def choose_place(text: str, spans: list[tuple[int, int]], resolver) -> tuple[Span, Location] | None:

@@ -99,6 +99,7 @@ class Lexicon:
     nationality: dict[str, str]
     combatant_nouns: frozenset[str]
     agent_before: Phrases[str]
+    not_agent_before: Phrases[str]
     attack_nouns: Phrases[str]
     unknown_actor: Phrases[str]
     killed_after: Phrases[str]
@@ -141,6 +142,7 @@ def lexicon() -> Lexicon:
         nationality={k: v["nationality"] for k, v in actors["actors"].items() if v.get("nationality")},
         combatant_nouns=frozenset(w.lower() for w in actors["combatant_nouns"]),
         agent_before=Phrases((w, w) for w in actors["agent_before"]),
+        not_agent_before=Phrases((w, w) for w in actors["not_agent_before"]),
         attack_nouns=Phrases((w, w) for w in actors["attack_nouns"]),
         unknown_actor=Phrases((w, w) for w in actors["unknown"]),
         killed_after=Phrases((w, "killed") for w in cues["killed"]["after"]),

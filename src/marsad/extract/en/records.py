@@ -1,7 +1,8 @@
 """Drafts -> SCHEMA.md records: counts, victims, perpetrator, event type, place, date and evidence.
 
 Each field is taken from the statement's own sentence first, then the headline, then the sentences
-around it. An event dated more than BACKGROUND_DAYS before publication is background, not news.
+around it. An event dated more than BACKGROUND_DAYS before publication is background, not news (flagged:
+the grammar drops it). `settle` folds another source's toll of an event into the event kept first.
 """
 
 from __future__ import annotations
@@ -24,13 +25,19 @@ PERPETRATOR_REACH = 3
 _PEOPLE = "civilians"
 
 
-def build_records(doc: Document, statements: list[Statement], lex: Lexicon, resolver) -> list[Record]:
+def propose(doc: Document, statements: list[Statement], lex: Lexicon, resolver) -> list[tuple[Draft, Record]]:
+    """Every draft the grammar makes of the statements, with its record. Doubted statements form drafts of their
+    own, so they never change how sound ones merge; an event told as old news is flagged `background`."""
     spans = sentences(doc)
+    sound = [st for st in statements if not st.flags]
+    doubted = [st for st in statements if st.flags]
+    return [(draft, _record(doc, draft, spans, lex, resolver)) for draft in merge(sound) + merge(doubted)]
+
+
+def settle(kept: list[Record]) -> list[Record]:
+    """The records kept, another source's toll of an event already told widening that event's range."""
     records: list[Record] = []
-    for draft in merge(statements):
-        rec = _record(doc, draft, spans, lex, resolver)
-        if rec is None:
-            continue
+    for rec in kept:
         told = next((r for r in records if _other_toll(r, rec)), None)
         if told is None:
             records.append(rec)
@@ -77,16 +84,16 @@ def _order(spans: list[tuple[int, int]], indexes: list[int], has_title: bool) ->
     return order
 
 
-def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexicon, resolver) -> Record | None:
+def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexicon, resolver) -> Record:
     text, first = doc.text, draft.first
     order = _order(spans, [st.index for st in draft.statements], bool(doc.title))
     published = _reference_date(doc)
     when = context.choose_date(text, order, published, doc.body_start)
     if when is not None and published is not None and when.value < published - timedelta(BACKGROUND_DAYS):
-        return None  # old news told as background
+        draft.notes.add("background")  # old news told as background
     figures = [m for st in draft.statements for m in st.mentions]
     evidence = [Evidence(m.start, m.end, text[m.start : m.end], "count") for m in figures]
-    rec = Record(doc_id=doc.doc_id, kind="tally" if first.tally else "incident")
+    rec = Record(doc_id=doc.doc_id, kind=draft.kind)
     rec.killed, rec.wounded = draft.killed(), draft.wounded()
     rec.victim_group, rec.victims = _victims(_richest(draft), lex)
     victim_spans = [(m.start, m.end) for st in draft.statements for m in st.mentions]
@@ -99,11 +106,16 @@ def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexi
         evidence.append(Evidence(when.start, when.end, text[when.start : when.end], "date"))
     elif published is not None:
         rec.date, rec.date_precision = published.isoformat(), "report"
-    if rec.kind == "tally":
-        rec.period_end = rec.date
-        rec.regions = [rec.location] if rec.location else []
+    retype(rec, rec.kind)
     rec.evidence = sorted(evidence, key=lambda ev: (ev.start, ev.end))
     return rec
+
+
+def retype(rec: Record, kind: str) -> None:
+    """Make `rec` an incident or a tally (a tally covers its region up to its date)."""
+    rec.kind = kind
+    rec.period_end = rec.date if kind == "tally" else None
+    rec.regions = [rec.location] if kind == "tally" and rec.location else []
 
 
 def _reference_date(doc: Document):

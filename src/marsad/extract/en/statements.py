@@ -35,6 +35,7 @@ class Statement:
     tally: bool = False
     headline: bool = False
     also: bool = False  # "dozens were also wounded": more of an event already told
+    flags: frozenset[str] = frozenset()  # why the grammar doubts it: accident, negated, no_fatalities
 
     @property
     def mentions(self) -> list[Mention]:
@@ -48,10 +49,19 @@ class Statement:
 @dataclass
 class Draft:
     statements: list[Statement] = field(default_factory=list)
+    notes: set[str] = field(default_factory=set)  # doubts found while building its record (background)
 
     @property
     def first(self) -> Statement:
         return self.statements[0]
+
+    @property
+    def flags(self) -> set[str]:
+        return self.notes.union(*(st.flags for st in self.statements))
+
+    @property
+    def kind(self) -> str:
+        return "tally" if self.first.tally else "incident"
 
     def killed(self) -> Count | None:
         """The figure of the latest update, else the first exact figure of the body (a headline rounds:
@@ -98,16 +108,25 @@ def _join_abbreviations(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
 
 
 def find_statements(doc: Document, lex: Lexicon) -> list[Statement]:
+    """Every casualty statement of the report. A figure the grammar doubts (an accident's, a denied one, a death
+    the sentence says did not happen) is a statement of its own carrying its flags: the grammar drops it, a model
+    may not."""
     text = doc.text
     out: list[Statement] = []
     for index, (s, e) in enumerate(sentences(doc)):
-        if lex.accident.search(text, s, e) is not None:
-            continue
-        found = [m for m in sentence_mentions(text, s, e, lex) if not _negated(text, s, m, lex)]
-        if lex.no_fatalities.search(text, s, e) or lex.unknown_casualties.search(text, s, e):
-            # "killing no one", "2 were hurt; there were no fatalities": the note says no one died
-            found = [m for m in found if m.kind != "killed"]
-        pairs = _pair(found, (s, e), index, _is_tally(text, s, e, found, lex))
+        accident = lex.accident.search(text, s, e) is not None
+        # "killing no one", "2 were hurt; there were no fatalities": the note says no one died
+        none_died = bool(lex.no_fatalities.search(text, s, e) or lex.unknown_casualties.search(text, s, e))
+        sound, doubted = [], []
+        for m in sentence_mentions(text, s, e, lex):
+            flags = _doubts(text, s, m, lex, accident, none_died)
+            (doubted if flags else sound).append((m, flags))
+        tally = bool(sound or doubted) and lex.tally.search(text, s, e) is not None
+        pairs = _pair([m for m, _ in sound], (s, e), index, tally)
+        for m, flags in doubted:
+            st = Statement((s, e), index, tally=tally, flags=flags)
+            st.killed, st.wounded = (m, None) if m.kind == "killed" else (None, m)
+            pairs.append(st)
         for st in pairs:
             st.headline = bool(doc.title) and s < doc.body_start
             st.also = any(_ALSO.search(text, m.start, m.end) for m in st.mentions)
@@ -119,8 +138,15 @@ def _negated(text: str, s: int, m: Mention, lex: Lexicon) -> bool:
     return lex.negation.search(text, max(s, m.start - _SCOPE), m.start) is not None
 
 
-def _is_tally(text: str, s: int, e: int, found: list[Mention], lex: Lexicon) -> bool:
-    return bool(found) and lex.tally.search(text, s, e) is not None
+def _doubts(text: str, s: int, m: Mention, lex: Lexicon, accident: bool, none_died: bool) -> frozenset[str]:
+    flags = set()
+    if accident:
+        flags.add("accident")
+    if _negated(text, s, m, lex):
+        flags.add("negated")
+    if none_died and m.kind == "killed":
+        flags.add("no_fatalities")
+    return frozenset(flags)
 
 
 def _pair(found: list[Mention], sentence: tuple[int, int], index: int, tally: bool) -> list[Statement]:
@@ -145,7 +171,34 @@ def merge(statements: list[Statement]) -> list[Draft]:
             drafts.append(Draft([st]))
         else:
             target.statements.append(st)
-    return drafts
+    return _settle_vague(drafts)
+
+
+def _settle_vague(drafts: list[Draft]) -> list[Draft]:
+    """A vague figure early in the report ("Hundreds dead", "dozens were killed") is the lead's rounding of the
+    first exact figure within its range stated up to HEADLINE_REACH sentences later, even one told over a period
+    ("at least 346 fighters were killed since Tuesday"): that statement joins the vague one's event."""
+    for draft in drafts:
+        k = draft.killed()
+        if k is None or k.best is not None or k.low is None or draft.first.index > HEADLINE_REACH:
+            continue
+        reach = draft.first.index + HEADLINE_REACH
+        later = [
+            (other, st)
+            for other in drafts
+            if other is not draft
+            for st in other.statements
+            if st.killed is not None and draft.first.index < st.index <= reach and _within(k, st.killed.count)
+        ]
+        if later:
+            other, st = min(later, key=lambda pair: pair[1].index)
+            other.statements.remove(st)
+            draft.statements.append(st)
+    return [d for d in drafts if d.statements]
+
+
+def _within(vague: Count, exact: Count) -> bool:
+    return exact.best is not None and vague.low <= exact.best <= (vague.high or exact.best)  # type: ignore[operator]
 
 
 def _same_event(drafts: list[Draft], st: Statement) -> Draft | None:
