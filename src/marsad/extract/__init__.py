@@ -104,6 +104,7 @@ def candidates(doc: Document, places=None) -> tuple[Layout, object, list[Candida
     sound = [m for m in mentions if not m.flags]
     doubted = [m for m in mentions if m.flags]
     drafts: list[Draft] = merge(statements(lay, sound, lex)) + merge(statements(lay, doubted, lex))
+    lay.memo["figure_sentences"] = {m.clause.sentence for m in mentions if m.kind != "wounded"}
     found = []
     for draft in drafts:
         rec = build(lay, draft, lex, resolver)

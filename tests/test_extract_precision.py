@@ -1,0 +1,31 @@
+"""Spurious records and misplaced ones (issue 10), on real reports of the ANT corpus."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from marsad.extract import extract
+from marsad.model import Document
+
+
+@cache
+def _corpus(path: str) -> dict[str, Document]:
+    from marsad.sources import read_path
+
+    return {d.doc_id: d for d in read_path(path) if isinstance(d, Document)}
+
+
+@pytest.fixture(scope="module")
+def corpus(ant_path):
+    return _corpus(str(ant_path))
+
+
+def test_a_later_sentence_with_its_own_toll_lends_no_place(corpus):
+    # "… 16 شخصا حتفهم … بانفجار عبوة ناسفة خلال تشييع" is in a village of Salah al-Din; the next
+    # sentence compares it with "الهجوم الانتحاري المزدوج الذي أوقع 31 قتيلا ببغداد": Baghdad is that toll's.
+    recs = [r for r in extract(corpus["SK-middleEast-981-20180412"]) if r.killed and r.killed.best == 16]
+    [rec] = recs
+    assert rec.location is not None and rec.location.country == "IQ"
+    assert rec.location.admin1 != "Baghdad"
