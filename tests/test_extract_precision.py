@@ -29,3 +29,13 @@ def test_a_later_sentence_with_its_own_toll_lends_no_place(corpus):
     [rec] = recs
     assert rec.location is not None and rec.location.country == "IQ"
     assert rec.location.admin1 != "Baghdad"
+
+
+def test_another_sources_toll_in_a_sentence_of_its_own_is_the_same_event(corpus):
+    # "قتل أكثر من 200 …" (Russian sources), then "ونقلت الوكالة عن مسؤولين أمريكيين أن حوالي 100
+    # مسلح لقوا حتفهم في الهجوم": no place, date or new event of its own, so one strike, two accounts.
+    recs = [r for r in extract(corpus["BB-middleEast-12-20180215"]) if r.kind == "incident" and r.killed]
+    strike = [r for r in recs if r.killed.best in (100, 200)]
+    assert len(strike) == 1
+    assert (strike[0].killed.low, strike[0].killed.best) == (100, 200)
+    assert strike[0].location.admin1 == "Deir-ez-Zor"
