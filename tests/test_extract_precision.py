@@ -39,3 +39,11 @@ def test_another_sources_toll_in_a_sentence_of_its_own_is_the_same_event(corpus)
     assert len(strike) == 1
     assert (strike[0].killed.low, strike[0].killed.best) == (100, 200)
     assert strike[0].location.admin1 == "Deir-ez-Zor"
+
+
+def test_the_base_a_strike_was_launched_from_is_not_its_place(corpus):
+    # "استهداف طائرات عسكرية سورية، انطلقت من مطار الشعيرات، بلدة خان شيخون في إدلب … مقتل 87":
+    # Shayrat (Homs) is where the jets took off; the 87 died in Khan Sheikhoun, Idlib.
+    recs = [r for r in extract(corpus["JA-internationalNews-745-20170407"]) if r.killed and r.killed.best == 87]
+    [rec] = recs
+    assert rec.location is not None and rec.location.admin1 == "Idleb"
