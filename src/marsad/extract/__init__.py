@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 
+from marsad.extract.accounts import join_accounts
 from marsad.extract.assemble import Draft, merge, statements
 from marsad.extract.background import flag_background
 from marsad.extract.candidates import accidental, find_mentions, negated
@@ -109,7 +110,9 @@ def candidates(doc: Document, places=None) -> tuple[Layout, object, list[Candida
     # Doubted figures form drafts of their own, so they never change how sound ones merge.
     sound = [m for m in mentions if not m.flags]
     doubted = [m for m in mentions if m.flags]
-    drafts: list[Draft] = merge(statements(lay, sound, lex)) + merge(statements(lay, doubted, lex))
+    drafts: list[Draft] = join_accounts(lay, merge(statements(lay, sound, lex)), resolver)
+    drafts += merge(statements(lay, doubted, lex))
+    lay.memo["figure_sentences"] = {m.clause.sentence for m in mentions if m.kind != "wounded"}
     found = []
     for draft in drafts:
         rec = build(lay, draft, lex, resolver)

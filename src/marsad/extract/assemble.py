@@ -209,7 +209,7 @@ def reconcile(counts: list[Count]) -> Count | None:
     assert best is not None
     bests = {c.best for c in definite}
     lows = [c.low for c in definite if c.low is not None]
-    low = min(lows + [best]) if lows else (min(bests) if len(bests) > 1 else None)
+    low = min(lows + list(bests)) if lows else (min(bests) if len(bests) > 1 else None)
     # A vague figure ("عشرات") says nothing more once a definite one is known.
     highs = [c.high for c in definite if c.high is not None] + list(bests)
     high = max(highs)

@@ -59,6 +59,8 @@ def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
                 continue  # "الموالين لدمشق": a government, not a place
             if _measured_from(lay, clause, s + pm.start):
                 continue  # "على بعد 250 كلم شمال بغداد": a reference point
+            if _launched_from(lay, clause, s + pm.start):
+                continue  # "قذيفة أطلقت من منطقة الغوطة الشرقية على …": the origin
             anchored = before in _lex().locatives or _has_kind_word(pm.text) or _attached(pm.text, loc)
             if found and _reference_point(lay, found[-1], s + pm.start, pm.text):
                 continue  # "الغوطة الشرقية قرب دمشق": where the place before it lies
@@ -215,6 +217,11 @@ def _measured_from(lay: Layout, clause: Clause, orig_pos: int) -> bool:
     return any(w in _lex().distance for w in _words_before(lay, clause, orig_pos, 40)[-3:])
 
 
+def _launched_from(lay: Layout, clause: Clause, orig_pos: int) -> bool:
+    words = _words_before(lay, clause, orig_pos, 30)[-3:]
+    return len(words) >= 2 and words[-1] in ("من", "منها") and words[-2] in _lex().origin
+
+
 def _has_kind_word(text: str) -> bool:
     from marsad.geo.lexicon import prefix_keys
 
@@ -241,6 +248,7 @@ class _PlaceWords:
     reporter: frozenset[str]
     distance: frozenset[str]
     allegiance: frozenset[str]
+    origin: frozenset[str]
 
 
 @cache
@@ -257,4 +265,5 @@ def _lex() -> _PlaceWords:
         reporter=frozenset(fold_plain(w) for w in loc["reporter"]),
         distance=frozenset(" ".join(fold_plain(w).split()) for w in loc["distance"]),
         allegiance=frozenset(fold_plain(w) for w in loc["allegiance"]),
+        origin=frozenset(fold_plain(w) for w in loc["origin"]),
     )

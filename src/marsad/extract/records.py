@@ -50,7 +50,7 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record:
     else:
         if not _date(rec, lay, order, evidence, lex):
             return None
-        place = choose_place(lay, order + following(lay, primary.clause), primary.start, resolver)
+        place = choose_place(lay, order + _following(lay, draft, primary.clause), primary.start, resolver)
         if resolver is not None and rec.perpetrator == "unknown" and (place is None or not place.location.admin1):
             # Neither where nor by whom: often a press review's aside or a crime abroad.
             draft.flags.add("nowhere_nowho")
@@ -59,6 +59,19 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record:
             evidence.append(Evidence(place.start, place.end, lay.doc.text[place.start : place.end], "place"))
     rec.evidence = _dedupe(evidence)
     return rec
+
+
+def _following(lay: Layout, draft: Draft, clause: Clause) -> list[Clause]:
+    """The sentences after a statement where its place may be named, up to one that tells a casualty
+    figure of its own ("… أوقع 31 قتيلا ببغداد في يناير"): that sentence's places are its figure's."""
+    own = {st.main.clause.sentence for st in draft.statements}
+    others = lay.memo.get("figure_sentences", set()) - own
+    out = []
+    for c in following(lay, clause):
+        if c.sentence in others:
+            break
+        out.append(c)
+    return out
 
 
 def _parts(m: Mention) -> list[Mention]:

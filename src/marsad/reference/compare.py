@@ -186,7 +186,11 @@ def _match(result: Comparison, ours: list, theirs: list, days: int, km: float) -
         candidates = (e for d in span for e in by_day.get(ref.date_start + timedelta(days=d), ()))
         scored = [(s, e.event_id) for e in candidates if (s := _score(e, ref, days, km)) is not None]
         if scored:
-            gathered[min(scored)[1]].append(ref)
+            best = min(scored)[0]
+            # Events that score alike (two reports' twins of one happening) share the references: a
+            # tie goes to one that has none yet rather than all to the first.
+            tied = sorted(event_id for s, event_id in scored if s == best)
+            gathered[next((t for t in tied if t not in gathered), tied[0])].append(ref)
     for event in ours:
         refs = gathered.get(event.event_id)
         if not refs:
