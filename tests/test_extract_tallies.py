@@ -36,3 +36,10 @@ def test_a_count_over_a_number_of_days_is_a_tally(corpus):
     # "رفعت عدد قتلى القوات الحكومية إلى 204 خلال 23 يوما"
     doc = paragraph(corpus, "SK-middleEast-809-20180406", "خلال 23 يوما")
     assert _by_figure(extract(doc))[204] == "tally"
+
+
+def test_a_toll_over_two_named_days_is_a_tally(corpus):
+    # "وقتل سبعة متظاهرين يومي الثلاثاء والأربعاء قرب مقر محافظة البصرة": each day is named, the figure
+    # counts both.
+    doc = sentence(corpus, "SK-middleEast-3534-20180906", "يومي الثلاثاء والأربعاء")
+    assert _by_figure(extract(doc)) == {7: "tally"}
