@@ -57,6 +57,11 @@ def statements(lay: Layout, mentions: list[Mention], lex: Lexicons) -> list[Stat
             continue
         c = m.clause
         kind = "tally" if is_tally(lay, c, lex, m.start, m.end, central(total(m))) else "incident"
+        if m.how == "counterpart" and kind == "incident":
+            # One clash's dead on both sides add up; each side's period total stays a tally of its own.
+            if out and out[-1].main.clause.sentence == c.sentence and out[-1].kind == "incident":
+                out[-1].main.coordinated.append(m)
+            continue
         # The cue may open the mention itself ("مما يرفع حصيلة القتلى إلى 27").
         update = m.toll or any(True for _ in lex.toll_update.finditer(lay.text, c.start, m.end))
         alternative = bool(out) and (

@@ -203,12 +203,25 @@ def _classify(lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: li
     toll = False
     if kind is None and _rising_toll(lay, num, clause, lex):
         kind, toll, how = "killed", True, "rising_toll"
+    if kind is None and _counterpart(text, num, cs, prior):
+        kind, how = "killed", "counterpart"
     if kind is None:
         return None
     toll = toll or any(True for _ in lex.rise.finditer(text, max(cs, num.start - 40), num.start))
     m = Mention(kind, num.count, start, end, clause, toll=toll, how=how)
     victim_group(lay, m, noun, num, lex, prior)
     return m
+
+
+@cache
+def _counterpart_words() -> frozenset[str]:
+    return frozenset(fold_plain(w) for w in load("ar", "casualty_cues")["counterpart"])
+
+
+def _counterpart(text: str, num: Number, cs: int, prior: list[Mention]) -> bool:
+    """ "قتل 60 عنصرا من قوات النظام مقابل 34 مقاتلا من جيش الإسلام": the other side's dead, right
+    after a death toll of the same clause."""
+    return bool(prior) and prior[-1].kind == "killed" and prev_token(text, num.start, cs) in _counterpart_words()
 
 
 def _cue_before(text: str, num: Number, cs: int, lex: Lexicons) -> tuple[str, int] | None:

@@ -21,13 +21,22 @@ def is_tally(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, v
 
 
 def tally_signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, value: int | None) -> set[str]:
-    """The period cues near the figure at folded [start, end).
+    """The period cues near the figure at folded [start, end) (memoised per report: the grammar's call
+    and the decision model's features both read them; a shared set, do not change it).
 
     A cue must be near the figure (12 words, within its sentence): a tally word, `منذ` with a date or
     a start ("منذ بدء الهجوم"), a span ("خلال الثلاث سنوات الأخيرة", "أسابيع"), a sentence continuing
     one that opened a period; `day_dated` when the clause names the day of the event; `large` for a
     figure no single event reaches.
     """
+    memo = lay.memo.setdefault("tally_signals", {})
+    key = (clause.index, start, end, value)
+    if key not in memo:
+        memo[key] = _signals(lay, clause, lex, start, end, value)
+    return memo[key]
+
+
+def _signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, value: int | None) -> set[str]:
     text = lay.text
     sentence = lay.sentence_clauses(clause.sentence)
     lo, hi = _near(text, sentence[0].start, sentence[-1].end, start, end)
@@ -57,8 +66,13 @@ def tally_signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: i
         if any(True for _ in lex.during_objects.finditer(text, m.end, min(hi, m.end + 40))):
             sig.add("during")
             break
-    if any(True for _ in lex.tally_spans.finditer(text, lo, hi)):
-        sig.add("span")
+    for m in lex.tally_spans.finditer(text, lo, hi):
+        # "الهجوم الأعنف على البلدتين منذ نحو 3 سنوات": a span the superlative compares with.
+        cs = sentence[0].start
+        since = next(lex.since.finditer(text, max(cs, m.start - 16), m.start), None)
+        if since is None or not _compared(text, cs, since.start, lex):
+            sig.add("span")
+            break
     return sig
 
 

@@ -1,0 +1,45 @@
+"""Tallies against incidents (issue 10), each on real text of the ANT corpus that shows the pattern.
+
+Same conventions as test_extract_phenomena: a sentence or a line of its report is extracted alone with
+the report's publication date, or the whole report when the pattern needs its context.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marsad.extract import extract
+from test_extract_audit2 import _by_figure, paragraph
+from test_extract_phenomena import _corpus, sentence
+
+
+@pytest.fixture(scope="module")
+def corpus(ant_path):
+    return _corpus(str(ant_path))
+
+
+def test_the_other_sides_dead_beside_a_period_total_are_a_tally_of_their_own(corpus):
+    # "يرتفع إلى 96 عدد عناصر قوات النظام … الذين قتلوا منذ بدء التصعيد مقابل 59 على الأقل من الفصائل"
+    doc = sentence(corpus, "FR-internationalNews-2088-20180630", "مقابل 59")
+    assert _by_figure(extract(doc)) == {96: "tally", 59: "tally"}
+
+
+def test_the_other_sides_dead_in_one_clash_add_up(corpus):
+    # "أسفر عن مقتل 6 مسلحين موالين للنظام، مقابل 3 من تحرير الشام": one clash, 9 dead. The same
+    # sentence calls it "الأعنف على البلدتين منذ نحو 3 سنوات": a comparison, so no tally.
+    kinds = _by_figure(extract(corpus["SK-middleEast-2288-20180610"]))
+    assert kinds.get(9) == "incident"
+    assert 3 not in kinds and 6 not in kinds
+
+
+def test_a_count_over_a_number_of_days_is_a_tally(corpus):
+    # "رفعت عدد قتلى القوات الحكومية إلى 204 خلال 23 يوما"
+    doc = paragraph(corpus, "SK-middleEast-809-20180406", "خلال 23 يوما")
+    assert _by_figure(extract(doc))[204] == "tally"
+
+
+def test_a_toll_over_two_named_days_is_a_tally(corpus):
+    # "وقتل سبعة متظاهرين يومي الثلاثاء والأربعاء قرب مقر محافظة البصرة": each day is named, the figure
+    # counts both.
+    doc = sentence(corpus, "SK-middleEast-3534-20180906", "يومي الثلاثاء والأربعاء")
+    assert _by_figure(extract(doc)) == {7: "tally"}
