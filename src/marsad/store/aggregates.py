@@ -18,6 +18,7 @@ from sqlalchemy.schema import CreateIndex
 
 from marsad.model import Record
 from marsad.store import events as event_store
+from marsad.store import summaries
 from marsad.store.records import Filters, StoredRecord, apply_filters
 from marsad.store.schema import documents, metadata, records
 from marsad.store.search import text_contains
@@ -117,6 +118,9 @@ def _killed(table: Table) -> tuple:
 def killed_per_day(engine: Engine, filters: Filters, over_events: bool) -> list[DayTotal]:
     """Killed low/best/high sums per event date; undated ones are left out."""
     table, where = _basis(over_events)
+    if over_events and summaries.serves(filters):
+        with engine.connect() as conn:
+            return [DayTotal(row[0], *(int(v) for v in row[1:])) for row in summaries.per_day(conn, filters)]
     query: Select = (
         select(table.c.date, func.count(), *_killed(table))
         .where(table.c.date.is_not(None))
@@ -130,6 +134,9 @@ def killed_per_day(engine: Engine, filters: Filters, over_events: bool) -> list[
 def killed_per_place(engine: Engine, filters: Filters, over_events: bool, limit: int = 5000) -> list[PlaceTotal]:
     """Sums grouped by coordinates, the deadliest places first."""
     table, where = _basis(over_events)
+    if over_events and summaries.serves(filters) and not (filters.since or filters.until):
+        with engine.connect() as conn:
+            return [PlaceTotal(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in summaries.per_place(conn, limit)]
     best = _killed(table)[1]
     query = (
         select(table.c.lat, table.c.lon, func.max(table.c.admin1), func.count(), best.label("best"))
@@ -140,12 +147,6 @@ def killed_per_place(engine: Engine, filters: Filters, over_events: bool, limit:
     )
     with engine.connect() as conn:
         return [PlaceTotal(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in conn.execute(where(query, filters))]
-
-
-def count_events(engine: Engine, filters: Filters) -> int:
-    query = event_store._apply_filters(select(func.count()).select_from(event_store.events), filters)
-    with engine.connect() as conn:
-        return conn.execute(query).scalar_one()
 
 
 def event_doc_id(engine: Engine, event_id: str) -> str | None:

@@ -79,6 +79,12 @@ def _review_columns(conn: Connection) -> None:
         )
 
 
+def _summaries(conn: Connection) -> None:
+    from marsad.store.summaries import create_and_fill  # late: it builds on store.events
+
+    create_and_fill(conn)
+
+
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
@@ -87,6 +93,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "scale: new documents enter the text index in bulk (insert trigger dropped)", drop_insert_trigger),
     (5, "review (issue 13): records.review and records.queue_rank", _review_columns),
     (6, "reference datasets (UCDP, ACLED): reference_sets, reference_events", _reference_tables),
+    (7, "api at 1M records (issue 15): event_days and event_places, sums over events kept on write", _summaries),
 ]
 
 LATEST = MIGRATIONS[-1][0]

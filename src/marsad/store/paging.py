@@ -1,0 +1,53 @@
+"""Pages that cost the same at any depth, and counts that stop early.
+
+A keyset page (`after=` a cursor) starts where the last one ended by seeking the listing's index: an
+OFFSET walks every skipped row. A cursor is "<date>|<id>" of the last item (date empty when none);
+undated rows sort first on SQLite and last on PostgreSQL, as each orders NULLs, and the cursor follows.
+
+Exact totals of a filtered million-record listing read every matching row: listings count up to
+`COUNT_CAP` and say whether the total is exact.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, Select, and_, func, or_, select
+
+from marsad.errors import StoreError
+
+COUNT_CAP = 10_000
+
+
+def parse_cursor(cursor: str) -> tuple[date | None, str]:
+    day, sep, key = cursor.partition("|")
+    if not sep or not key:
+        raise StoreError(f"not a page cursor: {cursor[:40]!r} (expected the `next` value of the previous page)")
+    try:
+        return (date.fromisoformat(day) if day else None), key
+    except ValueError:
+        raise StoreError(f"not a page cursor: {cursor[:40]!r} (bad date)") from None
+
+
+def make_cursor(day: date | str | None, key: str) -> str:
+    return f"{day.isoformat() if isinstance(day, date) else day or ''}|{key}"
+
+
+def after(query: Select, date_column, key_column, cursor: str, nulls_first: bool) -> Select:
+    """Rows after the cursor in (date, key) order."""
+    day, key = parse_cursor(cursor)
+    if day is None:
+        same = and_(date_column.is_(None), key_column > key)
+        return query.where(or_(date_column.is_not(None), same) if nulls_first else same)
+    later = or_(date_column > day, and_(date_column == day, key_column > key))
+    return query.where(later if nulls_first else or_(later, date_column.is_(None)))
+
+
+def nulls_first(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def capped_count(conn: Connection, ids: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """(count, exact): the rows of `ids` counted up to `cap`; past it, (cap, False)."""
+    found = conn.execute(select(func.count()).select_from(ids.limit(cap + 1).subquery())).scalar_one()
+    return (found, True) if found <= cap else (cap, False)
