@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from marsad import store
 from marsad.api.params import TEXT_HELP, Page, filters, get_engine, page
-from marsad.api.serialize import document_item, record_item
+from marsad.api.serialize import document_item, json_response, record_item
 from marsad.errors import StoreError
 from marsad.store.aggregates import document_records, list_documents
 from marsad.store.paging import COUNT_CAP
@@ -39,14 +39,16 @@ def list_records(engine: EngineDep, where: FiltersDep, window: PageDep) -> dict:
     except StoreError as exc:
         raise HTTPException(422, str(exc)) from None
     total, exact = count_listing(engine, where)
-    return {
-        "total": total,
-        "total_exact": exact,
-        "limit": window.limit,
-        "offset": window.offset,
-        "next": record_cursor(found[-1]) if len(found) == window.limit else None,
-        "items": [record_item(s) for s in found],
-    }
+    return json_response(
+        {
+            "total": total,
+            "total_exact": exact,
+            "limit": window.limit,
+            "offset": window.offset,
+            "next": record_cursor(found[-1]) if len(found) == window.limit else None,
+            "items": [record_item(s) for s in found],
+        }
+    )
 
 
 @router.get("/records/{record_id}", summary="One record by its id (<doc_id>:<index>)")

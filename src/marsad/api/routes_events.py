@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from marsad import store
 from marsad.api.params import Page, filters, get_engine, page
 from marsad.api.routes_data import ItemPage
+from marsad.api.serialize import json_response
 from marsad.errors import StoreError
 from marsad.store import StoredRecord
 from marsad.store import events as event_store
@@ -73,8 +74,9 @@ def list_events(
             (total, exact), last = count_listing(engine, where), record_cursor(found[-1]) if found else None
     except StoreError as exc:
         raise HTTPException(422, str(exc)) from None
-    return {"total": total, "total_exact": exact, "limit": window.limit, "offset": window.offset,
-            "next": last if len(items) == window.limit else None, "basis": basis, "items": items}  # fmt: skip
+    nxt = last if len(items) == window.limit else None
+    return json_response({"total": total, "total_exact": exact, "limit": window.limit, "offset": window.offset,
+                          "next": nxt, "basis": basis, "items": items})  # fmt: skip
 
 
 @router.get(

@@ -41,7 +41,28 @@ INDEXES = [
     Index("ix_records_date_id", records.c.date, records.c.record_id),
     # The shared filters compare lower(column): an index on the same expression serves them.
     Index("ix_records_doc_lower", func.lower(records.c.doc_id)),
-    Index("ix_records_admin1_lower", func.lower(records.c.admin1)),
+    # A governorate's or perpetrator's records in listing order, rejected ones left out from the index alone.
+    Index(
+        "ix_records_admin1_listing", func.lower(records.c.admin1), records.c.date, records.c.record_id, records.c.kind
+    ),
+    Index(
+        "ix_records_perpetrator_listing",
+        func.lower(records.c.perpetrator),
+        records.c.date,
+        records.c.record_id,
+        records.c.kind,
+    ),
+    # Events of a governorate or perpetrator: listed in date order and summed (timeline, tallies) from the index.
+    *(
+        Index(
+            f"ix_events_{name}_sums",
+            func.lower(event_store.events.c[name]),
+            event_store.events.c.date,
+            event_store.events.c.event_id,
+            *(event_store.events.c[c] for c in _COUNTS[:3]),
+        )
+        for name in ("admin1", "perpetrator")
+    ),
     Index("ix_documents_published", documents.c.published, documents.c.doc_id),
     Index("ix_events_day_counts", event_store.events.c.date, *(event_store.events.c[c] for c in _COUNTS)),
     # Reconciling a tally sums the events of its period and population: answered from this index alone.

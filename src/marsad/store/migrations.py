@@ -80,9 +80,15 @@ def _review_columns(conn: Connection) -> None:
 
 
 def _summaries(conn: Connection) -> None:
+    """Issue 15: the pre-aggregated sums, filled from the stored events, and the filter indexes of the API
+    (store.aggregates); the lower(admin1) index is a prefix of the new admin1 one."""
+    from marsad.store.aggregates import INDEXES
     from marsad.store.summaries import create_and_fill  # late: it builds on store.events
 
     create_and_fill(conn)
+    conn.execute(text("DROP INDEX IF EXISTS ix_records_admin1_lower"))
+    for index in INDEXES:
+        conn.execute(CreateIndex(index, if_not_exists=True))
 
 
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
