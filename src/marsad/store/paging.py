@@ -47,7 +47,8 @@ def nulls_first(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
-def capped_count(conn: Connection, ids: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """(count, exact): the rows of `ids` counted up to `cap`; past it, (cap, False)."""
+def capped_count(conn: Connection, ids: Select, cap: int | None = None) -> tuple[int, bool]:
+    """(count, exact): the rows of `ids` counted up to `cap` (COUNT_CAP); past it, (cap, False)."""
+    cap = COUNT_CAP if cap is None else cap
     found = conn.execute(select(func.count()).select_from(ids.limit(cap + 1).subquery())).scalar_one()
     return (found, True) if found <= cap else (cap, False)
