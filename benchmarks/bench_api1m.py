@@ -75,18 +75,19 @@ def samples(db: Path, rng: random.Random) -> dict[str, list]:
     top = conn.execute("SELECT max(rowid) FROM documents").fetchone()[0]
     picks = ",".join(str(rng.randint(1, top)) for _ in range(300))
     doc_ids = [r[0] for r in conn.execute(f"SELECT doc_id FROM documents WHERE id IN ({picks})")]
+    marks = ",".join("?" * len(doc_ids))
+    members = f"SELECT event_id FROM event_members WHERE record_id IN ({marks})"
+    span = "SELECT min(date) FROM records UNION SELECT max(date) FROM records"
     found = {
         "doc_ids": doc_ids,
         "record_ids": [f"{d}:0" for d in doc_ids],
-        "event_ids": [r[0] for r in conn.execute(
-            "SELECT event_id FROM event_members WHERE record_id IN (%s)" % ",".join("?" * len(doc_ids)),
-            [f"{d}:0" for d in doc_ids])],  # fmt: skip
+        "event_ids": [r[0] for r in conn.execute(members, [f"{d}:0" for d in doc_ids])],
         "admin1": [r[0] for r in conn.execute("SELECT DISTINCT admin1 FROM events WHERE admin1 IS NOT NULL")],
         "actors": [r[0] for r in conn.execute("SELECT DISTINCT perpetrator FROM events")],
         "keys": list(conn.execute(f"SELECT date, record_id FROM records WHERE rowid IN ({picks})")),
-        "years": [int(r[0][:4]) for r in conn.execute("SELECT min(date) FROM records UNION SELECT max(date) FROM records")],
+        "years": [int(r[0][:4]) for r in conn.execute(span)],
         "records": [conn.execute("SELECT count(*) FROM records").fetchone()[0]],
-    }  # fmt: skip
+    }
     conn.close()
     return found
 
