@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from marsad.model import Count, Record
 from marsad.store import events as store
+from marsad.store import tally as tally_store
 from marsad.store.records import Filters, apply_filters, choices
 from marsad.text.normalize import fold_plain
 
@@ -214,7 +215,7 @@ def _tallies(rows) -> list[Tally]:
 def load_tallies(engine: Engine, filters: Filters) -> list[Tally]:
     """Reported tallies overlapping the window (and naming the governorate asked for, if any)."""
     narrowed = replace(filters, kind="tally", admin1=None)
-    found = _tallies(store.tally_records(engine, lambda q: apply_filters(q, narrowed)))
+    found = _tallies(tally_store.tally_records(engine, lambda q: apply_filters(q, narrowed)))
     if filters.admin1:
         wanted = set(choices(filters.admin1))
         found = [t for t in found if any(p.lower() in wanted for p in _regions(t.record))]
@@ -261,11 +262,11 @@ def reconcile(engine: Engine, filters: Filters, limit: int | None = None, offset
 def _reconcile_page(engine: Engine, filters: Filters, limit: int, offset: int, sums: tuple) -> Reconciliation:
     """One page of tallies paged in the database (admin1 filters, matched on every region, cannot be)."""
     narrowed = replace(filters, kind="tally")
-    total = store.count_tallies(engine, lambda q: apply_filters(q, narrowed))
-    page = _tallies(store.tally_records(engine, lambda q: apply_filters(q, narrowed), limit, offset))
+    total = tally_store.count_tallies(engine, lambda q: apply_filters(q, narrowed))
+    page = _tallies(tally_store.tally_records(engine, lambda q: apply_filters(q, narrowed), limit, offset))
     ids = {t.record_id for t in page}
     related = {t.record_id: t for t in page}
-    for t in _tallies(store.tally_records(engine, lambda q: apply_filters(q, narrowed).where(_related(page)))):
+    for t in _tallies(tally_store.tally_records(engine, lambda q: apply_filters(q, narrowed).where(_related(page)))):
         related.setdefault(t.record_id, t)
     everything = sorted(related.values(), key=lambda t: (t.published or date.min, t.record_id))
     flags = [f for f in headline_flags(everything) if f.record_id in ids]

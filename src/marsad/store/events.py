@@ -418,32 +418,3 @@ def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool]:
 def count_events(engine: Bind) -> int:
     with reading(engine) as conn:
         return conn.execute(select(func.count()).select_from(events)).scalar_one()
-
-
-def tally_records(engine: Engine, record_filter_query, limit: int | None = None, offset: int = 0) -> list:
-    """Tally records with their report's title, outlet, attribution and date, in report order.
-
-    `record_filter_query` is `records.apply_filters` bound to the caller's Filters (kind=tally)."""
-    query = (
-        select(
-            records.c.record_id,
-            records.c.data,
-            documents.c.published,
-            documents.c.title,
-            documents.c.outlet,
-            documents.c.attribution,
-        )
-        .join(documents, documents.c.doc_id == records.c.doc_id)
-        .where(records.c.kind == "tally")
-        .order_by(documents.c.published, records.c.record_id)
-    )
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    with engine.connect() as conn:
-        return list(conn.execute(record_filter_query(query)))
-
-
-def count_tallies(engine: Engine, record_filter_query) -> int:
-    query = select(func.count()).select_from(records).where(records.c.kind == "tally")
-    with engine.connect() as conn:
-        return conn.execute(record_filter_query(query)).scalar_one()
