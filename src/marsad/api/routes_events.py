@@ -23,7 +23,7 @@ from marsad.store import StoredRecord
 from marsad.store import events as event_store
 from marsad.store.aggregates import document_records, event_doc_id, has_events
 from marsad.store.event_history import fate
-from marsad.store.paging import make_cursor
+from marsad.store.paging import make_cursor, page_total
 from marsad.store.records import count_listing, record_cursor
 
 router = APIRouter(prefix="/api", tags=["events"])
@@ -65,16 +65,17 @@ def list_events(
     try:
         if has_events(engine):
             items = event_store.query_events(engine, where, window.limit, window.offset, window.after)
-            (total, exact), basis = event_store.count_listing(engine, where), "events"
+            counted, basis = event_store.count_listing(engine, where), "events"
             last = make_cursor(items[-1]["date"], items[-1]["event_id"]) if items else None
         else:
             where.kind = "incident"
             found = store.query_records(engine, where, window.limit, window.offset, window.after)
             items, basis = [record_event(s) for s in found], "records"
-            (total, exact), last = count_listing(engine, where), record_cursor(found[-1]) if found else None
+            counted, last = count_listing(engine, where), record_cursor(found[-1]) if found else None
     except StoreError as exc:
         raise HTTPException(422, str(exc)) from None
     nxt = last if len(items) == window.limit else None
+    total, exact = page_total(counted, window.offset, len(items), nxt is not None)
     return json_response({"total": total, "total_exact": exact, "limit": window.limit, "offset": window.offset,
                           "next": nxt, "basis": basis, "items": items})  # fmt: skip
 

@@ -406,13 +406,15 @@ def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, 
         return tuple(conn.execute(_apply_filters(query, filters)).one())
 
 
-def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool]:
-    """(total, exact) of the events a listing filters: exact without filters, else up to paging.COUNT_CAP."""
+def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
+    """(total, exact) of the events a listing filters: exact without filters, else up to paging.COUNT_CAP;
+    None for a common text needle (see records.count_listing)."""
     with engine.connect() as conn:
         if summaries.serves(filters) and not (filters.since or filters.until):
             return conn.execute(select(func.count()).select_from(events)).scalar_one(), True
-        walk = bool(filters.text) and is_common(conn, filters.text)
-        return paging.capped_count(conn, _apply_filters(select(events.c.event_id), filters, walk_text=walk))
+        if filters.text and is_common(conn, filters.text):
+            return None
+        return paging.capped_count(conn, _apply_filters(select(events.c.event_id), filters))
 
 
 def count_events(engine: Bind) -> int:

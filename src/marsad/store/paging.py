@@ -47,6 +47,11 @@ def nulls_first(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
+def page_total(counted: tuple[int, bool] | None, offset: int, shown: int, more: bool) -> tuple[int, bool]:
+    """A listing's (total, exact); an uncounted one says at least what the pages so far hold."""
+    return counted if counted is not None else (offset + shown + (1 if more else 0), False)
+
+
 def capped_count(conn: Connection, ids: Select, cap: int | None = None) -> tuple[int, bool]:
     """(count, exact): the rows of `ids` counted up to `cap` (COUNT_CAP); past it, (cap, False)."""
     cap = COUNT_CAP if cap is None else cap

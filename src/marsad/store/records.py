@@ -396,13 +396,15 @@ def count_records(engine: Engine, filters: Filters | None = None) -> int:
         return conn.execute(query).scalar_one()
 
 
-def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool]:
-    """(total, exact) for a listing: exact and cheap without filters, else counted up to paging.COUNT_CAP."""
+def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
+    """(total, exact) for a listing: exact and cheap without filters, else counted up to paging.COUNT_CAP;
+    None for a common text needle, whose matches only a walk of every candidate row could count."""
     with engine.connect() as conn:
         if filters == Filters():
             # Every row but the rejected ones: the table's count (its smallest index) minus an index range.
             every = conn.execute(select(func.count()).select_from(records)).scalar_one()
             rejected = select(func.count()).select_from(records).where(records.c.kind == REJECTED_KIND)
             return every - conn.execute(rejected).scalar_one(), True
-        walk = bool(filters.text) and is_common(conn, filters.text)
-        return paging.capped_count(conn, apply_filters(select(records.c.record_id), filters, walk_text=walk))
+        if filters.text and is_common(conn, filters.text):
+            return None
+        return paging.capped_count(conn, apply_filters(select(records.c.record_id), filters))
