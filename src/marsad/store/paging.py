@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, Select, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, func, literal, or_, select, tuple_
 
 from marsad.errors import StoreError
 
@@ -39,7 +39,8 @@ def after(query: Select, date_column, key_column, cursor: str, nulls_first: bool
     if day is None:
         same = and_(date_column.is_(None), key_column > key)
         return query.where(or_(date_column.is_not(None), same) if nulls_first else same)
-    later = or_(date_column > day, and_(date_column == day, key_column > key))
+    # A row-value comparison seeks the (date, id) index; the same condition spelt with OR walks it from the start.
+    later = tuple_(date_column, key_column) > tuple_(literal(day, date_column.type), literal(key, key_column.type))
     return query.where(later if nulls_first else or_(later, date_column.is_(None)))
 
 
