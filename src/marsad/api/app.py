@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from marsad import __version__, store
 from marsad.api import routes_compare, routes_data, routes_events, routes_ingest, routes_review, routes_views
 from marsad.api.security import LIBRARY_HOSTS, TOKEN_ENV, Security, install
+from marsad.store.records import count_listing
 
 STATIC = resources.files("marsad.api") / "static"
 
@@ -45,7 +46,7 @@ def create_app(engine: Engine, security: Security | None = None) -> FastAPI:
         return {
             "status": "ok",
             "documents": store.count_documents(engine),
-            "records": store.count_records(engine),
+            "records": count_listing(engine, store.Filters())[0],
         }
 
     @app.get("/docs", include_in_schema=False)

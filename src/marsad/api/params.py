@@ -122,10 +122,18 @@ def filters(
 class Page:
     limit: int
     offset: int
+    after: str | None = None
+
+
+AFTER_HELP = (
+    "Start after this cursor: the `next` of the previous page. It costs the same at any depth, where an "
+    "offset reads every row it skips."
+)
 
 
 def page(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip (after the cursor, if any).")] = 0,
+    after: Annotated[str | None, Query(max_length=400, description=AFTER_HELP)] = None,
 ) -> Page:
-    return Page(limit, offset)
+    return Page(limit, offset, after or None)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from marsad import store
 from marsad.api.params import TEXT_HELP, Page, filters, get_engine, page
-from marsad.api.serialize import document_item, record_item
+from marsad.api.serialize import document_item, json_response, record_item
+from marsad.errors import StoreError
 from marsad.store.aggregates import document_records, list_documents
+from marsad.store.paging import COUNT_CAP, page_total
+from marsad.store.records import count_listing, record_cursor
 
 router = APIRouter(prefix="/api", tags=["data"])
 
@@ -21,21 +24,34 @@ PageDep = Annotated[Page, Depends(page)]
 
 
 class ItemPage(BaseModel):
-    total: int
+    total: int = Field(description="Items the filters match; a lower bound when `total_exact` is false.")
+    total_exact: bool = Field(
+        True, description=f"False when counting stopped at {COUNT_CAP:,}, or was not done (a common text needle)."
+    )
     limit: int
     offset: int
+    next: str | None = Field(None, description="Cursor of the next page (pass it as `after`); null on the last page.")
     items: list[dict[str, Any]]
 
 
 @router.get("/records", response_model=ItemPage, summary="Records (incidents and tallies), oldest first")
 def list_records(engine: EngineDep, where: FiltersDep, window: PageDep) -> dict:
-    found = store.query_records(engine, where, limit=window.limit, offset=window.offset)
-    return {
-        "total": store.count_records(engine, where),
-        "limit": window.limit,
-        "offset": window.offset,
-        "items": [record_item(s) for s in found],
-    }
+    try:
+        found = store.query_records(engine, where, limit=window.limit, offset=window.offset, after=window.after)
+    except StoreError as exc:
+        raise HTTPException(422, str(exc)) from None
+    more = len(found) == window.limit
+    total, exact = page_total(count_listing(engine, where), window.offset, len(found), more)
+    return json_response(
+        {
+            "total": total,
+            "total_exact": exact,
+            "limit": window.limit,
+            "offset": window.offset,
+            "next": record_cursor(found[-1]) if more else None,
+            "items": [record_item(s) for s in found],
+        }
+    )
 
 
 @router.get("/records/{record_id}", summary="One record by its id (<doc_id>:<index>)")

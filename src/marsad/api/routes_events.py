@@ -17,10 +17,14 @@ from sqlalchemy import Engine
 from marsad import store
 from marsad.api.params import Page, filters, get_engine, page
 from marsad.api.routes_data import ItemPage
+from marsad.api.serialize import json_response
+from marsad.errors import StoreError
 from marsad.store import StoredRecord
 from marsad.store import events as event_store
-from marsad.store.aggregates import count_events, document_records, event_doc_id, has_events
+from marsad.store.aggregates import document_records, event_doc_id, has_events
 from marsad.store.event_history import fate
+from marsad.store.paging import make_cursor, page_total
+from marsad.store.records import count_listing, record_cursor
 
 router = APIRouter(prefix="/api", tags=["events"])
 
@@ -58,14 +62,22 @@ def list_events(
     if where.kind == "tally":
         raise HTTPException(422, "events are incidents: kind=tally does not apply (see /api/tallies)")
     where.kind = None
-    if has_events(engine):
-        items = event_store.query_events(engine, where, limit=window.limit, offset=window.offset)
-        total, basis = count_events(engine, where), "events"
-    else:
-        where.kind = "incident"
-        found = store.query_records(engine, where, limit=window.limit, offset=window.offset)
-        items, total, basis = [record_event(s) for s in found], store.count_records(engine, where), "records"
-    return {"total": total, "limit": window.limit, "offset": window.offset, "basis": basis, "items": items}
+    try:
+        if has_events(engine):
+            items = event_store.query_events(engine, where, window.limit, window.offset, window.after)
+            counted, basis = event_store.count_listing(engine, where), "events"
+            last = make_cursor(items[-1]["date"], items[-1]["event_id"]) if items else None
+        else:
+            where.kind = "incident"
+            found = store.query_records(engine, where, window.limit, window.offset, window.after)
+            items, basis = [record_event(s) for s in found], "records"
+            counted, last = count_listing(engine, where), record_cursor(found[-1]) if found else None
+    except StoreError as exc:
+        raise HTTPException(422, str(exc)) from None
+    nxt = last if len(items) == window.limit else None
+    total, exact = page_total(counted, window.offset, len(items), nxt is not None)
+    return json_response({"total": total, "total_exact": exact, "limit": window.limit, "offset": window.offset,
+                          "next": nxt, "basis": basis, "items": items})  # fmt: skip
 
 
 @router.get(

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from marsad import store
 from marsad.api.geo import outlines
 from marsad.api.params import MAX_OFFSET, filters, get_engine
+from marsad.api.serialize import json_response
 from marsad.model import ACTORS, EVENT_TYPES, RECORD_KINDS
 from marsad.resolve.tally import reconcile
 from marsad.store.aggregates import DayTotal, admin1_values, has_events, killed_per_day, killed_per_place
@@ -29,7 +30,9 @@ class Bucket(StrEnum):
     week = "week"
 
 
-@router.get("/timeline", summary="Killed (low/best/high sums) per day or ISO week, over events")
+@router.get(
+    "/timeline", response_model=dict[str, Any], summary="Killed (low/best/high sums) per day or ISO week, over events"
+)
 def timeline(
     engine: EngineDep, where: FiltersDep, bucket: Annotated[Bucket, Query(description="day or week")] = Bucket.day
 ) -> dict[str, Any]:
@@ -37,11 +40,13 @@ def timeline(
     days = killed_per_day(engine, _incidents(where), over_events)
     if bucket is Bucket.week:
         days = _weeks(days)
-    return {
-        "bucket": bucket.value,
-        "basis": "events" if over_events else "records",
-        "points": [{**d.__dict__, "day": d.day.isoformat()} for d in days],
-    }
+    return json_response(
+        {
+            "bucket": bucket.value,
+            "basis": "events" if over_events else "records",
+            "points": [{**d.__dict__, "day": d.day.isoformat()} for d in days],
+        }
+    )
 
 
 def _incidents(where: store.Filters) -> store.Filters:
@@ -64,7 +69,9 @@ def _weeks(days: list[DayTotal]) -> list[DayTotal]:
     return list(weeks.values())
 
 
-@router.get("/map", summary="Places with their killed sums (best) over events, deadliest first")
+@router.get(
+    "/map", response_model=dict[str, Any], summary="Places with their killed sums (best) over events, deadliest first"
+)
 def map_points(
     engine: EngineDep,
     where: FiltersDep,
@@ -72,10 +79,14 @@ def map_points(
 ) -> dict[str, Any]:
     over_events = has_events(engine)
     points = killed_per_place(engine, _incidents(where), over_events, limit)
-    return {"basis": "events" if over_events else "records", "points": [p.__dict__ for p in points]}
+    return json_response({"basis": "events" if over_events else "records", "points": [p.__dict__ for p in points]})
 
 
-@router.get("/tallies", summary="The sum over events for the filters beside the reported tallies, reconciled")
+@router.get(
+    "/tallies",
+    response_model=dict[str, Any],
+    summary="The sum over events for the filters beside the reported tallies, reconciled",
+)
 def tallies(
     engine: EngineDep,
     where: FiltersDep,
@@ -89,7 +100,7 @@ def tallies(
     result = reconcile(engine, where, limit=limit, offset=offset).to_dict()
     for line in result["tallies"]:
         line["doc_id"] = line["record_id"].rpartition(":")[0]
-    return {"basis": "events", "limit": limit, "offset": offset, **result}
+    return json_response({"basis": "events", "limit": limit, "offset": offset, **result})
 
 
 def _record_tallies(engine: Engine, where: store.Filters, limit: int, offset: int) -> dict[str, Any]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
+
+from fastapi.responses import Response
 
 from marsad.model import Document
 from marsad.store import StoredRecord
@@ -46,3 +50,17 @@ def document_item(doc: Document, stored: list[StoredRecord]) -> dict[str, Any]:
         "records": [record_item(s) for s in stored],
         "evidence": spans,
     }
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def json_response(body: dict[str, Any]) -> Response:
+    """A JSON answer written at once: returning a Response skips FastAPI's validation and re-encoding of
+    large bodies (thousands of timeline days or map places), which took longer than the query. The
+    route's response_model still documents the shape."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=_iso)
+    return Response(text, media_type="application/json")

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from marsad.model import Count, Record
 from marsad.store import events as store
+from marsad.store import tally as tally_store
 from marsad.store.records import Filters, apply_filters, choices
 from marsad.text.normalize import fold_plain
 
@@ -207,13 +208,14 @@ def _population(t: Tally, filters: Filters) -> Filters:
     )
 
 
+def _tallies(rows) -> list[Tally]:
+    return [Tally(r.record_id, Record.from_dict(r.data), r.published, r.title, r.attribution or r.outlet) for r in rows]
+
+
 def load_tallies(engine: Engine, filters: Filters) -> list[Tally]:
     """Reported tallies overlapping the window (and naming the governorate asked for, if any)."""
     narrowed = replace(filters, kind="tally", admin1=None)
-    rows = store.tally_records(engine, lambda q: apply_filters(q, narrowed))
-    found = [
-        Tally(r.record_id, Record.from_dict(r.data), r.published, r.title, r.attribution or r.outlet) for r in rows
-    ]
+    found = _tallies(tally_store.tally_records(engine, lambda q: apply_filters(q, narrowed)))
     if filters.admin1:
         wanted = set(choices(filters.admin1))
         found = [t for t in found if any(p.lower() in wanted for p in _regions(t.record))]
@@ -243,12 +245,45 @@ def tally_line(engine: Engine, t: Tally, filters: Filters) -> TallyLine:
 def reconcile(engine: Engine, filters: Filters, limit: int | None = None, offset: int = 0) -> Reconciliation:
     """The sum over events for the window and filters, and every reported tally beside it.
 
-    `limit`/`offset` reconcile one page of the tallies (a query each; the API pages them); flags and
-    series always cover them all."""
+    `limit`/`offset` reconcile one page of the tallies (a query each; the API pages them). Without them
+    flags and series cover every tally; with them, the page's tallies (and the whole series each belongs
+    to), so that a page costs the same however many tallies a million-record store holds."""
     n, low, best, high = store.events_killed(engine, filters)
+    if limit is not None and not filters.admin1:
+        return _reconcile_page(engine, filters, limit, offset, (int(n), int(low), int(best), int(high)))
     tallies = load_tallies(engine, filters)
     page = tallies[offset:] if limit is None else tallies[offset : offset + limit]
     lines = [tally_line(engine, t, filters) for t in page]
     return Reconciliation(
         int(n), int(low), int(best), int(high), lines, headline_flags(tallies), series(tallies), len(tallies)
     )
+
+
+def _reconcile_page(engine: Engine, filters: Filters, limit: int, offset: int, sums: tuple) -> Reconciliation:
+    """One page of tallies paged in the database (admin1 filters, matched on every region, cannot be)."""
+    narrowed = replace(filters, kind="tally")
+    total = tally_store.count_tallies(engine, lambda q: apply_filters(q, narrowed))
+    page = _tallies(tally_store.tally_records(engine, lambda q: apply_filters(q, narrowed), limit, offset))
+    ids = {t.record_id for t in page}
+    related = {t.record_id: t for t in page}
+    for t in _tallies(tally_store.tally_records(engine, lambda q: apply_filters(q, narrowed).where(_related(page)))):
+        related.setdefault(t.record_id, t)
+    everything = sorted(related.values(), key=lambda t: (t.published or date.min, t.record_id))
+    flags = [f for f in headline_flags(everything) if f.record_id in ids]
+    runs = [s for s in series(everything) if any(p.record_id in ids for p in s.points)]
+    lines = [tally_line(engine, t, filters) for t in page]
+    return Reconciliation(*sums, lines, flags, runs, total)
+
+
+def _related(page: list[Tally]):
+    """Tallies of the page's reports (for headline flags) or of the page's series (same period and population)."""
+    from sqlalchemy import false, or_, tuple_
+
+    from marsad.store.schema import records
+
+    docs = sorted({t.record.doc_id for t in page})
+    keys = sorted({(t.record.period_start, t.record.perpetrator, t.record.victim_group) for t in page
+                   if t.record.period_start})  # fmt: skip
+    series_key = tuple_(records.c.period_start, records.c.perpetrator, records.c.victim_group)
+    keys = [(date.fromisoformat(start), perpetrator, victim) for start, perpetrator, victim in keys]
+    return or_(records.c.doc_id.in_(docs) if docs else false(), series_key.in_(keys) if keys else false())

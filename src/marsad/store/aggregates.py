@@ -18,6 +18,7 @@ from sqlalchemy.schema import CreateIndex
 
 from marsad.model import Record
 from marsad.store import events as event_store
+from marsad.store import summaries
 from marsad.store.records import Filters, StoredRecord, apply_filters
 from marsad.store.schema import documents, metadata, records
 from marsad.store.search import text_contains
@@ -40,7 +41,28 @@ INDEXES = [
     Index("ix_records_date_id", records.c.date, records.c.record_id),
     # The shared filters compare lower(column): an index on the same expression serves them.
     Index("ix_records_doc_lower", func.lower(records.c.doc_id)),
-    Index("ix_records_admin1_lower", func.lower(records.c.admin1)),
+    # A governorate's or perpetrator's records in listing order, rejected ones left out from the index alone.
+    Index(
+        "ix_records_admin1_listing", func.lower(records.c.admin1), records.c.date, records.c.record_id, records.c.kind
+    ),
+    Index(
+        "ix_records_perpetrator_listing",
+        func.lower(records.c.perpetrator),
+        records.c.date,
+        records.c.record_id,
+        records.c.kind,
+    ),
+    # Events of a governorate or perpetrator: listed in date order and summed (timeline, tallies) from the index.
+    *(
+        Index(
+            f"ix_events_{name}_sums",
+            func.lower(event_store.events.c[name]),
+            event_store.events.c.date,
+            event_store.events.c.event_id,
+            *(event_store.events.c[c] for c in _COUNTS[:3]),
+        )
+        for name in ("admin1", "perpetrator")
+    ),
     Index("ix_documents_published", documents.c.published, documents.c.doc_id),
     Index("ix_events_day_counts", event_store.events.c.date, *(event_store.events.c[c] for c in _COUNTS)),
     # Reconciling a tally sums the events of its period and population: answered from this index alone.
@@ -117,6 +139,9 @@ def _killed(table: Table) -> tuple:
 def killed_per_day(engine: Engine, filters: Filters, over_events: bool) -> list[DayTotal]:
     """Killed low/best/high sums per event date; undated ones are left out."""
     table, where = _basis(over_events)
+    if over_events and summaries.serves(filters):
+        with engine.connect() as conn:
+            return [DayTotal(row[0], *(int(v) for v in row[1:])) for row in summaries.per_day(conn, filters)]
     query: Select = (
         select(table.c.date, func.count(), *_killed(table))
         .where(table.c.date.is_not(None))
@@ -130,6 +155,9 @@ def killed_per_day(engine: Engine, filters: Filters, over_events: bool) -> list[
 def killed_per_place(engine: Engine, filters: Filters, over_events: bool, limit: int = 5000) -> list[PlaceTotal]:
     """Sums grouped by coordinates, the deadliest places first."""
     table, where = _basis(over_events)
+    if over_events and summaries.serves(filters) and not (filters.since or filters.until):
+        with engine.connect() as conn:
+            return [PlaceTotal(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in summaries.per_place(conn, limit)]
     best = _killed(table)[1]
     query = (
         select(table.c.lat, table.c.lon, func.max(table.c.admin1), func.count(), best.label("best"))
@@ -140,12 +168,6 @@ def killed_per_place(engine: Engine, filters: Filters, over_events: bool, limit:
     )
     with engine.connect() as conn:
         return [PlaceTotal(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in conn.execute(where(query, filters))]
-
-
-def count_events(engine: Engine, filters: Filters) -> int:
-    query = event_store._apply_filters(select(func.count()).select_from(event_store.events), filters)
-    with engine.connect() as conn:
-        return conn.execute(query).scalar_one()
 
 
 def event_doc_id(engine: Engine, event_id: str) -> str | None:
@@ -161,10 +183,28 @@ def event_doc_id(engine: Engine, event_id: str) -> str | None:
 
 
 def admin1_values(engine: Engine) -> list[tuple[str | None, str]]:
-    """(country, admin1) pairs present in the store, for filter choices."""
-    query = select(records.c.admin1, records.c.country).where(records.c.admin1.is_not(None)).distinct()
+    """(country, admin1) pairs present in the store, for filter choices.
+
+    A DISTINCT reads every record's index entry; this seeks from one value to the next in the
+    (admin1, country) index instead: a query per pair, a few dozen at any store size."""
+    found = []
     with engine.connect() as conn:
-        return sorted(((row[1], row[0]) for row in conn.execute(query)), key=lambda p: (p[0] or "", p[1]))
+        admin1 = _next_value(conn, records.c.admin1)
+        while admin1 is not None:
+            country = _next_value(conn, records.c.country, records.c.admin1 == admin1)
+            unknown = select(records.c.admin1).where(records.c.admin1 == admin1, records.c.country.is_(None))
+            if conn.execute(unknown.limit(1)).first() is not None:  # some without a country, as DISTINCT gives
+                found.append((None, admin1))
+            while country is not None:
+                found.append((country, admin1))
+                country = _next_value(conn, records.c.country, records.c.admin1 == admin1, records.c.country > country)
+            admin1 = _next_value(conn, records.c.admin1, records.c.admin1 > admin1)
+    return sorted(found, key=lambda p: (p[0] or "", p[1]))
+
+
+def _next_value(conn: Connection, column, *conditions) -> Any:
+    """The smallest non-null value of `column` under the conditions (an index seek)."""
+    return conn.execute(select(func.min(column)).where(column.is_not(None), *conditions)).scalar()
 
 
 def list_documents(

@@ -26,10 +26,11 @@ from sqlalchemy import (
     select,
 )
 
+from marsad.store import paging, summaries
 from marsad.store.engine import Bind, reading, writing
 from marsad.store.records import Filters, field_conditions
 from marsad.store.schema import documents, metadata, records
-from marsad.store.search import document_contains
+from marsad.store.search import document_contains, is_common, row_contains
 
 events = Table(
     "events",
@@ -284,6 +285,7 @@ def save_events(
             conn.execute(delete(events))
         else:
             gone = list({*drop, *(r["event_id"] for r in rows)})
+            days, places = summaries.keys_of(conn, gone)
             for chunk in _chunks(gone):
                 conn.execute(delete(event_members).where(event_members.c.event_id.in_(chunk)))
                 conn.execute(delete(events).where(events.c.event_id.in_(chunk)))
@@ -293,9 +295,16 @@ def save_events(
             conn.execute(insert(events), chunk)
         for chunk in _chunks(members, 5000):
             conn.execute(insert(event_members), chunk)
+        # The pre-aggregated sums follow in the same transaction (store.summaries).
+        if replace_all:
+            summaries.rebuild(conn)
+        else:
+            new_days, new_places = summaries.keys_of_rows(rows)
+            summaries.refresh(conn, days | new_days, places | new_places)
 
 
-def _apply_filters(query: Select, filters: Filters) -> Select:
+def _apply_filters(query: Select, filters: Filters, walk_text: bool = False) -> Select:
+    """Filters on events; `walk_text`: the text filter checked event by event (a common needle in a listing)."""
     conditions = []
     if filters.since:
         conditions.append(events.c.date >= filters.since)
@@ -307,20 +316,33 @@ def _apply_filters(query: Select, filters: Filters) -> Select:
         if filters.doc_id:
             members = members.where(records.c.doc_id == filters.doc_id)
         if filters.text:
-            members = members.where(document_contains(records.c.doc_id, filters.text))
-        conditions.append(events.c.event_id.in_(members))
+            contains = row_contains if walk_text else document_contains
+            members = members.where(contains(records.c.doc_id, filters.text))
+        if walk_text:
+            conditions.append(members.where(event_members.c.event_id == events.c.event_id).exists())
+        else:
+            conditions.append(events.c.event_id.in_(members))
     return query.where(*conditions) if conditions else query
 
 
 def query_events(
-    engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0
+    engine: Engine,
+    filters: Filters | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    after: str | None = None,
 ) -> list[dict]:
-    """Events in date order, each {"event_id", merged fields…, "sources": [member records…]}."""
-    query = _apply_filters(select(events.c.event_id, events.c.data), filters or Filters())
-    query = query.order_by(events.c.date, events.c.event_id)
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
+    """Events in date order, each {"event_id", merged fields…, "sources": [member records…]}; a page of
+    `limit` after `offset` events or after the cursor `after` (store.paging)."""
+    filters = filters or Filters()
     with engine.connect() as conn:
+        walk = limit is not None and bool(filters.text) and is_common(conn, filters.text)
+        query = _apply_filters(select(events.c.event_id, events.c.data), filters, walk_text=walk)
+        if after:
+            query = paging.after(query, events.c.date, events.c.event_id, after, paging.nulls_first(conn))
+        query = query.order_by(events.c.date, events.c.event_id)
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
         found = [{"event_id": r.event_id, **r.data, "sources": []} for r in conn.execute(query)]
         by_id = {e["event_id"]: e for e in found}
         member_query = (
@@ -377,32 +399,24 @@ def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, 
         func.coalesce(func.sum(central), 0),
         func.coalesce(func.sum(upper), 0),
     ).select_from(events)
+    filters = filters or Filters()
     with engine.connect() as conn:
-        return tuple(conn.execute(_apply_filters(query, filters or Filters())).one())
+        if summaries.serves(filters):
+            return summaries.killed(conn, filters)
+        return tuple(conn.execute(_apply_filters(query, filters)).one())
+
+
+def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
+    """(total, exact) of the events a listing filters: exact without filters, else up to paging.COUNT_CAP;
+    None for a common text needle (see records.count_listing)."""
+    with engine.connect() as conn:
+        if summaries.serves(filters) and not (filters.since or filters.until):
+            return conn.execute(select(func.count()).select_from(events)).scalar_one(), True
+        if filters.text and is_common(conn, filters.text):
+            return None
+        return paging.capped_count(conn, _apply_filters(select(events.c.event_id), filters))
 
 
 def count_events(engine: Bind) -> int:
     with reading(engine) as conn:
         return conn.execute(select(func.count()).select_from(events)).scalar_one()
-
-
-def tally_records(engine: Engine, record_filter_query) -> list:
-    """Tally records with their report's title, outlet, attribution and date.
-
-    `record_filter_query` is `records.apply_filters` bound to the caller's Filters (kind=tally)."""
-    query = (
-        select(
-            records.c.record_id,
-            records.c.data,
-            documents.c.published,
-            documents.c.title,
-            documents.c.outlet,
-            documents.c.attribution,
-            documents.c.text,
-        )
-        .join(documents, documents.c.doc_id == records.c.doc_id)
-        .where(records.c.kind == "tally")
-        .order_by(documents.c.published, records.c.record_id)
-    )
-    with engine.connect() as conn:
-        return list(conn.execute(record_filter_query(query)))

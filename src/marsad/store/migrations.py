@@ -85,6 +85,18 @@ def _settings_table(conn: Connection) -> None:
     store_settings.create(conn, checkfirst=True)
 
 
+def _summaries(conn: Connection) -> None:
+    """Issue 15: the pre-aggregated sums, filled from the stored events, and the filter indexes of the API
+    (store.aggregates); the lower(admin1) index is a prefix of the new admin1 one."""
+    from marsad.store.aggregates import INDEXES
+    from marsad.store.summaries import create_and_fill  # late: it builds on store.events
+
+    create_and_fill(conn)
+    conn.execute(text("DROP INDEX IF EXISTS ix_records_admin1_lower"))
+    for index in INDEXES:
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
@@ -93,7 +105,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "scale: new documents enter the text index in bulk (insert trigger dropped)", drop_insert_trigger),
     (5, "review (issue 13): records.review and records.queue_rank", _review_columns),
     (6, "reference datasets (UCDP, ACLED): reference_sets, reference_events", _reference_tables),
-    (7, "store_settings: what the database remembers (its decision model)", _settings_table),
+    (7, "api at 1M records (issue 15): event_days and event_places, sums over events kept on write", _summaries),
+    (8, "store_settings: what the database remembers (its decision model)", _settings_table),
 ]
 
 LATEST = MIGRATIONS[-1][0]

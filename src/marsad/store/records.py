@@ -10,9 +10,10 @@ from sqlalchemy import Engine, Select, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marsad.model import Count, Document, Record
+from marsad.store import paging
 from marsad.store.engine import begin_write
 from marsad.store.schema import UNKNOWN_RANK, documents, records
-from marsad.store.search import document_contains, index_documents
+from marsad.store.search import document_contains, index_documents, is_common, row_contains
 from marsad.text.normalize import fold_plain as fold
 
 
@@ -301,8 +302,10 @@ def field_conditions(table, filters: Filters) -> list:
     return conditions
 
 
-def apply_filters(query: Select, filters: Filters) -> Select:
-    """The WHERE clause every record listing shares. Tallies match a window they overlap."""
+def apply_filters(query: Select, filters: Filters, walk_text: bool = False) -> Select:
+    """The WHERE clause every record listing shares. Tallies match a window they overlap.
+
+    `walk_text`: the text filter is checked row by row (a listing of a common needle, see store.search)."""
     conditions = review_conditions(filters.review, filters.kind)
     if filters.kind:
         conditions.append(records.c.kind == filters.kind)
@@ -330,19 +333,26 @@ def apply_filters(query: Select, filters: Filters) -> Select:
     if filters.doc_id:
         conditions.append(records.c.doc_id == filters.doc_id)
     if filters.text:
-        conditions.append(document_contains(records.c.doc_id, filters.text))
+        contains = row_contains if walk_text else document_contains
+        conditions.append(contains(records.c.doc_id, filters.text))
     return query.where(*conditions)
 
 
 def query_records(
-    engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0
+    engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0, after: str | None = None
 ) -> list[StoredRecord]:
-    return list(iter_records(engine, filters, limit, offset))
+    return list(iter_records(engine, filters, limit, offset, after))
 
 
 def iter_records(
-    engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0
+    engine: Engine,
+    filters: Filters | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    after: str | None = None,
 ) -> Iterator[StoredRecord]:
+    """Records in (date, record_id) order; a page of `limit` after `offset` rows, or after the cursor
+    `after` (store.paging: the `next` of the page before)."""
     query = (
         select(
             records.c.record_id,
@@ -357,21 +367,44 @@ def iter_records(
         .order_by(records.c.date, records.c.record_id)
     )
     filters = filters or Filters()
-    if limit is None:
-        query = apply_filters(query, filters)
-    else:
-        # Page over the (date, record_id) index alone, then join the page: an OFFSET deep into 100,000
-        # records skips index entries instead of joined rows.
-        ids = apply_filters(select(records.c.record_id), filters).order_by(records.c.date, records.c.record_id)
-        query = query.where(records.c.record_id.in_(ids.limit(limit).offset(offset)))
     with engine.connect() as conn:
+        if limit is None and after is None:
+            query = apply_filters(query, filters)
+        else:
+            # Page over the (date, record_id) index alone, then join the page: an OFFSET deep into 100,000
+            # records skips index entries instead of joined rows; a cursor seeks.
+            walk = bool(filters.text) and is_common(conn, filters.text)
+            ids = apply_filters(select(records.c.record_id), filters, walk_text=walk)
+            if after:
+                ids = paging.after(ids, records.c.date, records.c.record_id, after, paging.nulls_first(conn))
+            ids = ids.order_by(records.c.date, records.c.record_id).limit(limit).offset(offset)
+            query = query.where(records.c.record_id.in_(ids))
         for row in conn.execute(query):
             yield StoredRecord(
                 row.record_id, Record.from_dict(row.data), row.published, row.review, row.title, row.outlet, row.url
             )
 
 
+def record_cursor(stored: StoredRecord) -> str:
+    """The cursor of a listed record (its row's date is the record's, else its report's)."""
+    return paging.make_cursor(stored.record.date or stored.published, stored.record_id)
+
+
 def count_records(engine: Engine, filters: Filters | None = None) -> int:
     query = apply_filters(select(func.count()).select_from(records), filters or Filters())
     with engine.connect() as conn:
         return conn.execute(query).scalar_one()
+
+
+def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
+    """(total, exact) for a listing: exact and cheap without filters, else counted up to paging.COUNT_CAP;
+    None for a common text needle, whose matches only a walk of every candidate row could count."""
+    with engine.connect() as conn:
+        if filters == Filters():
+            # Every row but the rejected ones: the table's count (its smallest index) minus an index range.
+            every = conn.execute(select(func.count()).select_from(records)).scalar_one()
+            rejected = select(func.count()).select_from(records).where(records.c.kind == REJECTED_KIND)
+            return every - conn.execute(rejected).scalar_one(), True
+        if filters.text and is_common(conn, filters.text):
+            return None
+        return paging.capped_count(conn, apply_filters(select(records.c.record_id), filters))

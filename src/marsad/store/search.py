@@ -91,6 +91,31 @@ def document_contains(column, needle: str):
     return column.op("IN", is_comparison=True)(_MatchingDocIds(needle))
 
 
+# A needle in this many reports or more is common: a listing then walks its index in order and checks each
+# row's report (a few rows per page), instead of collecting every match from the text index first.
+COMMON = 5000
+
+
+def is_common(connection: Connection, needle: str) -> bool:
+    """Whether the text index finds `needle` in at least COMMON reports (it stops counting there)."""
+    folded = fold_plain(needle).replace("\x00", "").strip()
+    if connection.dialect.name != "sqlite" or not _fts_available or len(folded) < 3:
+        return False
+    phrase = '"' + folded.replace('"', '""') + '"'
+    query = f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q LIMIT {COMMON})"
+    return connection.execute(text(query), {"q": phrase}).scalar_one() >= COMMON
+
+
+def row_contains(doc_id_column, needle: str):
+    """The condition `document_contains` states, checked row by row: for a common needle in a listing."""
+    folded = fold_plain(needle).replace("\x00", "").strip()
+    return (
+        select(documents.c.id)
+        .where(documents.c.doc_id == doc_id_column, documents.c.text_norm.contains(folded, autoescape=True))
+        .exists()
+    )
+
+
 def text_contains(needle: str):
     """The same condition on the documents table itself (by row id: one lookup fewer per match)."""
     return documents.c.id.op("IN", is_comparison=True)(_MatchingDocIds(needle, key="id"))

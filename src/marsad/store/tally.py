@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Engine, func, select
 
 from marsad.store.records import Filters, StoredRecord, apply_filters, iter_records
-from marsad.store.schema import records
+from marsad.store.schema import documents, records
 
 
 @dataclass
@@ -60,3 +60,32 @@ def reported_tallies(engine: Engine, filters: Filters) -> list[StoredRecord]:
 def _places(stored: StoredRecord):
     record = stored.record
     return [*record.regions, *([record.location] if record.location else [])]
+
+
+def tally_records(engine: Engine, record_filter_query, limit: int | None = None, offset: int = 0) -> list:
+    """Tally records with their report's title, outlet, attribution and date, in report order.
+
+    `record_filter_query` is `records.apply_filters` bound to the caller's Filters (kind=tally)."""
+    query = (
+        select(
+            records.c.record_id,
+            records.c.data,
+            documents.c.published,
+            documents.c.title,
+            documents.c.outlet,
+            documents.c.attribution,
+        )
+        .join(documents, documents.c.doc_id == records.c.doc_id)
+        .where(records.c.kind == "tally")
+        .order_by(documents.c.published, records.c.record_id)
+    )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    with engine.connect() as conn:
+        return list(conn.execute(record_filter_query(query)))
+
+
+def count_tallies(engine: Engine, record_filter_query) -> int:
+    query = select(func.count()).select_from(records).where(records.c.kind == "tally")
+    with engine.connect() as conn:
+        return conn.execute(record_filter_query(query)).scalar_one()

@@ -219,7 +219,9 @@ function renderEvents() {
   const data = last.events;
   if (!data) return;
   body.replaceChildren();
-  $("#events-count").textContent = `(${fmt(data.total)})`;
+  // A filtered count stops at the store's cap (total_exact false): shown as a lower bound.
+  const plus = data.total_exact === false ? "+" : "";
+  $("#events-count").textContent = `(${fmt(data.total)}${plus})`;
   if (!data.items.length) {
     body.innerHTML = `<tr><td colspan="7" class="empty">${t("no_data")}</td></tr>`;
   }
@@ -234,9 +236,9 @@ function renderEvents() {
     body.appendChild(row);
   }
   const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
-  $("#page-info").textContent = `${fmt(state.page + 1)} ${t("of")} ${fmt(pages)}`;
+  $("#page-info").textContent = `${fmt(state.page + 1)} ${t("of")} ${fmt(pages)}${plus}`;
   $("#prev").disabled = state.page <= 0;
-  $("#next").disabled = state.page + 1 >= pages;
+  $("#next").disabled = plus ? !data.next : state.page + 1 >= pages;
 }
 
 async function openSources(ev, push) {

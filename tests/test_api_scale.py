@@ -1,0 +1,180 @@
+"""Queries that stay fast at a million records (issue 15), checked for giving the same answers as before:
+keyset pages concatenate to the full listing, the pre-aggregated sums equal the sums over events after
+ingest, correction, merge and delete (on both backends), and the query plans use the text index and the
+listing indexes rather than scans."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from ingest_runs import ant_subset
+from marsad import pipeline, review, store
+from marsad.api import create_app
+from marsad.resolve import merge_events, update_events
+from marsad.sources import read_sources
+from marsad.store import events as event_store
+from marsad.store import paging, search, summaries
+from marsad.store.records import apply_filters, records
+
+
+@pytest.fixture
+def client(ant_store, tmp_path):
+    db = tmp_path / "ant.db"
+    shutil.copy(ant_store, db)
+    engine = store.connect(str(db))
+    yield TestClient(create_app(engine))
+    engine.dispose()
+
+
+def walk(client, path: str, params: dict, limit: int = 7) -> list[dict]:
+    """Every item of a listing, page after page through the `next` cursor."""
+    found, cursor = [], None
+    for _ in range(1000):
+        response = client.get(path, params={**params, "limit": limit, **({"after": cursor} if cursor else {})})
+        assert response.status_code == 200, (params, cursor, response.text)
+        page = response.json()
+        found.extend(page["items"])
+        cursor = page["next"]
+        if cursor is None:
+            return found
+    raise AssertionError("the cursor never ended")
+
+
+@pytest.mark.parametrize("params", [{}, {"kind": "incident"}, {"text": "قصف"}, {"since": "2018-03-01"}])
+def test_keyset_pages_concatenate_to_the_full_list(client, params):
+    whole = client.get("/api/records", params={**params, "limit": 500}).json()
+    assert whole["total_exact"] and whole["total"] == len(whole["items"]) > 7
+    assert [r["record_id"] for r in walk(client, "/api/records", params)] == [r["record_id"] for r in whole["items"]]
+    params = {k: v for k, v in params.items() if k != "kind"}  # events are incidents
+    events = client.get("/api/events", params={**params, "limit": 500}).json()
+    paged = walk(client, "/api/events", params)
+    assert [e["event_id"] for e in paged] == [e["event_id"] for e in events["items"]] and events["items"]
+
+
+def test_offset_pages_still_work_and_a_bad_cursor_is_a_clear_422(client):
+    whole = client.get("/api/records", params={"limit": 30}).json()["items"]
+    page = client.get("/api/records", params={"limit": 10, "offset": 20}).json()["items"]
+    assert [r["record_id"] for r in page] == [r["record_id"] for r in whole[20:30]]
+    response = client.get("/api/records", params={"after": "no cursor"})
+    assert response.status_code == 422 and "cursor" in response.json()["detail"]
+
+
+def test_a_count_past_the_cap_says_it_is_a_lower_bound(client, monkeypatch):
+    exact = client.get("/api/records", params={"kind": "incident"}).json()
+    monkeypatch.setattr(paging, "COUNT_CAP", 5)
+    capped = client.get("/api/records", params={"kind": "incident"}).json()
+    assert exact["total_exact"] and exact["total"] > 5
+    assert not capped["total_exact"] and capped["total"] == 5 and capped["items"] == exact["items"]
+
+
+def test_a_common_needle_walks_the_listing_with_the_same_answer(client, monkeypatch):
+    params = {"text": "مقتل", "limit": 500}
+    from_index = client.get("/api/records", params=params).json()
+    events = client.get("/api/events", params=params).json()
+    monkeypatch.setattr(search, "COMMON", 1)  # every needle counts as common: checked row by row
+    walked = client.get("/api/records", params=params).json()
+    walked_events = client.get("/api/events", params=params).json()
+    assert from_index["items"] and walked["items"] == from_index["items"]
+    assert events["items"] and walked_events["items"] == events["items"]
+
+
+def raw_sums(engine) -> tuple[dict, dict]:
+    """Per day and per place, the sums over the events table itself."""
+    events = event_store.events
+    with engine.connect() as conn:
+        days = {
+            row[0]: tuple(row[1:])
+            for row in conn.execute(
+                select(*summaries._day_sums(events)).where(events.c.date.is_not(None)).group_by(events.c.date)
+            )
+        }
+        places = {(r[0], r[1]): tuple(r[2:]) for r in conn.execute(
+            select(*summaries._place_sums(events)).where(events.c.lat.is_not(None), events.c.lon.is_not(None))
+            .group_by(events.c.lat, events.c.lon))}  # fmt: skip
+        kept_days = {r[0]: tuple(r[1:]) for r in conn.execute(select(summaries.event_days))}
+        kept_places = {(r[0], r[1]): tuple(r[2:]) for r in conn.execute(select(summaries.event_places))}
+    assert days and places
+    assert kept_days == days and kept_places == places
+    return days, places
+
+
+def test_summaries_equal_the_sums_over_events_after_every_change(store_url, ant_path, tmp_path):
+    engine = store.connect(store_url)
+    lines = ant_subset(ant_path, "2018-02-18", "2018-02-24")
+    (tmp_path / "a.jsonl").write_text("".join(lines[0::2]), encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text("".join(lines[1::2]), encoding="utf-8")
+    pipeline.ingest(engine, read_sources([str(tmp_path / "a.jsonl")]))
+    raw_sums(engine)
+    pipeline.ingest(engine, read_sources([str(tmp_path / "b.jsonl")]))
+    days, _ = raw_sums(engine)
+    # A correction re-resolves its record's event; the sums follow.
+    event = max(event_store.query_events(engine), key=lambda e: (e["killed"] or {}).get("best") or 0)
+    record_id = event["sources"][0]["record_id"]
+    review.correct(engine, record_id, {"killed.best": 4321}, reason="test", user="test")
+    after_correction, _ = raw_sums(engine)
+    assert after_correction != days
+    two = [e["event_id"] for e in event_store.query_events(engine, limit=2)]
+    merge_events(engine, two)
+    raw_sums(engine)
+    store.delete_document(engine, event["sources"][-1]["doc_id"])
+    update_events(engine)
+    raw_sums(engine)
+    update_events(engine, full=True)
+    raw_sums(engine)
+    # The API's figures from the summaries equal the events' own sums.
+    client = TestClient(create_app(engine))
+    tally = client.get("/api/tallies").json()
+    events = event_store.events
+    with engine.connect() as conn:
+        best = func.sum(func.coalesce(events.c.killed_best, events.c.killed_low))
+        assert (tally["events"], tally["killed_best"]) == tuple(conn.execute(select(func.count(), best)).one())
+    timeline = client.get("/api/timeline").json()["points"]
+    assert sum(p["killed_best"] for p in timeline) == sum(v[3] for v in raw_sums(engine)[0].values())
+    engine.dispose()
+
+
+def test_an_older_store_gets_its_summaries_filled(ant_store, tmp_path):
+    db = tmp_path / "old.db"
+    shutil.copy(ant_store, db)
+    with sqlite3.connect(db) as conn:  # as a store made before migration 7
+        conn.execute("DROP TABLE event_days")
+        conn.execute("DROP TABLE event_places")
+        conn.execute("DELETE FROM schema_version WHERE version >= 7")
+    engine = store.connect(str(db))
+    raw_sums(engine)
+    engine.dispose()
+
+
+def plan(engine, query) -> str:
+    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        return "\n".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+
+
+def full_scans(found: str) -> list[str]:
+    """Plan lines that read a whole table (not an index, not the text index)."""
+    return [line for line in found.split("\n") if line.strip() in ("SCAN documents", "SCAN records", "SCAN events")]
+
+
+def test_the_text_filter_uses_the_text_index_and_listings_use_an_index(ant_store):
+    engine = store.connect(str(ant_store))
+    listing = select(records.c.record_id).order_by(records.c.date, records.c.record_id).limit(50)
+    text_plan = plan(engine, apply_filters(listing, store.Filters(text="حلب")))
+    assert "documents_fts VIRTUAL TABLE" in text_plan and not full_scans(text_plan), text_plan
+    for filters in (store.Filters(), store.Filters(admin1="Idleb"), store.Filters(perpetrator="isis")):
+        found = plan(engine, apply_filters(listing, filters))
+        assert "INDEX" in found and "TEMP B-TREE" not in found and not full_scans(found), found
+    events = event_store.events
+    for filters in (store.Filters(), store.Filters(admin1="Idleb"), store.Filters(since=date(2018, 1, 1))):
+        query = event_store._apply_filters(select(events.c.event_id), filters).order_by(events.c.date).limit(25)
+        found = plan(engine, query)
+        assert "INDEX" in found and not full_scans(found), (filters, found)
+    with_text = event_store._apply_filters(select(events.c.event_id), store.Filters(text="حلب"))
+    assert "documents_fts VIRTUAL TABLE" in plan(engine, with_text)
+    engine.dispose()
