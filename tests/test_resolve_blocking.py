@@ -8,8 +8,8 @@ from datetime import date
 
 from conftest import DATA, need
 from marsad.model import Count, Location, Record
-from marsad.resolve import blocking
-from marsad.resolve.cluster import Resolver
+from marsad.resolve import blocking, scoring
+from marsad.resolve.cluster import Resolver, resolve_items
 from marsad.resolve.features import Item, to_item
 
 
@@ -42,12 +42,12 @@ def test_a_town_meets_its_respellings_its_neighbours_and_its_governorate_but_not
     assert candidate_ids(resolver, item(12, "Idlib", precision=3)) >= {"d1:0", "d2:0", "d4:0"}
 
 
-def test_candidates_stay_bounded_in_a_dense_block_of_real_places():
+def aleppo_day() -> list[Item]:
     """Every UCDP incident of 2016-2019 in Aleppo governorate on one day: 1,000 records."""
     path = need(DATA / "events" / "ucdp_ged_syria_2016_2019.csv")
     with path.open(encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["adm_1"].startswith("Aleppo")][:1000]
-    items = [
+    return [
         item(
             i,
             row["where_coordinates"],
@@ -59,6 +59,10 @@ def test_candidates_stay_bounded_in_a_dense_block_of_real_places():
         )
         for i, row in enumerate(rows)
     ]
+
+
+def test_candidates_stay_bounded_in_a_dense_block_of_real_places():
+    items = aleppo_day()
     resolver = Resolver()
     sizes = []
     original = resolver._candidates
@@ -68,3 +72,16 @@ def test_candidates_stay_bounded_in_a_dense_block_of_real_places():
     # The window, plus at most as many other members in reach of the events met.
     assert max(sizes) <= 2 * blocking.WINDOW
     assert sum(sizes) / len(sizes) < blocking.WINDOW
+
+
+def test_events_of_a_dense_block_do_not_chain_across_clashing_counts():
+    """Hundreds of incidents of one city on one day link pairwise by place and date; an event must not grow
+    from 2 killed to 5 to 30 through them: every member's figure is compatible with every other's."""
+    items = aleppo_day()
+    clusters = resolve_items(items)
+    assert len(clusters) > 100
+    for cluster in clusters:
+        killed = [m.killed for m in cluster.members if m.killed is not None]
+        if killed:
+            assert max(killed) <= scoring.CLASH * max(1, min(killed)), killed
+    assert max(len(c.members) for c in clusters) < 50
