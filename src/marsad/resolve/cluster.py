@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from marsad.resolve import scoring
 from marsad.resolve.blocking import Blocks
 from marsad.resolve.features import Item
-from marsad.resolve.scoring import PairScore, counts_clash, score_pair
+from marsad.resolve.scoring import PairScore, score_pair
 
 # Two candidate events closer than this are ambiguous for a record; text similarity may break the tie.
 AMBIGUITY = 1.0
@@ -152,7 +152,7 @@ class Resolver:
                 continue
             pair = score_pair(item, member)
             places[key] += pair.place
-            if pair.veto or counts_clash(item, member):
+            if pair.veto:
                 barred.add(key)
                 continue
             if member.record_id != item.record_id:

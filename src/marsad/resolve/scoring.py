@@ -212,28 +212,6 @@ def _counts(s: PairScore, a: Item, b: Item) -> None:
     s.add(weight, "{} vs {} killed", a.killed, b.killed)
 
 
-# Two killed figures this many times apart (their ranges not overlapping within the factor) are not one
-# event's: a rising toll, or one named victim among many, stays within it far more often than not.
-CLASH = 5.0
-
-
-def _span(item: Item) -> tuple[int, int] | None:
-    count = item.record.killed
-    if count is None:
-        return None
-    values = [v for v in (count.low, count.best, count.high) if v is not None]
-    return (min(values), max(values)) if values else None
-
-
-def counts_clash(a: Item, b: Item) -> bool:
-    """Whether the two killed figures cannot both be one event's (checked against every member of an
-    event in reach, so that an event does not chain from 2 killed to 5 to 30)."""
-    if a.killed is None or b.killed is None:
-        return False
-    sa, sb = _span(a), _span(b)
-    return max(sa[0], sb[0]) > CLASH * max(1, min(sa[1], sb[1]))
-
-
 def score_pair(a: Item, b: Item) -> PairScore:
     """The evidence that `a` and `b` report the same event; stops at the first veto."""
     s = PairScore()
