@@ -42,12 +42,12 @@ def test_a_town_meets_its_respellings_its_neighbours_and_its_governorate_but_not
     assert candidate_ids(resolver, item(12, "Idlib", precision=3)) >= {"d1:0", "d2:0", "d4:0"}
 
 
-def test_candidates_stay_bounded_in_a_dense_block_of_real_places():
+def aleppo_day() -> list[Item]:
     """Every UCDP incident of 2016-2019 in Aleppo governorate on one day: 1,000 records."""
     path = need(DATA / "events" / "ucdp_ged_syria_2016_2019.csv")
     with path.open(encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["adm_1"].startswith("Aleppo")][:1000]
-    items = [
+    return [
         item(
             i,
             row["where_coordinates"],
@@ -59,6 +59,10 @@ def test_candidates_stay_bounded_in_a_dense_block_of_real_places():
         )
         for i, row in enumerate(rows)
     ]
+
+
+def test_candidates_stay_bounded_in_a_dense_block_of_real_places():
+    items = aleppo_day()
     resolver = Resolver()
     sizes = []
     original = resolver._candidates

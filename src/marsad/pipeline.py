@@ -131,7 +131,10 @@ def store_documents(
     adopt_model(engine)
     places = resolver_for(engine) if workers <= 1 else None
     url = engine.url.render_as_string(hide_password=False)
+    warming = None
     for docs, found in extract_batches(_new_reports(engine, items, batch, stats), workers, places, url):
+        if workers > 1 and warming is None:
+            warming = _warm_encoder()
         pending = []
         for doc, result in zip(docs, found, strict=True):
             if isinstance(result, ExtractionError):
@@ -140,6 +143,19 @@ def store_documents(
                 pending.append((doc, result))
         _store_batch(engine, pending, stats)
     return stats
+
+
+def _warm_encoder():
+    """Load the sentence encoder that event resolution will need, in a thread of this process while the
+    workers extract (started once the pool exists, so that no worker is forked mid-load): its load is
+    the largest fixed cost of resolution, which otherwise runs on one core after extraction."""
+    import threading
+
+    from marsad.resolve.similarity import has_encoder, warm_up
+
+    thread = threading.Thread(target=warm_up if has_encoder() else lambda: None, name="marsad-encoder", daemon=True)
+    thread.start()
+    return thread
 
 
 def error_of(doc: Document, reason: str) -> SourceError:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from itertools import count
+from itertools import count, islice
 
 from marsad.resolve.features import Item
 from marsad.resolve.scoring import type_group
@@ -25,6 +25,9 @@ from marsad.resolve.scoring import type_group
 # Records a record is compared with at most (before the other members of their events join them): in a dense
 # block (hundreds of reports of one city a day), those of the nearest days that agree best on type and actor.
 WINDOW = 100
+# Records of one block and day read at most, the latest placed first: in a dense block (thousands of reports
+# of one city a day) reading them all made each record's cost grow with the block, and resolution quadratic.
+SCAN = 3 * WINDOW
 # Grid cells at least 2 km wide in Syria and Iraq (latitude 29-37): points 2 km apart are in adjacent cells.
 _CELL_LAT, _CELL_LON = 0.02, 0.03
 
@@ -55,14 +58,16 @@ class Blocks:
     def __init__(self) -> None:
         self._seq = count()
         self._order: dict[int, int] = {}  # id(item) -> when it was indexed: candidates keep that order
-        self._by_admin: dict[tuple[str, int], list[Item]] = defaultdict(list)
-        self._areas: dict[tuple[str, int], list[Item]] = defaultdict(list)
-        self._by_word: dict[tuple[str, int, str], list[Item]] = defaultdict(list)
-        self._by_cell: dict[tuple[str, int, tuple[int, int]], list[Item]] = defaultdict(list)
-        self._no_admin: dict[int, list[Item]] = defaultdict(list)
-        self._by_day: dict[int, list[Item]] = defaultdict(list)
+        # Each block holds its records by id(item), in the order placed: removal is O(1), and the latest
+        # are read first without reading the rest.
+        self._by_admin: dict[tuple[str, int], dict[int, Item]] = defaultdict(dict)
+        self._areas: dict[tuple[str, int], dict[int, Item]] = defaultdict(dict)
+        self._by_word: dict[tuple[str, int, str], dict[int, Item]] = defaultdict(dict)
+        self._by_cell: dict[tuple[str, int, tuple[int, int]], dict[int, Item]] = defaultdict(dict)
+        self._no_admin: dict[int, dict[int, Item]] = defaultdict(dict)
+        self._by_day: dict[int, dict[int, Item]] = defaultdict(dict)
 
-    def _lists(self, item: Item) -> list[list[Item]]:
+    def _lists(self, item: Item) -> list[dict[int, Item]]:
         day = item.day
         if not item.admin1:
             return [self._by_day[day], self._no_admin[day]]
@@ -80,15 +85,14 @@ class Blocks:
             return
         self._order[id(item)] = next(self._seq)
         for found in self._lists(item):
-            found.append(item)
+            found[id(item)] = item
 
     def remove(self, item: Item) -> None:
         if item.day is None:
             return
         self._order.pop(id(item), None)
         for found in self._lists(item):
-            if item in found:
-                found.remove(item)
+            found.pop(id(item), None)
 
     def candidates(self, item: Item, members_of: Callable[[Item], list[Item]]) -> list[Item]:
         """The records to compare `item` with, in the order they were indexed (day by day).
@@ -100,7 +104,7 @@ class Blocks:
         for day in sorted(range(low, high + 1), key=lambda d: (abs(d - item.day), d)):
             todays: dict[int, Item] = {}
             for source in self._sources(item, day):
-                todays.update((id(m), m) for m in source)
+                todays.update((id(m), m) for m in islice(reversed(source.values()), SCAN))
             room = WINDOW - len(found)
             found.update(todays if len(todays) <= room else self._closest(item, todays, room))
             if len(found) >= WINDOW:
@@ -123,7 +127,9 @@ class Blocks:
             if id(members) in events:
                 continue
             events.add(id(members))
-            for other in reversed(members):
+            # Read a bounded tail of a big event: its members out of reach would otherwise be read again
+            # for every record that meets it.
+            for other in islice(reversed(members), 2 * WINDOW):
                 if budget <= 0:
                     return
                 in_reach = other.day is not None and low <= other.day <= high
@@ -151,15 +157,15 @@ class Blocks:
     def _sources(self, item: Item, day: int) -> list:
         admin1 = item.admin1
         if not admin1:
-            return [self._by_day.get(day, ())]
+            return [self._by_day.get(day, {})]
         if not is_town(item):
-            return [self._by_admin.get((admin1, day), ()), self._no_admin.get(day, ())]
-        sources = [self._areas.get((admin1, day), ()), self._no_admin.get(day, ())]
-        sources += [self._by_word.get((admin1, day, word), ()) for word in set(_words(item))]
+            return [self._by_admin.get((admin1, day), {}), self._no_admin.get(day, {})]
+        sources = [self._areas.get((admin1, day), {}), self._no_admin.get(day, {})]
+        sources += [self._by_word.get((admin1, day, word), {}) for word in sorted(set(_words(item)))]
         cell = _cell(item)
         if cell is not None:
             sources += [
-                self._by_cell.get((admin1, day, (cell[0] + dy, cell[1] + dx)), ())
+                self._by_cell.get((admin1, day, (cell[0] + dy, cell[1] + dx)), {})
                 for dy in (-1, 0, 1)
                 for dx in (-1, 0, 1)
             ]
