@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from marsad.cli.common import DbOption, FieldOption, ModelOption, console, err_console, field_map, lazy, use_model
-from marsad.cli.ingest import PathsArgument, report_errors
+from marsad.cli.ingest import PathsArgument, resolve_and_report
 
 batch_api = lazy("marsad.batch")
 store = lazy("marsad.store")
@@ -94,19 +94,7 @@ def load(
             stats = batch_api.load_batch(engine, outdir, resolve=False, progress=shown)
         except (FileNotFoundError, ValueError) as exc:
             raise typer.BadParameter(str(exc), param_hint="OUTDIR") from None
-    with err_console.status("grouping records into events", spinner="dots") if not quiet else nullcontext():
-        from marsad.pipeline import resolve_events
-
-        resolve_events(engine, stats)
-    if not quiet:
-        console.print(
-            f"{stats.read} reports loaded, {stats.stored} stored ({stats.records} records), "
-            f"{stats.duplicates} already stored, {len(stats.errors)} failed -> {store.database_url(db)}",
-            highlight=False,
-        )
-    report_errors(stats.errors)
-    if stats.errors:
-        raise typer.Exit(code=1)
+    resolve_and_report(engine, stats, "loaded", db, quiet)
 
 
 def _reports_in(outdir: str) -> int | None:

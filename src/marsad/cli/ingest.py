@@ -101,11 +101,16 @@ def ingest(
         pipeline.remember_model(engine, model)
     items = with_progress(sources.read_sources(paths, field_map(field)), estimate_reports(paths), "ingest", quiet)
     stats = pipeline.store_documents(engine, items, workers=workers)
+    resolve_and_report(engine, stats, "read", db, quiet)
+
+
+def resolve_and_report(engine, stats, verb: str, db: str | None, quiet: bool) -> None:
+    """Group the new records into events, then say what was stored and what failed (exit 1 if any did)."""
     with err_console.status("grouping records into events", spinner="dots") if not quiet else nullcontext():
         pipeline.resolve_events(engine, stats)
     if not quiet:
         console.print(
-            f"{stats.read} reports read, {stats.stored} stored ({stats.records} records), "
+            f"{stats.read} reports {verb}, {stats.stored} stored ({stats.records} records), "
             f"{stats.duplicates} already stored, {len(stats.errors)} failed "
             f"-> {store.database_url(db)}",
             highlight=False,

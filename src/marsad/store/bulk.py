@@ -13,14 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Connection, Engine, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marsad.store.engine import begin_write
-from marsad.store.records import stored_hashes
+from marsad.store.records import stored_hashes, with_retries
 from marsad.store.schema import documents, records
 from marsad.store.search import index_documents
-
-_RETRY_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 
 
 @dataclass
@@ -36,16 +33,12 @@ def save_rows(engine: Engine, batch: list[tuple[dict, list[dict]]]) -> list[Save
     """Store (document row, its record rows) pairs in one transaction; see the module's docstring."""
     if not batch:
         return []
-    for attempt in range(3):
-        try:
-            with begin_write(engine) as conn:
-                return _save_rows(conn, batch)
-        except (IntegrityError, OperationalError) as exc:
-            # Another process stored one of them between our check and insert, or a deadlock: read again.
-            retry = isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in _RETRY_STATES
-            if not retry or attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+
+    def write() -> list[Saved]:
+        with begin_write(engine) as conn:
+            return _save_rows(conn, batch)
+
+    return with_retries(write)
 
 
 def _save_rows(conn: Connection, batch: list[tuple[dict, list[dict]]]) -> list[Saved]:

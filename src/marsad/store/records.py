@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from sqlalchemy import Engine, Select, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -15,6 +16,8 @@ from marsad.store.engine import begin_write
 from marsad.store.schema import UNKNOWN_RANK, documents, records
 from marsad.store.search import document_contains, index_documents, is_common, row_contains
 from marsad.text.normalize import fold_plain as fold
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -135,12 +138,16 @@ def save_documents(engine: Engine, batch: list[tuple[Document, list[Record]]]) -
     the batch). A report whose doc_id is taken by different content gets its hash appended to it."""
     if not batch:
         return []
+    return with_retries(lambda: _save_documents(engine, batch))
+
+
+def with_retries(write: Callable[[], T]) -> T:
+    """`write()`, run again (three tries in all) when another process stored one of its reports (or took its
+    doc_id) between our check and insert, or PostgreSQL ended a deadlock between two batches with ours."""
     for attempt in range(3):
         try:
-            return _save_documents(engine, batch)
+            return write()
         except (IntegrityError, OperationalError) as exc:
-            # Another process stored one of them (or took its doc_id) between our check and insert, or
-            # PostgreSQL chose this transaction to end a deadlock between two batches: read again.
             retry = isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in _RETRY_STATES
             if not retry or attempt == 2:
                 raise
