@@ -133,9 +133,18 @@ def test_health_stays_prompt_while_a_2mb_html_report_is_ingested(server):
         )
         result["status"], result["seconds"] = answer.status_code, time.perf_counter() - started
 
+    def p95(values: list[float]) -> float:
+        return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
     latencies = []
     with httpx.Client(timeout=30) as client:
         client.get(server + "/api/health")  # a warm connection
+        idle = []
+        for _ in range(40):
+            started = time.perf_counter()
+            client.get(server + "/api/health")
+            idle.append(time.perf_counter() - started)
+            time.sleep(0.01)
         worker = threading.Thread(target=ingest)
         worker.start()
         while worker.is_alive() and len(latencies) < 2000:
@@ -145,6 +154,7 @@ def test_health_stays_prompt_while_a_2mb_html_report_is_ingested(server):
             time.sleep(0.01)
         worker.join(timeout=300)
     assert result.get("status") in (201, 422), result  # stored, or refused as longer than the limit
-    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) >= 20 else max(latencies)
-    print(f"2 MB HTML ingest: {result['seconds']:.1f} s, /api/health p95 {1000 * p95:.0f} ms over {len(latencies)}")
-    assert p95 < 0.1
+    busy = p95(latencies)
+    print(f"2 MB HTML ingest: {result['seconds']:.1f} s, /api/health p95 {1000 * busy:.0f} ms over {len(latencies)}")
+    # 100 ms, or three times the idle p95 on a machine so loaded that health is slow even when idle.
+    assert busy < max(0.1, 3 * p95(idle))
