@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
 from marsad import store
+from marsad.extract.decide import SHIPPED, load_model
 from marsad.geo import resolver_for
 from marsad.limits import TimeLimitExceeded, extract_timeout, max_chars, time_limit
 from marsad.model import Document
@@ -30,20 +31,16 @@ from marsad.store.settings import get_setting, set_setting
 # Reports stored per transaction.
 BATCH = 200
 
-# `--model shipped`: the model that comes with marsad, and a database that forgets its own.
-SHIPPED_MODEL = "shipped"  # decide.default_model reads it as MARSAD_MODEL too
 # Files this process wrote for databases' remembered models (MARSAD_MODEL pointing at one was not a user's choice).
 _adopted: set[str] = set()
 
 
 def remember_model(engine: Engine, path: str) -> None:
     """Make the model at `path` (written by `marsad train`) the one this database's reports are
-    extracted with from now on, by every ingest into it; SHIPPED_MODEL forgets the database's own."""
-    if path == SHIPPED_MODEL:
+    extracted with from now on, by every ingest into it; SHIPPED forgets the database's own."""
+    if path == SHIPPED:
         set_setting(engine, "model", None)
         return
-    from marsad.extract.decide import load_model
-
     load_model(path)  # ValueError naming the file when it is not a model
     set_setting(engine, "model", Path(path).read_text(encoding="utf-8"))
 
@@ -138,7 +135,7 @@ def store_documents(
         pending = []
         for doc, result in zip(docs, found, strict=True):
             if isinstance(result, ExtractionError):
-                _failed(engine, stats, error_of(doc, str(result)), result.stage, doc.doc_id)
+                note_failure(engine, stats, error_of(doc, str(result)), result.stage, doc.doc_id)
             else:
                 pending.append((doc, result))
         _store_batch(engine, pending, stats)
@@ -167,7 +164,8 @@ def error_of(doc: Document, reason: str) -> SourceError:
     return SourceError(where, None, reason)
 
 
-def _failed(engine: Engine, stats: IngestStats, error: SourceError, stage: str, doc_id: str | None = None) -> None:
+def note_failure(engine: Engine, stats: IngestStats, error: SourceError, stage: str, doc_id: str | None = None) -> None:
+    """A report that could not be read, extracted or stored: into the store's failures and this run's errors."""
     stats.errors.append(error)
     store.record_failure(engine, store.Failure(error.path, error.line, stage, error.message, doc_id))
 
@@ -207,7 +205,7 @@ def _store_batch(engine: Engine, pending: list, stats: IngestStats) -> None:
                 [one] = store.save_documents(engine, [(doc, records)])
             except _REFUSED as exc:
                 reason = f"not stored ({type(exc).__name__}: {str(exc).splitlines()[0]})"
-                _failed(engine, stats, error_of(doc, reason), "store", doc.doc_id)
+                note_failure(engine, stats, error_of(doc, reason), "store", doc.doc_id)
                 continue
             _count(stats, doc, records, one)
         return
@@ -233,7 +231,7 @@ def _new_reports(
         docs = []
         for item in chunk:
             if isinstance(item, SourceError):
-                _failed(engine, stats, item, "read")
+                note_failure(engine, stats, item, "read")
             else:
                 stats.read += 1
                 docs.append(item)

@@ -15,9 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from marsad import store
 from marsad.batch import partitions
-from marsad.pipeline import IngestStats, resolve_events
+from marsad.pipeline import IngestStats, note_failure, resolve_events
 from marsad.sources import SourceError
 from marsad.store.bulk import save_rows
 
@@ -52,9 +51,7 @@ def load_batch(
 
 def _load_shard(engine: Engine, out: Path, name: str, batch: int, stats: IngestStats) -> int:
     for row in partitions.read_partition(out, "failures", name):
-        error = SourceError(row["path"], row["line"], row["reason"])
-        stats.errors.append(error)
-        store.record_failure(engine, store.Failure(error.path, error.line, row["stage"], error.message, row["doc_id"]))
+        note_failure(engine, stats, SourceError(row["path"], row["line"], row["reason"]), row["stage"], row["doc_id"])
     docs = partitions.read_partition(out, "documents", name)
     by_doc: dict[int, list[dict]] = {}
     for row in partitions.read_partition(out, "records", name):

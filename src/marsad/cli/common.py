@@ -152,11 +152,11 @@ def use_model(path: str | None) -> None:
     """Make `path` the model of this process and of the workers it starts (they inherit MARSAD_MODEL)."""
     if path is None:
         return
-    if path == "shipped":
+    from marsad.extract.decide import SHIPPED, load_model
+
+    if path == SHIPPED:
         os.environ["MARSAD_MODEL"] = path
         return
-    from marsad.extract.decide import load_model
-
     try:
         load_model(path)
     except ValueError as exc:

@@ -105,6 +105,10 @@ def load_model(path: str | Path) -> Model:
         raise ValueError(f"{path}: {exc}") from exc
 
 
+# `--model shipped` (MARSAD_MODEL=shipped): the model that comes with marsad, whatever a database remembers.
+SHIPPED = "shipped"
+
+
 def default_model(lang: str = "ar") -> Model | None:
     """The model named by `MARSAD_MODEL` (set by `--model`) when it was trained on `lang`, else (or when it says
     "shipped") the one shipped for `lang` (`lang/<lang>/model.json`): features are language-specific, so a model
@@ -115,7 +119,7 @@ def default_model(lang: str = "ar") -> Model | None:
 
 @cache
 def _model_at(path: str, lang: str) -> Model | None:
-    if path and path != "shipped":
+    if path and path != SHIPPED:
         return load_model(path)
     ref = resources.files("marsad.lang").joinpath(lang, "model.json")
     return Model.from_json(json.loads(ref.read_text(encoding="utf-8"))) if ref.is_file() else None

@@ -127,15 +127,6 @@ def _basis(over_events: bool) -> tuple[Table, Any]:
     return records, lambda query, filters: apply_filters(query, replace(filters, kind="incident"))
 
 
-def _killed(table: Table) -> tuple:
-    low, best, high = table.c.killed_low, table.c.killed_best, table.c.killed_high
-    return (
-        func.coalesce(func.sum(func.coalesce(low, best)), 0),
-        func.coalesce(func.sum(func.coalesce(best, low)), 0),
-        func.coalesce(func.sum(func.coalesce(high, best, low)), 0),
-    )
-
-
 def killed_per_day(engine: Engine, filters: Filters, over_events: bool) -> list[DayTotal]:
     """Killed low/best/high sums per event date; undated ones are left out."""
     table, where = _basis(over_events)
@@ -143,7 +134,7 @@ def killed_per_day(engine: Engine, filters: Filters, over_events: bool) -> list[
         with engine.connect() as conn:
             return [DayTotal(row[0], *(int(v) for v in row[1:])) for row in summaries.per_day(conn, filters)]
     query: Select = (
-        select(table.c.date, func.count(), *_killed(table))
+        select(table.c.date, func.count(), *summaries.killed_sums(table))
         .where(table.c.date.is_not(None))
         .group_by(table.c.date)
         .order_by(table.c.date)
@@ -158,7 +149,7 @@ def killed_per_place(engine: Engine, filters: Filters, over_events: bool, limit:
     if over_events and summaries.serves(filters) and not (filters.since or filters.until):
         with engine.connect() as conn:
             return [PlaceTotal(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in summaries.per_place(conn, limit)]
-    best = _killed(table)[1]
+    best = summaries.killed_sums(table)[1]
     query = (
         select(table.c.lat, table.c.lon, func.max(table.c.admin1), func.count(), best.label("best"))
         .where(table.c.lat.is_not(None), table.c.lon.is_not(None))

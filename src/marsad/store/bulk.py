@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Connection, Engine, insert, select
+from sqlalchemy import JSON, Connection, Engine, insert
 
 from marsad.store.engine import begin_write
-from marsad.store.records import stored_hashes, with_retries
+from marsad.store.records import free_doc_id, stored_hashes, taken_doc_ids, with_retries
 from marsad.store.schema import documents, records
 from marsad.store.search import index_documents
 
@@ -43,7 +43,7 @@ def save_rows(engine: Engine, batch: list[tuple[dict, list[dict]]]) -> list[Save
 
 def _save_rows(conn: Connection, batch: list[tuple[dict, list[dict]]]) -> list[Saved]:
     stored_as = stored_hashes(conn, [doc["content_hash"] for doc, _ in batch])
-    taken = _taken_ids(conn, [doc["doc_id"] for doc, _ in batch])
+    taken = taken_doc_ids(conn, [doc["doc_id"] for doc, _ in batch])
     now = datetime.now(UTC)
     outcome, doc_rows, record_rows = [], [], []
     seen: set[str] = set()
@@ -53,10 +53,7 @@ def _save_rows(conn: Connection, batch: list[tuple[dict, list[dict]]]) -> list[S
             outcome.append(Saved(False, stored_as.get(content_hash)))
             continue
         seen.add(content_hash)
-        doc_id = doc["doc_id"]
-        if doc_id in taken:
-            doc_id = f"{doc_id}~{content_hash[:8]}"
-        taken.add(doc_id)
+        doc_id = free_doc_id(doc["doc_id"], content_hash, taken)
         doc_rows.append({**doc, "doc_id": doc_id, "ingested_at": now})
         record_rows.extend(_renamed(row, doc_id) for row in doc_records)
         outcome.append(Saved(True, doc_id))
@@ -65,16 +62,10 @@ def _save_rows(conn: Connection, batch: list[tuple[dict, list[dict]]]) -> list[S
         index_documents(conn, [row["doc_id"] for row in doc_rows])
     if record_rows:
         _insert(conn, records, record_rows)
-    _reapply_reviews(conn, [row["doc_id"] for row in doc_rows])
+    from marsad.store.review import reapply_reviews_of  # late: store.review builds on store.records
+
+    reapply_reviews_of(conn, [row["doc_id"] for row in doc_rows])
     return outcome
-
-
-def _taken_ids(conn: Connection, doc_ids: list[str]) -> set[str]:
-    taken: set[str] = set()
-    for start in range(0, len(doc_ids), 500):
-        chunk = doc_ids[start : start + 500]
-        taken.update(conn.execute(select(documents.c.doc_id).where(documents.c.doc_id.in_(chunk))).scalars())
-    return taken
 
 
 def _renamed(row: dict, doc_id: str) -> dict:
@@ -99,19 +90,3 @@ def _copy(conn: Connection, table, rows: list[dict]) -> None:
     with cursor, cursor.copy(f'COPY "{table.name}" ({column_list}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([json.dumps(row[n]) if n in json_columns else row[n] for n in names])
-
-
-def _reapply_reviews(conn: Connection, doc_ids: list[str]) -> None:
-    """Analysts' decisions about reports deleted and now stored again come back (as in save_documents)."""
-    if not doc_ids:
-        return
-    from marsad.store.review import reapply_reviews, record_reviews  # late: store.review builds on records
-
-    reviewed: set[str] = set()
-    for start in range(0, len(doc_ids), 500):
-        chunk = doc_ids[start : start + 500]
-        query = select(record_reviews.c.doc_id).where(record_reviews.c.doc_id.in_(chunk)).distinct()
-        reviewed.update(conn.execute(query).scalars())
-    for doc_id in doc_ids:
-        if doc_id in reviewed:
-            reapply_reviews(conn, doc_id)

@@ -391,14 +391,7 @@ def _source(row) -> dict:
 
 def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, int, int, int]:
     """(events, sum of low, sum of best-or-low, sum of high-or-best-or-low) of killed over events."""
-    central = func.coalesce(events.c.killed_best, events.c.killed_low)
-    upper = func.coalesce(events.c.killed_high, events.c.killed_best, events.c.killed_low)
-    query = select(
-        func.count(),
-        func.coalesce(func.sum(events.c.killed_low), 0),
-        func.coalesce(func.sum(central), 0),
-        func.coalesce(func.sum(upper), 0),
-    ).select_from(events)
+    query = select(*summaries.event_totals(events)).select_from(events)
     filters = filters or Filters()
     with engine.connect() as conn:
         if summaries.serves(filters):

@@ -161,11 +161,7 @@ def _save_documents(engine: Engine, batch: list[tuple[Document, list[Record]]]) 
     # The write lock first: two SQLite writers that both read before writing fail with "database is locked".
     with begin_write(engine) as conn:
         seen = set(stored_hashes(conn, [doc.content_hash for doc, _ in batch]))
-        wanted = [doc.doc_id for doc, _ in batch]
-        taken: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            taken.update(conn.execute(select(documents.c.doc_id).where(documents.c.doc_id.in_(chunk))).scalars())
+        taken = taken_doc_ids(conn, [doc.doc_id for doc, _ in batch])
         stored, doc_rows, record_rows = [], [], []
         now = datetime.now(UTC)
         for doc, doc_records in batch:
@@ -173,9 +169,7 @@ def _save_documents(engine: Engine, batch: list[tuple[Document, list[Record]]]) 
                 stored.append(False)
                 continue
             seen.add(doc.content_hash)
-            if doc.doc_id in taken:
-                doc.doc_id = f"{doc.doc_id}~{doc.content_hash[:8]}"
-            taken.add(doc.doc_id)
+            doc.doc_id = free_doc_id(doc.doc_id, doc.content_hash, taken)
             doc_rows.append(document_row(doc, now))
             for index, record in enumerate(doc_records):
                 record.doc_id = doc.doc_id
@@ -187,11 +181,28 @@ def _save_documents(engine: Engine, batch: list[tuple[Document, list[Record]]]) 
         if record_rows:
             conn.execute(insert(records), record_rows)
         # A report deleted and ingested again gets back the analysts' decisions about its records.
-        from marsad.store.review import reapply_reviews  # late: store.review builds on this module
+        from marsad.store.review import reapply_reviews_of  # late: store.review builds on this module
 
-        for row in doc_rows:
-            reapply_reviews(conn, row["doc_id"])
+        reapply_reviews_of(conn, [row["doc_id"] for row in doc_rows])
     return stored
+
+
+def taken_doc_ids(conn, doc_ids: list[str]) -> set[str]:
+    """Those of `doc_ids` a stored report has (one query per 500)."""
+    taken: set[str] = set()
+    for start in range(0, len(doc_ids), 500):
+        chunk = doc_ids[start : start + 500]
+        taken.update(conn.execute(select(documents.c.doc_id).where(documents.c.doc_id.in_(chunk))).scalars())
+    return taken
+
+
+def free_doc_id(doc_id: str, content_hash: str, taken: set[str]) -> str:
+    """The id a new report is stored under: its own, or with its hash appended when another content has it
+    (and that id is taken from now on)."""
+    if doc_id in taken:
+        doc_id = f"{doc_id}~{content_hash[:8]}"
+    taken.add(doc_id)
+    return doc_id
 
 
 def document_row(doc: Document, now: datetime) -> dict:

@@ -153,6 +153,19 @@ def append_log(conn: Connection, **entry: Any) -> int:
     return conn.execute(insert(review_log).values(**entry)).inserted_primary_key[0]
 
 
+def reapply_reviews_of(conn: Connection, doc_ids: list[str]) -> None:
+    """`reapply_reviews` for those of the reports just written that analysts have decided about (one
+    query per 500 reports finds them)."""
+    reviewed: set[str] = set()
+    for start in range(0, len(doc_ids), 500):
+        chunk = doc_ids[start : start + 500]
+        query = select(record_reviews.c.doc_id).where(record_reviews.c.doc_id.in_(chunk)).distinct()
+        reviewed.update(conn.execute(query).scalars())
+    for doc_id in doc_ids:
+        if doc_id in reviewed:
+            reapply_reviews(conn, doc_id)
+
+
 def reapply_reviews(conn: Connection, doc_id: str) -> list[str]:
     """After a report's records were written anew: put the analysts' decisions back over them.
 

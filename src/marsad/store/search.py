@@ -79,9 +79,14 @@ class _MatchingDocIds(ColumnElement):
     inherit_cache = False
 
     def __init__(self, needle: str, key: str = "doc_id") -> None:
-        # NUL ends a string for the FTS5 query parser: no report text holds one anyway.
-        self.needle = fold_plain(needle).replace("\x00", "").strip()
+        self.needle = folded_needle(needle)
         self.key = key
+
+
+def folded_needle(needle: str) -> str:
+    """A text filter as the index holds text: folded, without outer spaces, and without NULs (NUL ends a
+    string for the FTS5 query parser; no report text holds one anyway)."""
+    return fold_plain(needle).replace("\x00", "").strip()
 
 
 def document_contains(column, needle: str):
@@ -98,17 +103,21 @@ COMMON = 5000
 
 def is_common(connection: Connection, needle: str) -> bool:
     """Whether the text index finds `needle` in at least COMMON reports (it stops counting there)."""
-    folded = fold_plain(needle).replace("\x00", "").strip()
+    folded = folded_needle(needle)
     if connection.dialect.name != "sqlite" or not _fts_available or len(folded) < 3:
         return False
-    phrase = '"' + folded.replace('"', '""') + '"'
     query = f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q LIMIT {COMMON})"
-    return connection.execute(text(query), {"q": phrase}).scalar_one() >= COMMON
+    return connection.execute(text(query), {"q": _fts_phrase(folded)}).scalar_one() >= COMMON
+
+
+def _fts_phrase(folded: str) -> str:
+    """A quoted FTS5 string, which the trigram tokenizer matches as a substring; inner quotes are doubled."""
+    return '"' + folded.replace('"', '""') + '"'
 
 
 def row_contains(doc_id_column, needle: str):
     """The condition `document_contains` states, checked row by row: for a common needle in a listing."""
-    folded = fold_plain(needle).replace("\x00", "").strip()
+    folded = folded_needle(needle)
     return (
         select(documents.c.id)
         .where(documents.c.doc_id == doc_id_column, documents.c.text_norm.contains(folded, autoescape=True))
@@ -132,8 +141,7 @@ def _with_like(element: _MatchingDocIds, compiler, **kw) -> str:
 def _with_fts(element: _MatchingDocIds, compiler, **kw) -> str:
     if not _fts_available or len(element.needle) < 3:
         return _with_like(element, compiler, **kw)
-    # A quoted FTS5 string is matched as a substring by the trigram tokenizer; inner quotes are doubled.
-    phrase = bindparam("fts_phrase", '"' + element.needle.replace('"', '""') + '"', unique=True)
+    phrase = bindparam("fts_phrase", _fts_phrase(element.needle), unique=True)
     rowids = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_phrase").bindparams(phrase)
     rowids = rowids.columns(column("rowid", Integer))
     if element.key == "id":

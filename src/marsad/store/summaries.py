@@ -6,7 +6,7 @@ places its change touched in the same transaction (`refresh`), so they stay equa
 events after every resolution, correction, merge, split and deleted report. They serve queries whose
 filters are only a date window (days) or none (places); anything narrower sums the events themselves.
 
-Sums follow `store.aggregates`: a missing bound falls back to the nearest stated one.
+Sums read a missing bound as the nearest stated one (`killed_sums`, which `store.aggregates` uses too).
 """
 
 from __future__ import annotations
@@ -44,26 +44,41 @@ Index("ix_event_places_best", event_places.c.killed_best, event_places.c.lat, ev
 _CHUNK = 500
 
 
+def killed_sums(table: Table) -> tuple:
+    """Sums of killed low, best and high over `table`'s rows, a missing bound read as the nearest stated one."""
+    low, best, high = table.c.killed_low, table.c.killed_best, table.c.killed_high
+    return (
+        func.coalesce(func.sum(func.coalesce(low, best)), 0),
+        func.coalesce(func.sum(func.coalesce(best, low)), 0),
+        func.coalesce(func.sum(func.coalesce(high, best, low)), 0),
+    )
+
+
+def event_totals(events: Table) -> tuple:
+    """(events, sum of low as stated, sum of best-or-low, sum of high-or-best-or-low): events_killed's figures."""
+    _, best, high = killed_sums(events)
+    return func.count(), func.coalesce(func.sum(events.c.killed_low), 0), best, high
+
+
 def _day_sums(events: Table) -> list:
-    low, best, high = events.c.killed_low, events.c.killed_best, events.c.killed_high
+    low, best, high = killed_sums(events)
     return [
         events.c.date,
         func.count().label("events"),
-        func.coalesce(func.sum(low), 0).label("killed_low_stated"),
-        func.coalesce(func.sum(func.coalesce(low, best)), 0).label("killed_low"),
-        func.coalesce(func.sum(func.coalesce(best, low)), 0).label("killed_best"),
-        func.coalesce(func.sum(func.coalesce(high, best, low)), 0).label("killed_high"),
+        func.coalesce(func.sum(events.c.killed_low), 0).label("killed_low_stated"),
+        low.label("killed_low"),
+        best.label("killed_best"),
+        high.label("killed_high"),
     ]
 
 
 def _place_sums(events: Table) -> list:
-    best = func.coalesce(func.sum(func.coalesce(events.c.killed_best, events.c.killed_low)), 0)
     return [
         events.c.lat,
         events.c.lon,
         func.max(events.c.admin1).label("admin1"),
         func.count().label("events"),
-        best.label("killed_best"),
+        killed_sums(events)[1].label("killed_best"),
     ]
 
 
@@ -179,11 +194,6 @@ def killed(conn: Connection, filters) -> tuple[int, int, int, int]:
         return found
     # Undated events have no day: summed from the events themselves (the date index finds them).
     events = _events()
-    undated = select(
-        func.count(),
-        func.coalesce(func.sum(events.c.killed_low), 0),
-        func.coalesce(func.sum(func.coalesce(events.c.killed_best, events.c.killed_low)), 0),
-        func.coalesce(func.sum(func.coalesce(events.c.killed_high, events.c.killed_best, events.c.killed_low)), 0),
-    ).where(events.c.date.is_(None))
+    undated = select(*event_totals(events)).where(events.c.date.is_(None))
     extra = conn.execute(undated).one()
     return tuple(a + int(b) for a, b in zip(found, extra, strict=True))
