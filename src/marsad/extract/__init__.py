@@ -67,7 +67,7 @@ def decided(
     if proposal is None:
         return []
     if isinstance(proposal[0], Document):
-        return ENGINES[proposal[0].lang][1](proposal, model)
+        return ENGINES[proposal[0].lang][1](proposal, model, reuse)
     lay, resolver, found = proposal
     built = []
     for cand, confidence, kind in decide(found, model):

@@ -201,8 +201,6 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
                     break  # "إرسال الجنود الأمريكيين": forces named, no attack of theirs
                 found.append(ActorMention(group, code, m.start, m.end, m.form))
                 break
-                found.append(ActorMention(group, code, m.start, m.end, m.form))
-                break
             bare = word[1:] if word.startswith("و") else word  # "الجوي والمدفعي التركي"
             if bare not in lex.nat_between and lex.nationalities.match_at(text, head_start) is None:
                 break

@@ -66,9 +66,9 @@ def _signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, v
         if any(True for _ in lex.during_objects.finditer(text, m.end, min(hi, m.end + 40))):
             sig.add("during")
             break
+    cs = sentence[0].start
     for m in lex.tally_spans.finditer(text, lo, hi):
         # "الهجوم الأعنف على البلدتين منذ نحو 3 سنوات": a span the superlative compares with.
-        cs = sentence[0].start
         since = next(lex.since.finditer(text, max(cs, m.start - 16), m.start), None)
         if since is None or not _compared(text, cs, since.start, lex):
             sig.add("span")

@@ -12,23 +12,14 @@ from __future__ import annotations
 
 import copy
 
-from marsad.extract.decide import Candidate, Model, decide, default_model
+from marsad.extract.decide import Candidate, Model, decide
 from marsad.extract.en.features import features
 from marsad.extract.en.lexicon import lexicon
 from marsad.extract.en.records import propose, retype, settle
 from marsad.extract.en.statements import find_statements, sentences
 from marsad.model import Document, Record
 
-__all__ = ["candidates_en", "decided_en", "extract_en"]
-
-_DEFAULT = object()
-
-
-def extract_en(doc: Document, places=None, model: Model | None | object = _DEFAULT) -> list[Record]:
-    """Every casualty incident and tally that the English report `doc` tells, as records (`model`: default the
-    one shipped for English; None: the grammar's own calls, no confidence)."""
-    chosen = default_model("en") if model is _DEFAULT else model
-    return decided_en(candidates_en(doc, places), chosen)  # type: ignore[arg-type]
+__all__ = ["candidates_en", "decided_en"]
 
 
 def candidates_en(doc: Document, places=None) -> tuple[Document, object, list[Candidate]] | None:
@@ -50,14 +41,17 @@ def candidates_en(doc: Document, places=None) -> tuple[Document, object, list[Ca
     return doc, places, found
 
 
-def decided_en(proposal: tuple[Document, object, list[Candidate]] | None, model: Model | None) -> list[Record]:
-    """The records `model` keeps of the English grammar's proposal, with their confidence and kind."""
+def decided_en(
+    proposal: tuple[Document, object, list[Candidate]] | None, model: Model | None, reuse: bool = False
+) -> list[Record]:
+    """The records `model` keeps of the English grammar's proposal, with their confidence and kind.
+
+    Settling mutates records, so they are copied unless `reuse` says the proposal is decided only once."""
     if proposal is None:
         return []
     kept = []
     for cand, confidence, kind in decide(proposal[2], model):
-        # A copy: the same proposal may be decided again (cross-validation), and settling mutates.
-        rec = copy.deepcopy(cand.record)
+        rec = cand.record if reuse else copy.deepcopy(cand.record)
         if kind != rec.kind:
             retype(rec, kind)
         if confidence is not None:
