@@ -47,6 +47,15 @@ def ant_rows(ant_path) -> list[str]:
 
 
 @pytest.fixture(scope="session")
+def corpus(ant_path) -> dict:
+    """The ANT reports by doc_id, read once for every test module that takes sentences from them."""
+    from marsad.model import Document
+    from marsad.sources import read_path
+
+    return {d.doc_id: d for d in read_path(str(ant_path)) if isinstance(d, Document)}
+
+
+@pytest.fixture(scope="session")
 def postgres_url_template():
     from pg import postgres_server
 

@@ -7,15 +7,8 @@ pattern spans sentences. None of these reports is in a held-out set.
 
 from __future__ import annotations
 
-import pytest
-
 from marsad.extract import extract
-from test_extract_phenomena import _corpus, incidents, sentence
-
-
-@pytest.fixture(scope="module")
-def corpus(ant_path):
-    return _corpus(str(ant_path))
+from test_extract_phenomena import incidents, sentence
 
 
 def _killed(recs, n: int):

@@ -8,18 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from marsad.extract import extract
 from marsad.model import Record
 from marsad.text.dates import find_dates
 from marsad.text.normalize import fold_plain
-from test_extract_phenomena import _corpus, incidents, sentence
-
-
-@pytest.fixture(scope="module")
-def corpus(ant_path):
-    return _corpus(str(ant_path))
+from test_extract_phenomena import incidents, sentence
 
 
 def _killed(recs: list[Record], best: int) -> list[Record]:

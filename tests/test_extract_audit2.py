@@ -6,17 +6,10 @@ taken from its report by a phrase and extracted alone with the report's publicat
 
 from __future__ import annotations
 
-import pytest
-
 from marsad.extract import extract
 from marsad.geo import default_resolver
 from marsad.model import Document
-from test_extract_phenomena import _corpus, incidents, sentence
-
-
-@pytest.fixture(scope="module")
-def corpus(ant_path):
-    return _corpus(str(ant_path))
+from test_extract_phenomena import incidents, sentence
 
 
 def paragraph(corpus, doc_id: str, phrase: str) -> Document:

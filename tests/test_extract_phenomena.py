@@ -9,24 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
-
-import pytest
 
 from marsad.extract import extract
 from marsad.model import Document, Record
-
-
-@cache
-def _corpus(path: str) -> dict[str, Document]:
-    from marsad.sources import read_path
-
-    return {d.doc_id: d for d in read_path(path) if isinstance(d, Document)}
-
-
-@pytest.fixture(scope="module")
-def corpus(ant_path):
-    return _corpus(str(ant_path))
 
 
 def sentence(corpus, doc_id: str, phrase: str) -> Document:

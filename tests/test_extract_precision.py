@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-import pytest
-
 from marsad.extract import extract
-from marsad.model import Document
-
-
-@cache
-def _corpus(path: str) -> dict[str, Document]:
-    from marsad.sources import read_path
-
-    return {d.doc_id: d for d in read_path(path) if isinstance(d, Document)}
-
-
-@pytest.fixture(scope="module")
-def corpus(ant_path):
-    return _corpus(str(ant_path))
 
 
 def test_a_later_sentence_with_its_own_toll_lends_no_place(corpus):

@@ -6,16 +6,9 @@ the report's publication date, or the whole report when the pattern needs its co
 
 from __future__ import annotations
 
-import pytest
-
 from marsad.extract import extract
 from test_extract_audit2 import _by_figure, paragraph
-from test_extract_phenomena import _corpus, sentence
-
-
-@pytest.fixture(scope="module")
-def corpus(ant_path):
-    return _corpus(str(ant_path))
+from test_extract_phenomena import sentence
 
 
 def test_the_other_sides_dead_beside_a_period_total_are_a_tally_of_their_own(corpus):
