@@ -10,6 +10,7 @@ task that fails as a whole (a disk error, a lost worker) leaves its shard unfini
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -221,8 +222,6 @@ def document_row(doc: Document, doc_row: int) -> dict:
 
 
 def record_rows(doc: Document, doc_row: int, found: list) -> list[dict]:
-    import json
-
     from marsad.store.records import record_row
 
     rows = []

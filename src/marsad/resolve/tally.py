@@ -12,12 +12,13 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, false, or_, tuple_
 
 from marsad.model import Count, Record
 from marsad.store import events as store
 from marsad.store import tally as tally_store
 from marsad.store.records import Filters, apply_filters, choices
+from marsad.store.schema import records
 from marsad.text.normalize import fold_plain
 
 # A headline number this close to a body figure (relative) is the same figure rounded or misprinted.
@@ -277,10 +278,6 @@ def _reconcile_page(engine: Engine, filters: Filters, limit: int, offset: int, s
 
 def _related(page: list[Tally]):
     """Tallies of the page's reports (for headline flags) or of the page's series (same period and population)."""
-    from sqlalchemy import false, or_, tuple_
-
-    from marsad.store.schema import records
-
     docs = sorted({t.record.doc_id for t in page})
     keys = sorted({(t.record.period_start, t.record.perpetrator, t.record.victim_group) for t in page
                    if t.record.period_start})  # fmt: skip
