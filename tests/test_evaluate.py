@@ -93,3 +93,12 @@ def test_eval_command_on_the_seed(seed_path):
     assert result["incidents"]["f1"] == 1.0
     assert result["tallies"]["f1"] == 1.0
     assert result["accuracy"]["perpetrator"] == 1.0 and result["accuracy"]["admin1"] == 1.0
+
+
+def test_admin1_accuracy_is_judged_on_pairs_matched_by_count_alone():
+    gold = [{"doc_id": "a", "incidents": [gold_incident(12, "Idleb"), gold_incident(7, "Aleppo")]}]
+    wrong_place = Record(doc_id="a", killed=Count(12, 12, None), location=Location(admin1="Hama"))
+    right_place = Record(doc_id="a", killed=Count(7, 7, None), location=Location(admin1="Aleppo"))
+    result = evaluate(gold, {"a": [wrong_place, right_place]})
+    assert result["incidents"]["tp"] == 1 and result["incidents_count_only"]["tp"] == 2
+    assert result["accuracy"]["admin1"] == 0.5 and result["accuracy_support"]["admin1"] == 2

@@ -3,7 +3,8 @@
 Casualty incidents are gold incidents with a killed count. A system incident matches a gold one
 of the same report when its killed count agrees (same best, or one's figure inside the other's
 [low, high]) and, where the gold names an admin1, the same admin1. On matched pairs we report the
-accuracy of perpetrator, event_type, victim_group, admin1 and date (within one day). Tallies are
+accuracy of perpetrator, event_type, victim_group and date (within one day), and of admin1 on the pairs
+matched on the count alone (strict pairs agree on it by construction). Tallies are
 matched on count alone. A report whose gold lists nothing should produce no record at all.
 """
 
@@ -131,12 +132,14 @@ def evaluate(gold: list[dict], predictions: dict[str, list[Record]]) -> dict[str
             silent[0] += not recs
         g_inc, s_inc = _casualty(doc["incidents"], "incident"), _casualty(recs, "incident")
         pairs = match(g_inc, s_inc)
+        count_pairs = match(g_inc, s_inc, use_admin1=False)
         tp += len(pairs)
-        tp_count += len(match(g_inc, s_inc, use_admin1=False))
+        tp_count += len(count_pairs)
         n_gold += len(g_inc)
         n_sys += len(s_inc)
-        for gi, si in pairs:
-            for name, fn in _FIELDS.items():
+        for name, fn in _FIELDS.items():
+            # Strict pairs agree on admin1 by construction, so admin1 is judged on the count-only pairs.
+            for gi, si in count_pairs if name == "admin1" else pairs:
                 ok = fn(g_inc[gi], s_inc[si])
                 if ok is not None:
                     field_hits[name][0] += ok
