@@ -238,3 +238,10 @@ def test_dawn_is_not_a_detonation(corpus):
     # "12 مسلحا غير سوريين يقاتلون إلى جانب القوات السورية فجر الخميس في غارات للتحالف الدولي"
     [rec] = incidents(corpus["SK-middleEast-1917-20180524"])
     assert rec.killed.best == 12 and rec.perpetrator == "us_led_coalition"
+
+
+def test_near_the_capital_with_its_title_between(corpus):
+    # "ألقت قنابل … على البلدة، وهي آخر معقل للمعارضة المسلحة بالقرب من العاصمة دمشق": the place
+    # mention is "دمشق" alone, the near-word comes before "العاصمة"; the town is in Rural Damascus.
+    rec = next(r for r in incidents(corpus["BB-middleEast-334-20180412"]) if r.killed and r.killed.best == 70)
+    assert rec.location is not None and rec.location.admin1 == "Rural Damascus"
