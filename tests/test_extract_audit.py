@@ -245,3 +245,10 @@ def test_near_the_capital_with_its_title_between(corpus):
     # mention is "دمشق" alone, the near-word comes before "العاصمة"; the town is in Rural Damascus.
     rec = next(r for r in incidents(corpus["BB-middleEast-334-20180412"]) if r.killed and r.killed.best == 70)
     assert rec.location is not None and rec.location.admin1 == "Rural Damascus"
+
+
+def test_where_someone_travelled_to_is_not_the_event_place(corpus):
+    # "بعثة التحقيق … التي وصلت إلى دمشق … للتحقيق في هجوم كيميائي ضد أهالي دوما … أسفر عن مقتل أكثر
+    # من أربعين شخصا": the inspectors' destination is not where the forty died (Ghouta, Rural Damascus).
+    rec = next(r for r in incidents(corpus["FR-internationalNews-730-20180414"]) if r.killed and r.killed.best == 40)
+    assert rec.location is not None and rec.location.admin1 == "Rural Damascus"

@@ -61,6 +61,8 @@ def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
                 continue  # "على بعد 250 كلم شمال بغداد": a reference point
             if _launched_from(lay, clause, s + pm.start):
                 continue  # "قذيفة أطلقت من منطقة الغوطة الشرقية على …": the origin
+            if _travelled_to(lay, clause, s + pm.start):
+                continue  # "بعثة التحقيق التي وصلت إلى دمشق": where someone went
             anchored = before in _lex().locatives or _has_kind_word(pm.text) or _attached(pm.text, loc)
             if found and _reference_point(lay, found[-1], s + pm.start, pm.text):
                 continue  # "الغوطة الشرقية قرب دمشق": where the place before it lies
@@ -235,6 +237,13 @@ def _launched_from(lay: Layout, clause: Clause, orig_pos: int) -> bool:
     return len(words) >= 2 and words[-1] in ("من", "منها") and words[-2] in _lex().origin
 
 
+def _travelled_to(lay: Layout, clause: Clause, orig_pos: int) -> bool:
+    words = _words_before(lay, clause, orig_pos, 40)[-4:]
+    if not words or words[-1] not in ("الي", "والي"):  # folded "إلى"
+        return False
+    return any(w in _lex().travel or w[1:] in _lex().travel for w in words[:-1])
+
+
 def _has_kind_word(text: str) -> bool:
     from marsad.geo.lexicon import prefix_keys
 
@@ -263,6 +272,7 @@ class _PlaceWords:
     allegiance: frozenset[str]
     origin: frozenset[str]
     capital_titles: frozenset[str]
+    travel: frozenset[str]
 
 
 @cache
@@ -281,4 +291,5 @@ def _lex() -> _PlaceWords:
         allegiance=frozenset(fold_plain(w) for w in loc["allegiance"]),
         origin=frozenset(fold_plain(w) for w in loc["origin"]),
         capital_titles=frozenset(fold_plain(w) for w in loc["capital_titles"]),
+        travel=frozenset(fold_plain(w) for w in loc["travel"]),
     )
