@@ -83,3 +83,12 @@ def test_actors_without_a_schema_id_are_other(corpus):
     # (ar_extra's gold codes it other, as it does the PKK: test_extract_audit).
     yemen = [r for r in incidents(corpus["AL-internationalNews-1968-20180717"]) if r.killed is not None]
     assert yemen and all(r.perpetrator == "other" for r in yemen)
+
+
+def test_the_strikes_that_answered_a_chemical_attack_are_not_its_author(corpus):
+    # "وجاءت هذه الخطوة ردا على ما يشتبه بأنه هجوم كيميائي في مدينة دوما … أودى بحياة العشرات", after
+    # "وكانت الولايات المتحدة وبريطانيا وفرنسا قصفت ثلاثة مواقع"; and "عقب استخدام روسيا لحق النقض الفيتو
+    # … في الهجوم الكيماوي الذي أوقع عشرات القتلى في بلدة دوما": neither is the gas attack's author.
+    for doc_id in ("BB-middleEast-359-20180415", "SK-middleEast-919-20180411"):
+        chemical = [r for r in incidents(corpus[doc_id]) if r.sub_event_type == "chemical_weapon"]
+        assert chemical and all(r.perpetrator not in ("us_led_coalition", "russia") for r in chemical)

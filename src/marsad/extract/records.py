@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from marsad.extract.actors import agents_in, claimant
+from marsad.extract.actors import agents_in, claimant, fits_means
 from marsad.extract.assemble import Draft, following, reconcile, search_order, total
 from marsad.extract.background import BACKGROUND_DAYS
 from marsad.extract.candidates import Mention
@@ -39,6 +39,9 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record:
     rule, cue = event_rule(lay, order if draft.kind == "incident" else order[:1], lex)
     if draft.kind == "incident" or cue:
         rec.event_type, rec.sub_event_type = event_type(rule, rec.victim_group)
+    if not fits_means(rec.perpetrator, rec.sub_event_type):
+        rec.perpetrator, rec.perpetrator_text = "unknown", None
+        evidence[:] = [e for e in evidence if e.role != "actor"]
     if cue:
         evidence.append(_ev(lay, cue[0], cue[1], "event"))
     if rec.victim_group == "unknown" and primary.unnamed and draft.kind == "incident":
