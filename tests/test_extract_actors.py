@@ -92,3 +92,12 @@ def test_the_strikes_that_answered_a_chemical_attack_are_not_its_author(corpus):
     for doc_id in ("BB-middleEast-359-20180415", "SK-middleEast-919-20180411"):
         chemical = [r for r in incidents(corpus[doc_id]) if r.sub_event_type == "chemical_weapon"]
         assert chemical and all(r.perpetrator not in ("us_led_coalition", "russia") for r in chemical)
+
+
+def test_an_author_told_of_another_governorate_is_not_borrowed(corpus):
+    # "قتل عدد من المدنيين جراء القصف التركي والغارات الجوية على عفرين … كما قتل 36 شخصا في غارات
+    # جوية على الغوطة الشرقية": Turkey bombs Afrin (Aleppo), not the Ghouta (Rural Damascus).
+    assert _killed(incidents(corpus["BB-middleEast-209-20180317"]), 36).perpetrator == "unknown"
+    # "سقوط قذائف عدة على دمشق … (سانا) مقتل شخص": the lead's "قصف قوات النظام السوري للغوطة الشرقية"
+    # is of another governorate than the shells on the capital.
+    assert _killed(incidents(corpus["FR-internationalNews-29-20180219"]), 1).perpetrator == "unknown"
