@@ -42,6 +42,7 @@ class _Agents:
     claim: Matcher[str]
     claim_denial: Matcher[str]
     government: Matcher[str]
+    not_by_means: dict[str, frozenset[str]]
 
 
 @cache
@@ -59,7 +60,13 @@ def _agents() -> _Agents:
         claim=Matcher((f, f) for f in data["claim"]),
         claim_denial=Matcher((f, f) for f in data["claim_denial"]),
         government=Matcher((f, f) for f in load("ar", "nationalities")["government"]),
+        not_by_means={means: frozenset(ids) for means, ids in data["not_by_means"].items()},
     )
+
+
+def fits_means(actor: str, sub_event_type: str | None) -> bool:
+    """Whether `actor` is ever the author of attacks of this kind (agents.yaml `not_by_means`)."""
+    return actor not in _agents().not_by_means.get(sub_event_type or "", frozenset())
 
 
 def country(lay: Layout, lex: Lexicons) -> str:

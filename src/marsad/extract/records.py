@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from marsad.extract.actors import agents_in, claimant
+from marsad.extract.actors import agents_in, claimant, fits_means
 from marsad.extract.assemble import Draft, following, reconcile, search_order, total
 from marsad.extract.background import BACKGROUND_DAYS
 from marsad.extract.candidates import Mention
 from marsad.extract.cues import Lexicons, lexicons
 from marsad.extract.events import CIVILIAN_GROUPS, event_rule, event_type
 from marsad.extract.layout import Clause, Layout, clause_dates
-from marsad.extract.places import choose_place, regions
+from marsad.extract.places import choose_place, clause_places, regions
 from marsad.extract.tallies import period_start
 from marsad.model import Evidence, Location, Record, Victim
 from marsad.text.normalize import fold_plain
@@ -34,11 +34,18 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record:
         for st in draft.statements
         if st.main is not primary
     ]
-    _perpetrator(rec, lay, orders, primary, lex, exclude, evidence)
+    place = None
+    if draft.kind == "incident":
+        place = choose_place(lay, order + _following(lay, draft, primary.clause), primary.start, resolver)
+    where = place.location.admin1 if place is not None else None
+    _perpetrator(rec, lay, orders, primary, lex, exclude, evidence, where, resolver)
     # A tally's type is only what its own clause says ("خلال هجمات وتفجيرات"), else none.
     rule, cue = event_rule(lay, order if draft.kind == "incident" else order[:1], lex)
     if draft.kind == "incident" or cue:
         rec.event_type, rec.sub_event_type = event_type(rule, rec.victim_group)
+    if not fits_means(rec.perpetrator, rec.sub_event_type):
+        rec.perpetrator, rec.perpetrator_text = "unknown", None
+        evidence[:] = [e for e in evidence if e.role != "actor"]
     if cue:
         evidence.append(_ev(lay, cue[0], cue[1], "event"))
     if rec.victim_group == "unknown" and primary.unnamed and draft.kind == "incident":
@@ -50,7 +57,6 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record:
     else:
         if not _date(rec, lay, order, evidence, lex):
             return None
-        place = choose_place(lay, order + _following(lay, draft, primary.clause), primary.start, resolver)
         if resolver is not None and rec.perpetrator == "unknown" and (place is None or not place.location.admin1):
             # Neither where nor by whom: often a press review's aside or a crime abroad.
             draft.flags.add("nowhere_nowho")
@@ -146,10 +152,18 @@ def _victims(rec: Record, draft: Draft) -> None:
 
 
 def _perpetrator(
-    rec: Record, lay: Layout, orders: list[list[Clause]], primary: Mention, lex: Lexicons, exclude, evidence
+    rec: Record,
+    lay: Layout,
+    orders: list[list[Clause]],
+    primary: Mention,
+    lex: Lexicons,
+    exclude,
+    evidence,
+    where: str | None,
+    resolver,
 ) -> None:
     for order in orders:
-        agent = _agent_in(rec, lay, order, primary, lex, exclude)
+        agent = _agent_in(rec, lay, order, primary, lex, exclude, where, resolver)
         if agent is not None:
             _set_perpetrator(rec, lay, agent, evidence)
             return
@@ -162,8 +176,10 @@ def _perpetrator(
                 return
 
 
-def _agent_in(rec: Record, lay: Layout, order: list[Clause], primary: Mention, lex: Lexicons, exclude):
+def _agent_in(rec: Record, lay: Layout, order: list[Clause], primary: Mention, lex: Lexicons, exclude, where, resolver):
     for i, clause in enumerate(order):
+        if i > 0 and where and _elsewhere(lay, clause, where, resolver):
+            continue  # "القصف التركي على عفرين … كما قتل 36 شخصا في غارات على الغوطة": another event
         # An armed group is not the author of its own members' deaths ("63 قتلوا من التنظيم").
         agents = [a for a in agents_in(lay, clause, lex, exclude) if a.actor != rec.victim_group]
         if not agents:
@@ -174,6 +190,14 @@ def _agent_in(rec: Record, lay: Layout, order: list[Clause], primary: Mention, l
             return before[0] if before else agents[0]
         return agents[0]
     return None
+
+
+def _elsewhere(lay: Layout, clause: Clause, where: str, resolver) -> bool:
+    """Whether `clause` tells of events in other governorates only (its located places), so that an
+    author it names is not that of deaths in `where`."""
+    there = {p.location.admin1 for p in clause_places(lay, clause, resolver) if p.anchored or clause.title}
+    there.discard(None)
+    return bool(there) and where not in there
 
 
 _CLAIM_SENTENCES = 8
