@@ -30,3 +30,10 @@ def test_the_base_a_strike_was_launched_from_is_not_its_place(corpus):
     recs = [r for r in extract(corpus["JA-internationalNews-745-20170407"]) if r.killed and r.killed.best == 87]
     [rec] = recs
     assert rec.location is not None and rec.location.admin1 == "Idleb"
+
+
+def test_a_killing_that_only_could_happen_is_no_record(corpus):
+    # Trump's tweet on Idlib, quoted: "سوف يقترف الروس والإيرانيون خطأ إنسانيا خطيرا إذا شاركوا …، حيث
+    # يمكن يجري قتل مئات الآلاف من الناس": "يمكن" (can, may) makes it a possibility, not a toll.
+    for doc_id in ("SK-middleEast-3624-20180911", "CN-middleEast-1283-20180904"):
+        assert not [r for r in extract(corpus[doc_id]) if r.killed and (r.killed.low or 0) >= 200000]
