@@ -30,3 +30,20 @@ def test_the_base_a_strike_was_launched_from_is_not_its_place(corpus):
     recs = [r for r in extract(corpus["JA-internationalNews-745-20170407"]) if r.killed and r.killed.best == 87]
     [rec] = recs
     assert rec.location is not None and rec.location.admin1 == "Idleb"
+
+
+def test_a_killing_that_only_could_happen_is_no_record(corpus):
+    # Trump's tweet on Idlib, quoted: "سوف يقترف الروس والإيرانيون خطأ إنسانيا خطيرا إذا شاركوا …، حيث
+    # يمكن يجري قتل مئات الآلاف من الناس": "يمكن" (can, may) makes it a possibility, not a toll.
+    for doc_id in ("SK-middleEast-3624-20180911", "CN-middleEast-1283-20180904"):
+        assert not [r for r in extract(corpus[doc_id]) if r.killed and (r.killed.low or 0) >= 200000]
+
+
+def test_an_entry_of_a_chronology_without_a_year_is_of_the_year_before_it(corpus):
+    # "أبرز الغارات الإسرائيلية على سوريا خلال عقد": "30 يناير 2013: …", then "3 و5 مايو: إسرائيل تشن
+    # غارتين قرب دمشق … . وقتل 42 جنديا سوريا على الأقل في هذا القصف": May 2013, not May of the report's year.
+    # The entry of this year keeps its toll ("9 أبريل 2018: … موقعة 14 قتيلاً").
+    recs = extract(corpus["SK-middleEast-896-20180410"])
+    figures = {r.killed.best for r in recs if r.killed}
+    assert 42 not in figures
+    assert 14 in figures

@@ -36,3 +36,17 @@ def test_a_toll_over_two_named_days_is_a_tally(corpus):
     # counts both.
     doc = sentence(corpus, "SK-middleEast-3534-20180906", "يومي الثلاثاء والأربعاء")
     assert _by_figure(extract(doc)) == {7: "tally"}
+
+
+def test_since_a_part_of_the_reports_day_or_the_night_before_is_that_days_toll(corpus):
+    # "تسببت منذ ليل الجمعة بمقتل 17 عنصرا" (a Saturday report), "قتل 19 … في اشتباكات عنيفة منذ صباح
+    # الأحد" (a Sunday report): the clashes of one day, an incident, not a tally since a date.
+    assert _by_figure(extract(corpus["FR-internationalNews-2088-20180630"]))[17] == "incident"
+    doc = sentence(corpus, "SK-middleEast-50-20180225", "منذ صباح الأحد")
+    assert _by_figure(extract(doc)) == {19: "incident"}
+
+
+def test_since_an_evening_two_days_before_the_report_is_still_a_period(corpus):
+    # "ما يرفع حصيلة القتلى الإجمالية إلى 54 مقاتلا على الأقل منذ مساء الخميس" (a Saturday report): two days.
+    doc = sentence(corpus, "FR-middleEast-95-20180303", "منذ مساء الخميس")
+    assert _by_figure(extract(doc)).get(54) == "tally"

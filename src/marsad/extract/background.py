@@ -8,14 +8,18 @@ old event and is flagged too.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
+from functools import cache
 
 from marsad.extract.assemble import central, total
 from marsad.extract.candidates import Mention
 from marsad.extract.cues import Lexicons
 from marsad.extract.layout import Layout
 from marsad.extract.tokens import strip_clitics
+from marsad.lang import load
 from marsad.text.dates import find_dates
+from marsad.text.normalize import fold_plain
 
 # SCHEMA.md: news is roughly the last 30 days; 35 leaves slack for "a month ago". On the development
 # gold 30 and 35 score alike and 45 lower on data/gold/ar_extra.jsonl (grammar alone).
@@ -32,8 +36,10 @@ def flag_background(lay: Layout, mentions: list[Mention], lex: Lexicons) -> None
     for m in mentions:
         sent = m.clause.sentence
         if sent not in old_sentences:
-            old_sentences[sent] = _dates_old(lay, sent, lex, published) or (
-                _refers_back(lay, sent, lex) and _dates_old(lay, sent - 1, lex, published)
+            old_sentences[sent] = (
+                _dates_old(lay, sent, lex, published)
+                or (_refers_back(lay, sent, lex) and _dates_old(lay, sent - 1, lex, published))
+                or _old_entry(lay, sent, published)
             )
         if old_sentences[sent]:
             m.flags.add("background")
@@ -58,6 +64,42 @@ def _refers_back(lay: Layout, sentence: int, lex: Lexicons) -> bool:
         if words and strip_clitics(words[-1]) in lex.back_reference:
             return True
     return False
+
+
+def _old_entry(lay: Layout, sentence: int, published) -> bool:
+    """A line of a chronology ("أبرز الغارات الإسرائيلية على سوريا خلال عقد": "30 يناير 2013: …", then
+    "3 و5 مايو: … . وقتل 42 جنديا") opens with a day and month and a colon; an entry that gives no year
+    is of the last year written before it, and old when that year ended well before the report."""
+    clauses = lay.sentence_clauses(sentence)
+    if not clauses or clauses[0].title:
+        return False
+    text = lay.text
+    line = text.rfind("\n", 0, clauses[0].start) + 1
+    head = _entry_head().match(text, line)
+    if head is None:
+        return False
+    years = _YEARS.findall(text, lay.title_end, head.end())
+    if not years:
+        return False
+    year = int(years[-1])
+    return (published - date(year, 12, 31)).days > BACKGROUND_DAYS
+
+
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+@cache
+def _entry_head() -> re.Pattern[str]:
+    """ "3 و5 أيار/مايو:", "- 8 سبتمبر:" at the start of a line (a year in it is read as a date already)."""
+    months = sorted({fold_plain(f) for fs in load("ar", "dates")["months"].values() for f in fs}, key=len, reverse=True)
+    month = "(?:" + "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in months) + ")"
+    return re.compile(
+        r"[ \t]*[-–•]?[ \t]*[0-3]?\d(?:\s*(?:و|-|–)\s*[0-3]?\d)?\s+(?:من\s+)?"
+        + month
+        + r"(?:\s*/\s*"
+        + month
+        + r")?\s*:"
+    )
 
 
 def _dates_old(lay: Layout, sentence: int, lex: Lexicons, published) -> bool:

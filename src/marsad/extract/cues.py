@@ -75,6 +75,7 @@ class Lexicons:
     default_event: EventRule
     since: Matcher[str]
     since_objects: Matcher[str]
+    day_parts: Matcher[str]
     during: Matcher[str]
     during_objects: Matcher[str]
     tally_words: Matcher[str]
@@ -161,6 +162,7 @@ def lexicons() -> Lexicons:
         default_event=EventRule(d["event_type"], d.get("sub_event_type"), bool(d.get("armed_target"))),
         since=_plain(tal["since"]),
         since_objects=Matcher(((f, f) for f in tal["since_objects"]), article=True),
+        day_parts=_plain(tal["day_parts"]),
         during=_plain(tal["during"]),
         during_objects=Matcher(((f, f) for f in tal["during_objects"]), article=True),
         tally_words=_plain(tal["words"]),

@@ -51,6 +51,8 @@ def _signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, v
             sig.add("superlative")
             continue
         window_end = min(hi, m.end + 40)
+        if _day_since(lay, m.end, min(sentence[-1].end, m.end + 40), lex):
+            continue
         if find_dates(text[m.end : window_end], lay.doc.published) or any(
             True for _ in lex.since_objects.finditer(text, m.end, window_end)
         ):
@@ -79,6 +81,16 @@ def _signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, v
 def _compared(text: str, lo: int, pos: int, lex: Lexicons) -> bool:
     """ "اليوم الأكثر دموية منذ بدء الهجوم": a comparison with the period, not a count over it."""
     return any(True for _ in lex.superlative.finditer(text, max(lo, pos - 30), pos))
+
+
+def _day_since(lay: Layout, pos: int, end: int, lex: Lexicons) -> bool:
+    """ "منذ صباح الأحد" on Sunday, "منذ ليل الجمعة" on Saturday: `منذ` (ending at `pos`) starts a part of
+    the report's day or of the night before, so the figure is that day's toll, not a period's."""
+    published = lay.doc.published
+    if published is None or lex.day_parts.match_at(lay.text, pos) is None:
+        return False
+    dates = find_dates(lay.text[pos:end], published)
+    return bool(dates) and dates[0].value is not None and 0 <= (published - dates[0].value).days <= 1
 
 
 def _opens_with_period(lay: Layout, sentence: int, lex: Lexicons) -> bool:
