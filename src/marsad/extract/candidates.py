@@ -164,6 +164,9 @@ def _classify(lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: li
     text = lay.text
     cs, ce = clause.start, clause.end
     noun = victim_after(text, num.num_end, ce, lex) or victim_before(text, num, cs, lex)
+    if noun is None and num.end > num.num_end:
+        # "21 على الأقل من المقاتلين … قتلوا": the qualifier may stand between the figure and its noun.
+        noun = victim_after(text, num.end, ce, lex)
     if noun is None and text[num.num_start : num.num_end] in _one_adjective():
         return None  # "عائلة واحدة": "one" as an adjective of something else
     # "رجلا واحدا على الأقل قتل": a noun before the figure ends where the figure does.
@@ -192,6 +195,10 @@ def _classify(lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: li
         cue = _cue_before(text, num, cs, lex)
         if cue:
             (kind, start), how = cue, "cue_before"
+    if kind is None and noun is not None:
+        at = _people_cue(text, num, cs, lex)
+        if at is not None:
+            kind, start, how = "killed", at, "people_cue"
     if kind is None:
         verb = _verb_after(text, noun_end, ce, lex)
         if verb:
@@ -242,6 +249,16 @@ def _cue_before(text: str, num: Number, cs: int, lex: Lexicons) -> tuple[str, in
             if best is None or m.end > best[0]:
                 best = (m.end, kind, m.start)
     return (best[1], best[2]) if best else None
+
+
+def _people_cue(text: str, num: Number, cs: int, lex: Lexicons) -> int | None:
+    """Where a cue that needs a noun of people after the figure starts ("فيما سقط 132 مدنيا"): the
+    nearest within its window with no other figure between."""
+    best = None
+    for m in lex.killed_before_people.finditer(text, max(cs, num.start - _MAX_GAP), num.start):
+        if tokens_between(text, m.end, num.start) <= m.value and not has_number(text, m.end, num.start):
+            best = m.start
+    return best
 
 
 def _figure_before(text: str, pos: int, cs: int) -> bool:
