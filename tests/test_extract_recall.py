@@ -57,3 +57,18 @@ def test_fallen_rockets_are_no_death_toll(corpus):
     # The same verbs before things, not people: "بينما سقط 16 صاروخا قبل بلوغ الهدف", "بسقوط 3 قذائف هاون".
     assert killed(extract(sentence(corpus, "BB-middleEast-491-20180511", "بينما سقط 16 صاروخا"))) == []
     assert killed(extract(sentence(corpus, "SK-middleEast-3533-20180906", "بسقوط 3 قذائف هاون"))) == []
+
+
+def test_a_date_between_cue_and_figure_is_not_an_earlier_figure(corpus):
+    # "ما رفع الحصيلة منذ 18 فبراير إلى 1002 بينهم 215 طفلا": the date's 18 is no figure of its own,
+    # and its words do not count in the cue's window.
+    doc = sentence(corpus, "SK-middleEast-218-20180310", "الحصيلة منذ 18 فبراير")
+    [tally] = [r for r in extract(doc) if r.kind == "tally"]
+    assert tally.killed.best == 1002 and tally.period_start == "2018-02-18"
+    # "وقتل الخميس، أيضا وفق المرصد، 8 مدنيين بينهم 3 أطفال في قصف للتحالف الدولي": a weekday too.
+    doc = sentence(corpus, "SK-middleEast-2101-20180602", "وفق المرصد، 8 مدنيين")
+    [rec] = extract(doc)
+    assert (rec.kind, rec.killed.best, rec.perpetrator) == ("incident", 8, "us_led_coalition")
+    assert rec.location is not None and rec.location.admin1 == "Deir-ez-Zor"
+    # "قتلوا بعد التاسعة من مساء الأحد 7 أشخاص داخل منزل مختار قرية مشيرفة": an hour of the day.
+    assert 7 in killed(extract(corpus["SK-middleEast-248-20180312"]))
