@@ -30,7 +30,7 @@ from marsad.extract.victims import (
 )
 from marsad.lang import load
 from marsad.text.normalize import fold_plain
-from marsad.text.numbers import Number, find_numbers
+from marsad.text.numbers import TOKEN, Number, find_numbers
 
 __all__ = ["Mention", "Sub", "accidental", "find_mentions", "negated"]
 
@@ -64,7 +64,7 @@ def find_mentions(lay: Layout, clause: Clause, lex: Lexicons) -> list[Mention]:
         if partitive(text, num, clause, lex) or kin_part(lay, num, clause, lex):
             unread.append((num, "part"))
             continue
-        m = _classify(lay, num, clause, lex, mentions)
+        m = _classify(lay, num, clause, lex, mentions, [(d.start + cs, d.end + cs) for d in dates])
         if m is not None:
             m.subsets += unnumbered_subsets(lay, m, lex)
             m.superseded = _superseded(lay, m, lex)
@@ -160,10 +160,15 @@ def _one_adjective() -> frozenset[str]:
     return frozenset(fold_plain(w) for w in load("ar", "numbers")["one_adjective"])
 
 
-def _classify(lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: list[Mention]) -> Mention | None:
+def _classify(
+    lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: list[Mention], dates: list[tuple[int, int]]
+) -> Mention | None:
     text = lay.text
     cs, ce = clause.start, clause.end
     noun = victim_after(text, num.num_end, ce, lex) or victim_before(text, num, cs, lex)
+    if noun is None and num.end > num.num_end:
+        # "21 على الأقل من المقاتلين … قتلوا": the qualifier may stand between the figure and its noun.
+        noun = victim_after(text, num.end, ce, lex)
     if noun is None and text[num.num_start : num.num_end] in _one_adjective():
         return None  # "عائلة واحدة": "one" as an adjective of something else
     # "رجلا واحدا على الأقل قتل": a noun before the figure ends where the figure does.
@@ -189,9 +194,13 @@ def _classify(lay: Layout, num: Number, clause: Clause, lex: Lexicons, prior: li
     if kind is None and not_casualty(text, num, clause, lex):
         return None
     if kind is None:
-        cue = _cue_before(text, num, cs, lex)
+        cue = _cue_before(text, num, cs, lex, dates)
         if cue:
             (kind, start), how = cue, "cue_before"
+    if kind is None and noun is not None:
+        at = _people_cue(text, num, cs, lex)
+        if at is not None:
+            kind, start, how = "killed", at, "people_cue"
     if kind is None:
         verb = _verb_after(text, noun_end, ce, lex)
         if verb:
@@ -224,7 +233,7 @@ def _counterpart(text: str, num: Number, cs: int, prior: list[Mention]) -> bool:
     return bool(prior) and prior[-1].kind == "killed" and prev_token(text, num.start, cs) in _counterpart_words()
 
 
-def _cue_before(text: str, num: Number, cs: int, lex: Lexicons) -> tuple[str, int] | None:
+def _cue_before(text: str, num: Number, cs: int, lex: Lexicons, dates: list[tuple[int, int]]) -> tuple[str, int] | None:
     lo = max(cs, num.start - _MAX_GAP)
     best: tuple[int, str, int] | None = None
     for kind, matcher in (
@@ -233,8 +242,9 @@ def _cue_before(text: str, num: Number, cs: int, lex: Lexicons) -> tuple[str, in
         ("wounded", lex.wounded_before),
     ):
         for m in matcher.finditer(text, lo, num.start):
-            gap = tokens_between(text, m.end, num.start)
-            if gap > m.value or (gap and has_number(text, m.end, num.start)):
+            between = _undated(text, m.end, num.start, dates)
+            gap = len(TOKEN.findall(between))
+            if gap > m.value or (gap and find_numbers(between)):
                 continue  # too far, or the cue belongs to an earlier figure
             if kind == "combined" and _figure_before(text, m.start, cs):
                 kind = "wounded"  # "رجلا واحدا قتل وأصيب 6 مدنيين": the killed verb is the earlier figure's
@@ -242,6 +252,28 @@ def _cue_before(text: str, num: Number, cs: int, lex: Lexicons) -> tuple[str, in
             if best is None or m.end > best[0]:
                 best = (m.end, kind, m.start)
     return (best[1], best[2]) if best else None
+
+
+def _undated(text: str, a: int, b: int, dates: list[tuple[int, int]]) -> str:
+    """The words between a cue and its figure, without the dates among them: "وقتل منذ بدء الاشتباكات
+    في 25 شباط/فبراير 60 عنصرا" (a date is neither a word of the window nor an earlier figure)."""
+    parts, pos = [], a
+    for s, e in dates:
+        if a <= s and e <= b:
+            parts.append(text[pos:s])
+            pos = e
+    parts.append(text[pos:b])
+    return " ".join(parts)
+
+
+def _people_cue(text: str, num: Number, cs: int, lex: Lexicons) -> int | None:
+    """Where a cue that needs a noun of people after the figure starts ("فيما سقط 132 مدنيا"): the
+    nearest within its window with no other figure between."""
+    best = None
+    for m in lex.killed_before_people.finditer(text, max(cs, num.start - _MAX_GAP), num.start):
+        if tokens_between(text, m.end, num.start) <= m.value and not has_number(text, m.end, num.start):
+            best = m.start
+    return best
 
 
 def _figure_before(text: str, pos: int, cs: int) -> bool:

@@ -36,6 +36,7 @@ class EventRule:
 class Lexicons:
     gate: re.Pattern[str]
     killed_before: Matcher[int]
+    killed_before_people: Matcher[int]
     wounded_before: Matcher[int]
     combined_before: Matcher[int]
     killed_after: Matcher[str]
@@ -123,6 +124,7 @@ def lexicons() -> Lexicons:
     return Lexicons(
         gate=gate,
         killed_before=_windowed(k["before"]),
+        killed_before_people=_windowed(k["before_people"]),
         wounded_before=_windowed(w["before"]),
         combined_before=Matcher((f, 2) for f in c["before"]),
         killed_after=_plain(k["after"]),
