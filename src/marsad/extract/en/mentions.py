@@ -188,11 +188,21 @@ def _active(text: str, gap_start: int, cue: Hit[str], e: int) -> bool:
 
 def _cue_before(text: str, num: Number, s: int, e: int, lex: Lexicon) -> Mention | None:
     """A cue just before the figure: "killing at least 2", "death toll rose to 40", "wounding five"."""
-    pos = num.start
-    for w in reversed(list(_WORD.finditer(text, max(s, pos - 40), pos))):
-        if text[w.end() : pos].strip() or w.group(0).lower() not in lex.before_gap:
+    # Where a cue may end: before the gap words ("killing at least 2"), or among them when the cue's own
+    # last word is one ("claimed the lives of 129", "the deaths of 14"); farthest first.
+    ends = [num.start]
+    for w in reversed(list(_WORD.finditer(text, max(s, num.start - 40), num.start))):
+        if text[w.end() : ends[-1]].strip() or w.group(0).lower() not in lex.before_gap:
             break
-        pos = w.start()
+        ends.append(w.start())
+    for pos in reversed(ends):
+        found = _cue_ending_at(text, pos, num, s, e, lex)
+        if found is not None:
+            return found
+    return None
+
+
+def _cue_ending_at(text: str, pos: int, num: Number, s: int, e: int, lex: Lexicon) -> Mention | None:
     toll = re.search(r"(?<!\w)toll(?!\w)", text[s:pos], re.I) is not None
     tables = (lex.killed_before, lex.wounded_before, *((lex.toll_verbs,) if toll else ()))
     for kind_table in tables:
