@@ -21,8 +21,12 @@ _WORD = re.compile(r"[\w'’.-]+")
 # An active verb after a subject figure: "22 rebels killed 5 soldiers" names the attackers, not the dead.
 _PASSIVE = re.compile(r"(?<!\w)(?:were|was|been|are|is|be|being|have|has|had|got)(?!\w)", re.I)
 _OBJECT_AFTER = re.compile(
-    r"\s+(?:\d|a\s|an\s|the\s|at\s+least|two|three|four|five|six|seven|eight|nine|ten|dozens)", re.I
+    r"\s+(?:\d+|(?:a|an|the|at\s+least|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|tens|hundreds"
+    r"|many|several|others|more)(?!\w))",
+    re.I,
 )
+# After the "object" figure of "2 killed 8 injured": the rest of its word and its wounded cue.
+_WOUNDED_LIST = re.compile(r"\s+(?:(?:others?|more|people|persons|civilians)\s+)?(?:injured|wounded)(?!\w)", re.I)
 _AND_END = re.compile(r"\s+(?:[\w'’.-]+\s+){0,2}and\s+", re.I)
 _AMONG_END = re.compile(r"(?<!\w)(?:among|of)\s*$", re.I)
 
@@ -183,7 +187,11 @@ def _active(text: str, gap_start: int, cue: Hit[str], e: int) -> bool:
     """ "22 rebels killed 5 soldiers": a transitive killed with an object after it and no auxiliary before."""
     if cue.text.lower() not in ("killed", "kill", "executed", "massacred", "murdered", "wounded", "injured"):
         return False
-    return bool(_OBJECT_AFTER.match(text, cue.end, e)) and not _PASSIVE.search(text, gap_start, cue.start)
+    obj = _OBJECT_AFTER.match(text, cue.end, e)
+    if obj is None or _PASSIVE.search(text, gap_start, cue.start):
+        return False
+    # "2 killed 8 injured", "Seven killed 37 others injured": a list of tolls with its commas stripped, not an object.
+    return _WOUNDED_LIST.match(text, obj.end(), e) is None
 
 
 def _cue_before(text: str, num: Number, s: int, e: int, lex: Lexicon) -> Mention | None:
