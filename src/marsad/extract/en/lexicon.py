@@ -107,6 +107,8 @@ class Lexicon:
     wounded_after: Phrases[str]
     wounded_before: Phrases[str]
     max_gap_words: int
+    long_gap_words: int
+    long_subject: re.Pattern[str]  # a subject noun's modifier: "members of", "people from"
     before_gap: frozenset[str]
     gap_stops: Phrases[str]
     toll_verbs: Phrases[str]
@@ -123,6 +125,12 @@ class Lexicon:
     default_other: tuple[str, str]
     victims: Phrases[str]
     gate: re.Pattern[str]
+
+
+def _openers(forms: list[str]) -> re.Pattern[str]:
+    """Words on whole-word boundaries, a bracket as itself."""
+    alts = [r"(?<!\w)" + _form_regex(f) + r"(?!\w)" if f[0].isalnum() else re.escape(f) for f in forms]
+    return re.compile("|".join(alts), re.I)
 
 
 @cache
@@ -150,6 +158,8 @@ def lexicon() -> Lexicon:
         wounded_after=Phrases((w, "wounded") for w in cues["wounded"]["after"]),
         wounded_before=Phrases((w, "wounded") for w in cues["wounded"]["before"]),
         max_gap_words=int(cues["max_gap_words"]),
+        long_gap_words=int(cues["long_subject"]["max_gap_words"]),
+        long_subject=_openers(cues["long_subject"]["openers"]),
         before_gap=frozenset(str(w).lower() for w in cues["before_gap"]),
         gap_stops=Phrases((w, w) for w in cues["gap_stops"]),
         toll_verbs=Phrases((w, "killed") for w in cues["toll_verbs"]),

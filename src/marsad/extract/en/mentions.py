@@ -27,6 +27,8 @@ _OBJECT_AFTER = re.compile(
 )
 # After the "object" figure of "2 killed 8 injured": the rest of its word and its wounded cue.
 _WOUNDED_LIST = re.compile(r"\s+(?:(?:others?|more|people|persons|civilians)\s+)?(?:injured|wounded)(?!\w)", re.I)
+# The plural passive right before a far cue: "... were killed", "... have been killed".
+_PLURAL_PASSIVE = re.compile(r"(?<!\w)(?:were|are|have\s+been|had\s+been)(?:\s+(?:also|all|reportedly))?\s+$", re.I)
 _AND_END = re.compile(r"\s+(?:[\w'’.-]+\s+){0,2}and\s+", re.I)
 _AMONG_END = re.compile(r"(?<!\w)(?:among|of)\s*$", re.I)
 
@@ -121,11 +123,12 @@ def _cue_after(text: str, nums: list[Number], i: int, e: int, lex: Lexicon, ment
     num = nums[i]
     pos, words, subgroups, parts = num.end, 0, [], []
     j = i + 1
-    while words <= lex.max_gap_words:
+    limit = lex.long_gap_words if _long_subject(text, num.end, e, lex) else lex.max_gap_words
+    while words <= limit:
         nxt = nums[j] if j < len(nums) else None
         stop = nxt.start if nxt is not None else e
         cue = _first_cue(text, pos, stop, lex, (lex.killed_after, lex.wounded_after))
-        if cue is not None and _words(text, pos, cue.start) + words <= lex.max_gap_words:
+        if cue is not None and _reaches(text, pos, cue, words, limit, lex):
             if _active(text, num.end, cue, e) or lex.gap_stops.search(text, pos, cue.start) is not None:
                 return None
             return _found(num, cue, subgroups, parts, mentions)
@@ -139,12 +142,27 @@ def _cue_after(text: str, nums: list[Number], i: int, e: int, lex: Lexicon, ment
             parts.append((j, Mention("killed", nxt.count, nxt.start, nxt.end, nxt)))
         else:
             link = lex.subgroup_links.search(text, pos, nxt.start)
-            if link is None or words > lex.max_gap_words:
+            if link is None or words > limit:
                 return None
             # "22 people including six children were killed": the inner figure is part of this one.
             subgroups.append((j, Mention("killed", nxt.count, nxt.start, nxt.end, nxt)))
         pos, j = nxt.end, j + 1
+        if _long_subject(text, pos, e, lex):  # "twenty civilians and one SARC (…) staff member were killed"
+            limit = lex.long_gap_words
     return None
+
+
+def _long_subject(text: str, pos: int, e: int, lex: Lexicon) -> bool:
+    """The figure's noun takes a modifier within a few words ("members of", "mercenaries from", "people most of")."""
+    words = list(_WORD.finditer(text, pos, e))[:4]
+    end = words[-1].end() if words else pos
+    return lex.long_subject.search(text, pos, min(e, end + 2)) is not None
+
+
+def _reaches(text: str, pos: int, cue: Hit[str], words: int, limit: int, lex: Lexicon) -> bool:
+    """The cue is near enough: a few words, or a long subject's plural passive ("... were killed")."""
+    gap = words + _words(text, pos, cue.start)
+    return gap <= lex.max_gap_words or (gap <= limit and _PLURAL_PASSIVE.search(text, pos, cue.start) is not None)
 
 
 def _found(num: Number, cue: Hit[str], subgroups: list, parts: list, mentions: dict) -> Mention:
@@ -183,9 +201,12 @@ def _words(text: str, start: int, end: int) -> int:
     return len(_WORD.findall(text, start, end)) if end > start else 0
 
 
+_ACTIVE_VERBS = ("killed", "kill", "executed", "massacred", "murdered", "wounded", "injured", "reportedly killed")
+
+
 def _active(text: str, gap_start: int, cue: Hit[str], e: int) -> bool:
     """ "22 rebels killed 5 soldiers": a transitive killed with an object after it and no auxiliary before."""
-    if cue.text.lower() not in ("killed", "kill", "executed", "massacred", "murdered", "wounded", "injured"):
+    if cue.text.lower() not in _ACTIVE_VERBS:
         return False
     obj = _OBJECT_AFTER.match(text, cue.end, e)
     if obj is None or _PASSIVE.search(text, gap_start, cue.start):
