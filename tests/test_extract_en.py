@@ -211,3 +211,30 @@ def test_the_dead_side_and_nationality_and_no_one_killed():
     assert pilots.location.admin1 == "Homs" and pilots.date == "2024-05-03"
     nobody = "On 3 May 2024, an IED hit an SDF patrol near Hajin (Deir ez-Zor), killing no one. No fatalities reported."
     assert [r.killed for r in extract(_note(nobody))] == []
+
+
+def test_english_casualty_constructions_of_real_reports(fakes):
+    # "claiming the lives of 8 persons and injuring more than 58 others": a cue ending in "of"
+    sana = extract(fakes["1926478942"])[0]
+    assert (sana.killed.best, sana.wounded.best) == (8, 58)
+    # "Seven killed 37 others injured" (commas stripped): two tolls, not "Seven killed 37 others"
+    headline = extract(fakes["1926479017"])[0]
+    assert (headline.killed.best, headline.wounded.best) == (7, 37)
+    # "at least 33 members of the 'Islamic State …' and 'al-Nusra Front' organizations were killed"
+    assert extract(fakes["1965511110"])[0].killed.best == 33
+    # "Hundreds killed …": "At least 412 people more than half of them from ISIS have been killed"
+    assert extract(fakes["1962495643"])[0].killed.best == 412
+    # "… reportedly killed 35 fighters and injured many others": 35 dead, not 35 wounded
+    raid = extract(fakes["1924058076"])[0]
+    assert raid.killed.best == 35 and raid.wounded is None
+
+
+def test_acled_formulas_of_one_dead_and_of_no_dead():
+    by_id = {d.doc_id: d for d, _n in _notes()}
+    for note in ("n46", "n62", "n47", "n43", "n56"):
+        # "killing the driver", "killing him", "a civilian who had been injured … succumbed to his wounds",
+        # "resulting in the death of a shepherd", "the body of a young man was found"
+        assert _killed(by_id[note]) == 1, note
+    assert _killed(by_id["n63"]) == 3  # "killing a woman and her two children"
+    assert _killed(by_id["n45"]) == 0  # "injuring a 12-year-old boy"
+    assert _killed(by_id["n68"]) == 0  # "killing 30 sheep. No human casualties were reported."

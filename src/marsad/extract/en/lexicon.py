@@ -120,11 +120,20 @@ class Lexicon:
     accident: Phrases[str]
     non_casualty: Phrases[str]
     singular: re.Pattern[str]  # a word before a singular noun that counts one ("a", "her")
+    cue_singular: re.Pattern[str]  # after a killed cue only: "the" before a singular noun, or "him"
     events: Phrases[tuple[int, str, str]]  # (priority, event_type, sub_event_type)
     default_civilian: tuple[str, str]
     default_other: tuple[str, str]
     victims: Phrases[str]
     gate: re.Pattern[str]
+
+
+def _cue_singular(articles: list[str], pronouns: list[str]) -> re.Pattern[str]:
+    """ "the " before a noun, or a pronoun that ends its phrase ("killing him.", "killing him and …")."""
+    article = "|".join(map(re.escape, articles))
+    pronoun = "|".join(map(re.escape, pronouns))
+    ends = r"(?=\s*(?:[.,;:)]|$|\s(?:and|in|on|at|near|while|with|after|as|when|during)\s))"
+    return re.compile(rf"(?<![\w-])(?:(?:{article})\s+|(?P<pronoun>{pronoun}){ends})", re.I)
 
 
 def _openers(forms: list[str]) -> re.Pattern[str]:
@@ -171,6 +180,7 @@ def lexicon() -> Lexicon:
         accident=Phrases((w, w) for w in cues["accident"]),
         non_casualty=Phrases((w, w) for w in numbers["non_casualty_nouns"]),
         singular=re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, numbers["singular_articles"])) + r")\s+", re.I),
+        cue_singular=_cue_singular(numbers["cue_articles"], numbers["cue_pronouns"]),
         events=Phrases(event_entries),
         default_civilian=(events["default_civilian"]["type"], events["default_civilian"]["sub"]),
         default_other=(events["default_other"]["type"], events["default_other"]["sub"]),

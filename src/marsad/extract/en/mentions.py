@@ -27,9 +27,10 @@ _OBJECT_AFTER = re.compile(
 )
 # After the "object" figure of "2 killed 8 injured": the rest of its word and its wounded cue.
 _WOUNDED_LIST = re.compile(r"\s+(?:(?:others?|more|people|persons|civilians)\s+)?(?:injured|wounded)(?!\w)", re.I)
+_RELATIVE = re.compile(r"(?<!\w)(?:who|whom)(?!\w)", re.I)
 # The plural passive right before a far cue: "... were killed", "... have been killed".
 _PLURAL_PASSIVE = re.compile(r"(?<!\w)(?:were|are|have\s+been|had\s+been)(?:\s+(?:also|all|reportedly))?\s+$", re.I)
-_AND_END = re.compile(r"\s+(?:[\w'’.-]+\s+){0,2}and\s+", re.I)
+_AND_END = re.compile(r"\s+(?:[\w'’.-]+\s+){0,2}and\s+(?:(?:his|her|their)\s+)?", re.I)
 _AMONG_END = re.compile(r"(?<!\w)(?:among|of)\s*$", re.I)
 
 
@@ -74,11 +75,20 @@ def _numbers(text: str, s: int, e: int, lex: Lexicon) -> list[Number]:
     # "a child", "an IS commander": a singular victim noun counts one.
     for m in lex.singular.finditer(text, s, e):
         start = m.start()
-        if any(a <= start < b for a, b in taken):
+        # "her two children": the number counts, not the article.
+        if any(a <= start < b or a == m.end() for a, b in taken):
             continue
         noun = _singular_noun(text, m.end(), e, lex)
         if noun is not None:
             found.append(Number(start, m.end() - 1, start, m.end() - 1, 1, Count.exact(1)))
+    # "killing the driver", "killing him": one, where a killed cue governs it (else "the" is only an article).
+    for m in lex.cue_singular.finditer(text, s, e):
+        cue = lex.killed_before.ends_at(text, m.start())
+        if cue is None or cue.start < s or any(a <= m.start() < b or a == m.end() for a, b in taken):
+            continue
+        if m.group("pronoun") or _singular_noun(text, m.end(), e, lex) is not None:
+            end = m.end() if m.group("pronoun") else m.end() - 1
+            found.append(Number(m.start(), end, m.start(), end, 1, Count.exact(1)))
     return sorted(found, key=lambda n: n.start)
 
 
@@ -128,6 +138,10 @@ def _cue_after(text: str, nums: list[Number], i: int, e: int, lex: Lexicon, ment
         nxt = nums[j] if j < len(nums) else None
         stop = nxt.start if nxt is not None else e
         cue = _first_cue(text, pos, stop, lex, (lex.killed_after, lex.wounded_after))
+        if cue is not None and cue.value == "wounded" and _RELATIVE.search(text, pos, cue.start):
+            died = _died_later(text, cue, stop, words + _words(text, pos, cue.start), lex)
+            if died is not None and lex.gap_stops.search(text, pos, died.start) is None:
+                return _found(num, died, subgroups, parts, mentions)
         if cue is not None and _reaches(text, pos, cue, words, limit, lex):
             if _active(text, num.end, cue, e) or lex.gap_stops.search(text, pos, cue.start) is not None:
                 return None
@@ -150,6 +164,15 @@ def _cue_after(text: str, nums: list[Number], i: int, e: int, lex: Lexicon, ment
         if _long_subject(text, pos, e, lex):  # "twenty civilians and one SARC (…) staff member were killed"
             limit = lex.long_gap_words
     return None
+
+
+def _died_later(text: str, wounded: Hit[str], stop: int, words: int, lex: Lexicon) -> Hit[str] | None:
+    """ "a civilian who had been injured … succumbed to his wounds": the relative clause told how, the later
+    killed cue what became of them."""
+    cue = lex.killed_after.search(text, wounded.end, stop)
+    if cue is None or words + _words(text, wounded.end, cue.start) > lex.long_gap_words:
+        return None
+    return cue
 
 
 def _long_subject(text: str, pos: int, e: int, lex: Lexicon) -> bool:
