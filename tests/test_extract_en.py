@@ -78,6 +78,7 @@ def test_english_number_expressions_follow_schema_rules():
         "one hundred and fifty": (150, 150, None),
         "twenty-two soldiers": (22, 22, None),
         "a dozen fighters": (12, 12, None),
+        "more than a quarter of a million people": (250000, 250000, None),
     }
     for phrase, expected in cases.items():
         n = find_numbers_en(phrase)[0]
@@ -238,3 +239,13 @@ def test_acled_formulas_of_one_dead_and_of_no_dead():
     assert _killed(by_id["n63"]) == 3  # "killing a woman and her two children"
     assert _killed(by_id["n45"]) == 0  # "injuring a 12-year-old boy"
     assert _killed(by_id["n68"]) == 0  # "killing 30 sheep. No human casualties were reported."
+
+
+def test_war_wide_tolls_are_tallies_and_a_period_start_is_no_event_date(fakes):
+    # "the conflict has claimed the lives of over 470000 people", "since April": tolls of the war or of months
+    for doc_id in ("1962495699", "1923102958"):
+        records = extract(fakes[doc_id])
+        assert not [r for r in records if r.kind == "incident" and r.killed and r.killed.central() >= 300]
+        assert [r for r in records if r.kind == "tally"]
+    # "the city that has been divided since July 2012" beside "Another five people were killed": not old news
+    assert 5 in {r.killed.best for r in extract(fakes["1923848179"]) if r.kind == "incident" and r.killed}
