@@ -249,3 +249,9 @@ def test_war_wide_tolls_are_tallies_and_a_period_start_is_no_event_date(fakes):
         assert [r for r in records if r.kind == "tally"]
     # "the city that has been divided since July 2012" beside "Another five people were killed": not old news
     assert 5 in {r.killed.best for r in extract(fakes["1923848179"]) if r.kind == "incident" and r.killed}
+
+
+def test_a_figure_between_two_numbers_is_a_range_not_a_sum(fakes):
+    # "Between 500 and 1300 people died" (the Ghouta attack): 500 to 1300, not 1800
+    killed = extract(fakes["1926479038"])[0].killed
+    assert (killed.low, killed.best, killed.high) == (500, None, 1300)

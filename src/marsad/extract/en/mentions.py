@@ -30,6 +30,8 @@ _WOUNDED_LIST = re.compile(r"\s+(?:(?:others?|more|people|persons|civilians)\s+)
 _RELATIVE = re.compile(r"(?<!\w)(?:who|whom)(?!\w)", re.I)
 # The plural passive right before a far cue: "... were killed", "... have been killed".
 _PLURAL_PASSIVE = re.compile(r"(?<!\w)(?:were|are|have\s+been|had\s+been)(?:\s+(?:also|all|reportedly))?\s+$", re.I)
+_BETWEEN = re.compile(r"(?<!\w)between\s+$", re.I)
+_AND_ONLY = re.compile(r"\s+(?:and|to)\s+", re.I)
 _AND_END = re.compile(r"\s+(?:[\w'’.-]+\s+){0,2}and\s+(?:(?:his|her|their)\s+)?", re.I)
 _AMONG_END = re.compile(r"(?<!\w)(?:among|of)\s*$", re.I)
 
@@ -71,6 +73,7 @@ def sentence_mentions(text: str, s: int, e: int, lex: Lexicon) -> list[Mention]:
 def _numbers(text: str, s: int, e: int, lex: Lexicon) -> list[Number]:
     dates = [(s + d.start, s + d.end) for d in find_dates_en(text[s:e], None)]
     found = [n for n in map(_shift, find_numbers_en(text[s:e]), [s] * len(text)) if not _inside(n, dates)]
+    found = _ranges(text, found)
     taken = [(n.start, n.end) for n in found]
     # "a child", "an IS commander": a singular victim noun counts one.
     for m in lex.singular.finditer(text, s, e):
@@ -90,6 +93,25 @@ def _numbers(text: str, s: int, e: int, lex: Lexicon) -> list[Number]:
             end = m.end() if m.group("pronoun") else m.end() - 1
             found.append(Number(m.start(), end, m.start(), end, 1, Count.exact(1)))
     return sorted(found, key=lambda n: n.start)
+
+
+def _ranges(text: str, found: list[Number]) -> list[Number]:
+    """ "between 500 and 1300 people died": one figure from 500 to 1300, not two to add up."""
+    out: list[Number] = []
+    for n in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.value is not None
+            and n.value is not None
+            and prev.value < n.value
+            and _AND_ONLY.fullmatch(text, prev.end, n.start)
+            and _BETWEEN.search(text, max(0, prev.start - 10), prev.start)
+        ):
+            out[-1] = Number(prev.start, n.end, prev.num_start, n.num_end, None, Count(prev.value, None, n.value))
+        else:
+            out.append(n)
+    return out
 
 
 def _inside(n: Number, spans: list[tuple[int, int]]) -> bool:
