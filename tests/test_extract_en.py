@@ -255,3 +255,9 @@ def test_a_figure_between_two_numbers_is_a_range_not_a_sum(fakes):
     # "Between 500 and 1300 people died" (the Ghouta attack): 500 to 1300, not 1800
     killed = extract(fakes["1926479038"])[0].killed
     assert (killed.low, killed.best, killed.high) == (500, None, 1300)
+
+
+def test_the_side_the_dead_fought_for_is_not_their_killer(fakes):
+    # "at least 6000 ISIS militants have been killed on this front" (Kurdish forces against ISIS)
+    records = extract(fakes["1962495694"])
+    assert [r.perpetrator for r in records if r.killed and r.killed.best == 6000] == ["sdf_ypg"]

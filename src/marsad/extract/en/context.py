@@ -60,15 +60,18 @@ class Found(Span):
     value: object = None
 
 
-def perpetrator(text: str, s: int, e: int, lex: Lexicon, victim_spans: list[tuple[int, int]]) -> Found | None:
+def perpetrator(
+    text: str, s: int, e: int, lex: Lexicon, victim_spans: list[tuple[int, int]], dead_sides: set[str] = frozenset()
+) -> Found | None:
     """The actor in agent position in `text[s:e]` ("by Russian jets", "regime shelling", "IS attacked"),
-    nearest the figures; None if the sentence names none or says no one claimed it."""
+    nearest the figures, and not the side the dead fought for; None if the sentence names none or says no
+    one claimed it."""
     if lex.unknown_actor.search(text, s, e) is not None:
         return Found(s, s, "", "unknown")
     best: tuple[tuple[int, int], Found] | None = None
     anchor = victim_spans[0][0] if victim_spans else s
     for hit in lex.actors.finditer(text, s, e):
-        if any(a <= hit.start < b for a, b in victim_spans):
+        if any(a <= hit.start < b for a, b in victim_spans) or hit.value in dead_sides:
             continue
         gap = _agent_gap(text, hit, e, lex)
         if gap is None:
