@@ -261,3 +261,15 @@ def test_the_side_the_dead_fought_for_is_not_their_killer(fakes):
     # "at least 6000 ISIS militants have been killed on this front" (Kurdish forces against ISIS)
     records = extract(fakes["1962495694"])
     assert [r.perpetrator for r in records if r.killed and r.killed.best == 6000] == ["sdf_ypg"]
+
+
+def test_and_after_including_joins_sub_groups_not_the_dead(fakes):
+    from marsad.extract.en.lexicon import lexicon
+    from marsad.extract.en.mentions import sentence_mentions
+
+    # "6 civilians including a woman and two children were killed": 6, not 6 + 2
+    sentence = _sentence_with(fakes["1926478984"], "6 civilians including a woman and two children")
+    found = sentence_mentions(sentence, 0, len(sentence), lexicon())
+    killed = [m for m in found if m.kind == "killed"]
+    assert [m.count.best for m in killed] == [6]
+    assert sorted(sub.count.best for sub in killed[0].subgroups) == [1, 2]

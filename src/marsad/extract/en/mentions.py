@@ -174,7 +174,11 @@ def _cue_after(text: str, nums: list[Number], i: int, e: int, lex: Lexicon, ment
         between = text[num.end : nxt.start]
         if _AMONG_END.search(between):
             return _among(text, nums, i, j, e, lex, mentions)
-        if _AND_END.fullmatch(text, pos, nxt.start) and not nxt.vague and not num.vague:
+        and_joined = _AND_END.fullmatch(text, pos, nxt.start) is not None
+        if and_joined and subgroups:
+            # "6 civilians including a woman and two children": "and" joins the sub-groups, not the dead.
+            subgroups.append((j, Mention("killed", nxt.count, nxt.start, nxt.end, nxt)))
+        elif and_joined and not nxt.vague and not num.vague:
             parts.append((j, Mention("killed", nxt.count, nxt.start, nxt.end, nxt)))
         else:
             link = lex.subgroup_links.search(text, pos, nxt.start)
