@@ -183,9 +183,9 @@ def test_span_level_gold_of_fakes_articles():
 
     result = run(REPO / "data" / "gold" / "en_fakes_dev.jsonl", need(FAKES))
     assert result["documents_found"] == result["documents"] == 22
-    # Today: incidents F1 0.75, count-only F1 0.88, admin1 1.0 on matched pairs.
-    assert result["incidents"]["f1"] >= 0.7
-    assert result["incidents_count_only"]["f1"] >= 0.8
+    # Today: incidents F1 0.79, count-only F1 0.90, admin1 1.0 on matched pairs.
+    assert result["incidents"]["f1"] >= 0.75
+    assert result["incidents_count_only"]["f1"] >= 0.85
     assert result["accuracy"]["admin1"] >= 0.9
 
 
@@ -193,10 +193,10 @@ def test_document_level_scoring_on_fakes_dev():
     result = run_doc(str(need(FAKES)))
     overall = result["overall"]
     assert overall["articles"] == 384
-    # Floors a little under today's figures (killed 0.78, admin1 0.88, perpetrator 0.77): a regression fails.
-    assert overall["killed"] >= 0.75
+    # Floors a little under today's figures (killed 0.82, admin1 0.89, perpetrator 0.79): a regression fails.
+    assert overall["killed"] >= 0.80
     assert overall["admin1"] >= 0.85
-    assert overall["perpetrator"] >= 0.72
+    assert overall["perpetrator"] >= 0.76
     assert all(f["articles"] == 192 for f in result["folds"])
 
 
