@@ -72,8 +72,8 @@ def words_value(phrase: str, words: dict[str, tuple[str, int]] | None = None) ->
     total = current = 0
     i = 0
     while i < len(tokens):
-        # Multi-word forms ("a dozen", "a single") first.
-        for size in (3, 2, 1):
+        # Multi-word forms ("a dozen", "a single", "a quarter of a million") first.
+        for size in (5, 4, 3, 2, 1):
             form = " ".join(tokens[i : i + size])
             if form in words:
                 break

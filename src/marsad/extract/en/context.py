@@ -36,6 +36,8 @@ _NOT_AGENT = re.compile(
 _SPEECH_AFTER = re.compile(r"\s+that(?!\w)", re.I)
 # An outlet's tag list run into the text ("Tags Syria Hassakeh Kurds Suicide Attack SDF"): names, not agents.
 _TAGS = re.compile(r"(?<!\w)Tags(?:\s+[A-Z][\w'’-]*)*\s+$")
+_SINCE = re.compile(r"(?<!\w)since\s+(?:early\s+|late\s+|mid-?)?$", re.I)  # before the date
+_SINCE_IN = re.compile(r"since\s", re.I)  # the date's own first word
 _EVENT_ON = re.compile(r"(?<!posted )(?<!published )(?<!updated )\bon\s+(?:\w+\s+)?$", re.I)
 _DEAD_AFTER = re.compile(r"\s+(?:were|was|have been|had been|are)?\s*(?:killed|dead|died|wounded|injured)")
 _JOINED = re.compile(r"\s+(?:and|or|and\s+the)\s+", re.I)
@@ -58,15 +60,18 @@ class Found(Span):
     value: object = None
 
 
-def perpetrator(text: str, s: int, e: int, lex: Lexicon, victim_spans: list[tuple[int, int]]) -> Found | None:
+def perpetrator(
+    text: str, s: int, e: int, lex: Lexicon, victim_spans: list[tuple[int, int]], dead_sides: set[str] = frozenset()
+) -> Found | None:
     """The actor in agent position in `text[s:e]` ("by Russian jets", "regime shelling", "IS attacked"),
-    nearest the figures; None if the sentence names none or says no one claimed it."""
+    nearest the figures, and not the side the dead fought for; None if the sentence names none or says no
+    one claimed it."""
     if lex.unknown_actor.search(text, s, e) is not None:
         return Found(s, s, "", "unknown")
     best: tuple[tuple[int, int], Found] | None = None
     anchor = victim_spans[0][0] if victim_spans else s
     for hit in lex.actors.finditer(text, s, e):
-        if any(a <= hit.start < b for a, b in victim_spans):
+        if any(a <= hit.start < b for a, b in victim_spans) or hit.value in dead_sides:
             continue
         gap = _agent_gap(text, hit, e, lex)
         if gap is None:
@@ -212,6 +217,10 @@ def dateline(text: str, body: int) -> date | None:
     return None
 
 
+def _since(text: str, start: int, s: int) -> bool:
+    return bool(_SINCE.search(text, max(s, start - 20), start) or _SINCE_IN.match(text, start))
+
+
 def choose_date(text: str, spans: list[tuple[int, int]], published: date | None, body: int = 0) -> DateMention | None:
     """The first resolved date in the first span that holds one (offsets into `text`); a dateline (a date
     within the first DATELINE characters of the body that is the publication date, "Sun 05 Jul 2015 …") says when
@@ -222,5 +231,7 @@ def choose_date(text: str, spans: list[tuple[int, int]], published: date | None,
                 continue
             if body <= s + d.start < body + DATELINE and d.value == published:
                 continue
+            if d.precision in ("month", "year") and _since(text, s + d.start, s):
+                continue  # "since July 2012": when a period of months began, not when the event was
             return DateMention(s + d.start, s + d.end, d.value, d.precision, d.year)
     return None

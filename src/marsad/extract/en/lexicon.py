@@ -107,6 +107,8 @@ class Lexicon:
     wounded_after: Phrases[str]
     wounded_before: Phrases[str]
     max_gap_words: int
+    long_gap_words: int
+    long_subject: re.Pattern[str]  # a subject noun's modifier: "members of", "people from"
     before_gap: frozenset[str]
     gap_stops: Phrases[str]
     toll_verbs: Phrases[str]
@@ -118,11 +120,26 @@ class Lexicon:
     accident: Phrases[str]
     non_casualty: Phrases[str]
     singular: re.Pattern[str]  # a word before a singular noun that counts one ("a", "her")
+    cue_singular: re.Pattern[str]  # after a killed cue only: "the" before a singular noun, or "him"
     events: Phrases[tuple[int, str, str]]  # (priority, event_type, sub_event_type)
     default_civilian: tuple[str, str]
     default_other: tuple[str, str]
     victims: Phrases[str]
     gate: re.Pattern[str]
+
+
+def _cue_singular(articles: list[str], pronouns: list[str]) -> re.Pattern[str]:
+    """ "the " before a noun, or a pronoun that ends its phrase ("killing him.", "killing him and …")."""
+    article = "|".join(map(re.escape, articles))
+    pronoun = "|".join(map(re.escape, pronouns))
+    ends = r"(?=\s*(?:[.,;:)]|$|\s(?:and|in|on|at|near|while|with|after|as|when|during)\s))"
+    return re.compile(rf"(?<![\w-])(?:(?:{article})\s+|(?P<pronoun>{pronoun}){ends})", re.I)
+
+
+def _openers(forms: list[str]) -> re.Pattern[str]:
+    """Words on whole-word boundaries, a bracket as itself."""
+    alts = [r"(?<!\w)" + _form_regex(f) + r"(?!\w)" if f[0].isalnum() else re.escape(f) for f in forms]
+    return re.compile("|".join(alts), re.I)
 
 
 @cache
@@ -150,6 +167,8 @@ def lexicon() -> Lexicon:
         wounded_after=Phrases((w, "wounded") for w in cues["wounded"]["after"]),
         wounded_before=Phrases((w, "wounded") for w in cues["wounded"]["before"]),
         max_gap_words=int(cues["max_gap_words"]),
+        long_gap_words=int(cues["long_subject"]["max_gap_words"]),
+        long_subject=_openers(cues["long_subject"]["openers"]),
         before_gap=frozenset(str(w).lower() for w in cues["before_gap"]),
         gap_stops=Phrases((w, w) for w in cues["gap_stops"]),
         toll_verbs=Phrases((w, "killed") for w in cues["toll_verbs"]),
@@ -161,6 +180,7 @@ def lexicon() -> Lexicon:
         accident=Phrases((w, w) for w in cues["accident"]),
         non_casualty=Phrases((w, w) for w in numbers["non_casualty_nouns"]),
         singular=re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, numbers["singular_articles"])) + r")\s+", re.I),
+        cue_singular=_cue_singular(numbers["cue_articles"], numbers["cue_pronouns"]),
         events=Phrases(event_entries),
         default_civilian=(events["default_civilian"]["type"], events["default_civilian"]["sub"]),
         default_other=(events["default_other"]["type"], events["default_other"]["sub"]),

@@ -21,9 +21,18 @@ _WORD = re.compile(r"[\w'’.-]+")
 # An active verb after a subject figure: "22 rebels killed 5 soldiers" names the attackers, not the dead.
 _PASSIVE = re.compile(r"(?<!\w)(?:were|was|been|are|is|be|being|have|has|had|got)(?!\w)", re.I)
 _OBJECT_AFTER = re.compile(
-    r"\s+(?:\d|a\s|an\s|the\s|at\s+least|two|three|four|five|six|seven|eight|nine|ten|dozens)", re.I
+    r"\s+(?:\d+|(?:a|an|the|at\s+least|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|tens|hundreds"
+    r"|many|several|others|more)(?!\w))",
+    re.I,
 )
-_AND_END = re.compile(r"\s+(?:[\w'’.-]+\s+){0,2}and\s+", re.I)
+# After the "object" figure of "2 killed 8 injured": the rest of its word and its wounded cue.
+_WOUNDED_LIST = re.compile(r"\s+(?:(?:others?|more|people|persons|civilians)\s+)?(?:injured|wounded)(?!\w)", re.I)
+_RELATIVE = re.compile(r"(?<!\w)(?:who|whom)(?!\w)", re.I)
+# The plural passive right before a far cue: "... were killed", "... have been killed".
+_PLURAL_PASSIVE = re.compile(r"(?<!\w)(?:were|are|have\s+been|had\s+been)(?:\s+(?:also|all|reportedly))?\s+$", re.I)
+_BETWEEN = re.compile(r"(?<!\w)between\s+$", re.I)
+_AND_ONLY = re.compile(r"\s+(?:and|to)\s+", re.I)
+_AND_END = re.compile(r"\s+(?:[\w'’.-]+\s+){0,2}and\s+(?:(?:his|her|their)\s+)?", re.I)
 _AMONG_END = re.compile(r"(?<!\w)(?:among|of)\s*$", re.I)
 
 
@@ -64,16 +73,45 @@ def sentence_mentions(text: str, s: int, e: int, lex: Lexicon) -> list[Mention]:
 def _numbers(text: str, s: int, e: int, lex: Lexicon) -> list[Number]:
     dates = [(s + d.start, s + d.end) for d in find_dates_en(text[s:e], None)]
     found = [n for n in map(_shift, find_numbers_en(text[s:e]), [s] * len(text)) if not _inside(n, dates)]
+    found = _ranges(text, found)
     taken = [(n.start, n.end) for n in found]
     # "a child", "an IS commander": a singular victim noun counts one.
     for m in lex.singular.finditer(text, s, e):
         start = m.start()
-        if any(a <= start < b for a, b in taken):
+        # "her two children": the number counts, not the article.
+        if any(a <= start < b or a == m.end() for a, b in taken):
             continue
         noun = _singular_noun(text, m.end(), e, lex)
         if noun is not None:
             found.append(Number(start, m.end() - 1, start, m.end() - 1, 1, Count.exact(1)))
+    # "killing the driver", "killing him": one, where a killed cue governs it (else "the" is only an article).
+    for m in lex.cue_singular.finditer(text, s, e):
+        cue = lex.killed_before.ends_at(text, m.start())
+        if cue is None or cue.start < s or any(a <= m.start() < b or a == m.end() for a, b in taken):
+            continue
+        if m.group("pronoun") or _singular_noun(text, m.end(), e, lex) is not None:
+            end = m.end() if m.group("pronoun") else m.end() - 1
+            found.append(Number(m.start(), end, m.start(), end, 1, Count.exact(1)))
     return sorted(found, key=lambda n: n.start)
+
+
+def _ranges(text: str, found: list[Number]) -> list[Number]:
+    """ "between 500 and 1300 people died": one figure from 500 to 1300, not two to add up."""
+    out: list[Number] = []
+    for n in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.value is not None
+            and n.value is not None
+            and prev.value < n.value
+            and _AND_ONLY.fullmatch(text, prev.end, n.start)
+            and _BETWEEN.search(text, max(0, prev.start - 10), prev.start)
+        ):
+            out[-1] = Number(prev.start, n.end, prev.num_start, n.num_end, None, Count(prev.value, None, n.value))
+        else:
+            out.append(n)
+    return out
 
 
 def _inside(n: Number, spans: list[tuple[int, int]]) -> bool:
@@ -117,11 +155,16 @@ def _cue_after(text: str, nums: list[Number], i: int, e: int, lex: Lexicon, ment
     num = nums[i]
     pos, words, subgroups, parts = num.end, 0, [], []
     j = i + 1
-    while words <= lex.max_gap_words:
+    limit = lex.long_gap_words if _long_subject(text, num.end, e, lex) else lex.max_gap_words
+    while words <= limit:
         nxt = nums[j] if j < len(nums) else None
         stop = nxt.start if nxt is not None else e
         cue = _first_cue(text, pos, stop, lex, (lex.killed_after, lex.wounded_after))
-        if cue is not None and _words(text, pos, cue.start) + words <= lex.max_gap_words:
+        if cue is not None and cue.value == "wounded" and _RELATIVE.search(text, pos, cue.start):
+            died = _died_later(text, cue, stop, words + _words(text, pos, cue.start), lex)
+            if died is not None and lex.gap_stops.search(text, pos, died.start) is None:
+                return _found(num, died, subgroups, parts, mentions)
+        if cue is not None and _reaches(text, pos, cue, words, limit, lex):
             if _active(text, num.end, cue, e) or lex.gap_stops.search(text, pos, cue.start) is not None:
                 return None
             return _found(num, cue, subgroups, parts, mentions)
@@ -131,16 +174,44 @@ def _cue_after(text: str, nums: list[Number], i: int, e: int, lex: Lexicon, ment
         between = text[num.end : nxt.start]
         if _AMONG_END.search(between):
             return _among(text, nums, i, j, e, lex, mentions)
-        if _AND_END.fullmatch(text, pos, nxt.start) and not nxt.vague and not num.vague:
+        and_joined = _AND_END.fullmatch(text, pos, nxt.start) is not None
+        if and_joined and subgroups:
+            # "6 civilians including a woman and two children": "and" joins the sub-groups, not the dead.
+            subgroups.append((j, Mention("killed", nxt.count, nxt.start, nxt.end, nxt)))
+        elif and_joined and not nxt.vague and not num.vague:
             parts.append((j, Mention("killed", nxt.count, nxt.start, nxt.end, nxt)))
         else:
             link = lex.subgroup_links.search(text, pos, nxt.start)
-            if link is None or words > lex.max_gap_words:
+            if link is None or words > limit:
                 return None
             # "22 people including six children were killed": the inner figure is part of this one.
             subgroups.append((j, Mention("killed", nxt.count, nxt.start, nxt.end, nxt)))
         pos, j = nxt.end, j + 1
+        if _long_subject(text, pos, e, lex):  # "twenty civilians and one SARC (…) staff member were killed"
+            limit = lex.long_gap_words
     return None
+
+
+def _died_later(text: str, wounded: Hit[str], stop: int, words: int, lex: Lexicon) -> Hit[str] | None:
+    """ "a civilian who had been injured … succumbed to his wounds": the relative clause told how, the later
+    killed cue what became of them."""
+    cue = lex.killed_after.search(text, wounded.end, stop)
+    if cue is None or words + _words(text, wounded.end, cue.start) > lex.long_gap_words:
+        return None
+    return cue
+
+
+def _long_subject(text: str, pos: int, e: int, lex: Lexicon) -> bool:
+    """The figure's noun takes a modifier within a few words ("members of", "mercenaries from", "people most of")."""
+    words = list(_WORD.finditer(text, pos, e))[:4]
+    end = words[-1].end() if words else pos
+    return lex.long_subject.search(text, pos, min(e, end + 2)) is not None
+
+
+def _reaches(text: str, pos: int, cue: Hit[str], words: int, limit: int, lex: Lexicon) -> bool:
+    """The cue is near enough: a few words, or a long subject's plural passive ("... were killed")."""
+    gap = words + _words(text, pos, cue.start)
+    return gap <= lex.max_gap_words or (gap <= limit and _PLURAL_PASSIVE.search(text, pos, cue.start) is not None)
 
 
 def _found(num: Number, cue: Hit[str], subgroups: list, parts: list, mentions: dict) -> Mention:
@@ -179,20 +250,37 @@ def _words(text: str, start: int, end: int) -> int:
     return len(_WORD.findall(text, start, end)) if end > start else 0
 
 
+_ACTIVE_VERBS = ("killed", "kill", "executed", "massacred", "murdered", "wounded", "injured", "reportedly killed")
+
+
 def _active(text: str, gap_start: int, cue: Hit[str], e: int) -> bool:
     """ "22 rebels killed 5 soldiers": a transitive killed with an object after it and no auxiliary before."""
-    if cue.text.lower() not in ("killed", "kill", "executed", "massacred", "murdered", "wounded", "injured"):
+    if cue.text.lower() not in _ACTIVE_VERBS:
         return False
-    return bool(_OBJECT_AFTER.match(text, cue.end, e)) and not _PASSIVE.search(text, gap_start, cue.start)
+    obj = _OBJECT_AFTER.match(text, cue.end, e)
+    if obj is None or _PASSIVE.search(text, gap_start, cue.start):
+        return False
+    # "2 killed 8 injured", "Seven killed 37 others injured": a list of tolls with its commas stripped, not an object.
+    return _WOUNDED_LIST.match(text, obj.end(), e) is None
 
 
 def _cue_before(text: str, num: Number, s: int, e: int, lex: Lexicon) -> Mention | None:
     """A cue just before the figure: "killing at least 2", "death toll rose to 40", "wounding five"."""
-    pos = num.start
-    for w in reversed(list(_WORD.finditer(text, max(s, pos - 40), pos))):
-        if text[w.end() : pos].strip() or w.group(0).lower() not in lex.before_gap:
+    # Where a cue may end: before the gap words ("killing at least 2"), or among them when the cue's own
+    # last word is one ("claimed the lives of 129", "the deaths of 14"); farthest first.
+    ends = [num.start]
+    for w in reversed(list(_WORD.finditer(text, max(s, num.start - 40), num.start))):
+        if text[w.end() : ends[-1]].strip() or w.group(0).lower() not in lex.before_gap:
             break
-        pos = w.start()
+        ends.append(w.start())
+    for pos in reversed(ends):
+        found = _cue_ending_at(text, pos, num, s, e, lex)
+        if found is not None:
+            return found
+    return None
+
+
+def _cue_ending_at(text: str, pos: int, num: Number, s: int, e: int, lex: Lexicon) -> Mention | None:
     toll = re.search(r"(?<!\w)toll(?!\w)", text[s:pos], re.I) is not None
     tables = (lex.killed_before, lex.wounded_before, *((lex.toll_verbs,) if toll else ()))
     for kind_table in tables:

@@ -98,7 +98,10 @@ def _record(doc: Document, draft: Draft, spans: list[tuple[int, int]], lex: Lexi
     rec.victim_group, rec.victims = _victims(_richest(draft), lex)
     victim_spans = [(m.start, m.end) for st in draft.statements for m in st.mentions]
     rest = [sp for sp in spans[: first.index + PERPETRATOR_REACH + 1] if sp not in order]
-    _perpetrator(rec, text, order + rest, lex, victim_spans, evidence)
+    # "30 IS militants were killed": the dead's own side is not who killed them.
+    told = first.killed
+    dead_sides = {told.victim_actor.value} if told is not None and told.victim_actor is not None else set()
+    _perpetrator(rec, text, order + rest, lex, victim_spans, evidence, dead_sides)
     _event(rec, text, order, lex, evidence)
     _place(rec, text, order, resolver, evidence)
     if when is not None:
@@ -150,9 +153,11 @@ def _victims(m: Mention | None, lex: Lexicon) -> tuple[str, list[Victim]]:
     return group, victims
 
 
-def _perpetrator(rec: Record, text: str, order, lex: Lexicon, victim_spans, evidence: list[Evidence]) -> None:
+def _perpetrator(
+    rec: Record, text: str, order, lex: Lexicon, victim_spans, evidence: list[Evidence], dead_sides: set[str]
+) -> None:
     for s, e in order:
-        found = context.perpetrator(text, s, e, lex, victim_spans)
+        found = context.perpetrator(text, s, e, lex, victim_spans, dead_sides)
         if found is None:
             continue
         rec.perpetrator = str(found.value)
