@@ -402,7 +402,10 @@ def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, 
     with engine.connect() as conn:
         if summaries.serves(filters):
             return summaries.killed(conn, filters)
-        return tuple(conn.execute(_apply_filters(query, filters)).one())
+        # A common needle: each candidate event's reports are checked, rather than every report that holds it
+        # gathered first (the other filters, a tally's period and governorate, usually leave few events).
+        walk = bool(filters.text) and is_common(conn, filters.text)
+        return tuple(conn.execute(_apply_filters(query, filters, walk_text=walk)).one())
 
 
 def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, Select, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marsad.model import Count, Document, Record
-from marsad.store import paging
+from marsad.store import counts, paging
 from marsad.store.engine import begin_write
 from marsad.store.schema import UNKNOWN_RANK, documents, records
 from marsad.store.search import document_contains, index_documents, is_common, row_contains
@@ -270,7 +270,7 @@ def get_document(engine: Engine, doc_id: str) -> Document | None:
 
 def count_documents(engine: Engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(documents)).scalar_one()
+        return counts.count(conn, "documents")
 
 
 def choices(value: str | None) -> list[str]:
@@ -419,10 +419,7 @@ def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
     None for a common text needle, whose matches only a walk of every candidate row could count."""
     with engine.connect() as conn:
         if filters == Filters():
-            # Every row but the rejected ones: the table's count (its smallest index) minus an index range.
-            every = conn.execute(select(func.count()).select_from(records)).scalar_one()
-            rejected = select(func.count()).select_from(records).where(records.c.kind == REJECTED_KIND)
-            return every - conn.execute(rejected).scalar_one(), True
+            return counts.count(conn, "records"), True  # every record but the rejected ones, kept on write
         if filters.text and is_common(conn, filters.text):
             return None
         return paging.capped_count(conn, apply_filters(select(records.c.record_id), filters))
