@@ -64,6 +64,8 @@ INDEXES = [
         for name in ("admin1", "perpetrator")
     ),
     Index("ix_documents_published", documents.c.published, documents.c.doc_id),
+    # The dates of the tallies whose period overlaps a window (records.date_bounds), from the index alone.
+    Index("ix_records_kind_period", records.c.kind, records.c.period_end, records.c.period_start, records.c.date),
     Index("ix_events_day_counts", event_store.events.c.date, *(event_store.events.c[c] for c in _COUNTS)),
     # Reconciling a tally sums the events of its period and population: answered from this index alone.
     Index("ix_events_population", *(event_store.events.c[c] for c in _POPULATION)),
