@@ -66,7 +66,11 @@ class Server:
 
     def close(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # still busy with a request its client gave up on
+            self.process.kill()
+            self.process.wait()
 
 
 def samples(db: Path, rng: random.Random) -> dict[str, list]:
@@ -196,6 +200,7 @@ def first_views(servers: list[Server], runs: int) -> dict[str, list[float]]:
         except Exception as exc:  # noqa: BLE001  a view that never completes (30 s) is a figure too
             print(f"{srv.label}: first view failed: {str(exc).splitlines()[0]}", file=sys.stderr)
             found[srv.label] = [float("inf")]
+        print(f"{srv.label}: first view {found[srv.label]} s", file=sys.stderr, flush=True)
     return found
 
 
@@ -240,7 +245,7 @@ def main() -> None:
         "endpoints": endpoints,
         "first_view_seconds": views,
     }
-    for label in (srv.label for srv in servers):
+    for label in (srv.label for srv in servers) if endpoints else ():
         worst = max(endpoints.items(), key=lambda item: item[1][label]["p95"])
         missed = [
             name for name, r in endpoints.items() if r[label]["p95"] >= TARGETS.get(name.split(" first")[0], TARGET)
