@@ -66,7 +66,11 @@ class Server:
 
     def close(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # still busy with a request its client gave up on
+            self.process.kill()
+            self.process.wait()
 
 
 def samples(db: Path, rng: random.Random) -> dict[str, list]:
@@ -139,23 +143,34 @@ def percentile(times: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def time_endpoints(servers: list[Server], s: dict, n: int, seed: int) -> dict[str, dict[str, dict]]:
-    """endpoint -> server label -> {p50, p95, max, statuses}; the same requests to each, alternating."""
+def time_endpoints(
+    servers: list[Server], s: dict, n: int, seed: int, only: str | None = None, timeout: float = 120
+) -> dict[str, dict[str, dict]]:
+    """endpoint -> server label -> {p50, p95, max, statuses}; the same requests to each, alternating.
+    A request that times out counts as `timeout` seconds with status 0, and the endpoint's remaining
+    requests to that server are skipped (one such request already misses the target by far)."""
     rng = random.Random(seed)
-    clients = {srv.label: httpx.Client(base_url=srv.base, timeout=120) for srv in servers}
+    clients = {srv.label: httpx.Client(base_url=srv.base, timeout=timeout) for srv in servers}
     results: dict[str, dict[str, dict]] = {}
     for name, make in request_makers(s, rng).items():
+        if only and only not in name:
+            continue
         times: dict[str, list[float]] = {srv.label: [] for srv in servers}
         statuses: dict[str, set] = {srv.label: set() for srv in servers}
         for i in range(n + 2):
             path, params = make()
             order = servers if i % 2 else servers[::-1]
             for srv in order:
+                if 0 in statuses[srv.label]:
+                    continue
                 started = time.perf_counter()
-                response = clients[srv.label].get(path, params=params)
+                try:
+                    status = clients[srv.label].get(path, params=params).status_code
+                except httpx.TimeoutException:
+                    status = 0
                 elapsed = (time.perf_counter() - started) * 1000
-                statuses[srv.label].add(response.status_code)
-                if i >= 2:  # the first two warm caches
+                statuses[srv.label].add(status)
+                if i >= 2 or status == 0:  # the first two warm caches (a timeout counts)
                     times[srv.label].append(elapsed)
         results[name] = {
             label: {
@@ -185,6 +200,7 @@ def first_views(servers: list[Server], runs: int) -> dict[str, list[float]]:
         except Exception as exc:  # noqa: BLE001  a view that never completes (30 s) is a figure too
             print(f"{srv.label}: first view failed: {str(exc).splitlines()[0]}", file=sys.stderr)
             found[srv.label] = [float("inf")]
+        print(f"{srv.label}: first view {found[srv.label]} s", file=sys.stderr, flush=True)
     return found
 
 
@@ -207,6 +223,8 @@ def main() -> None:
     parser.add_argument("--before", type=Path, default=None, help="src/ of another marsad to compare with")
     parser.add_argument("--fresh-copy", action="store_true", help="copy the cached store again for the code under test")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--only", default=None, help="only the endpoints whose name contains this")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds a request may take")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON on stdout")
     args = parser.parse_args()
     store_path = million.ensure(args.records, args.store)
@@ -216,8 +234,8 @@ def main() -> None:
     servers.append(Server("after", SRC, under_test_copy(store_path, args.fresh_copy)))
     try:
         s = samples(store_path, random.Random(args.seed))
-        endpoints = time_endpoints(servers, s, args.requests, args.seed)
-        views = first_views(servers, args.renders)
+        endpoints = time_endpoints(servers, s, args.requests, args.seed, args.only, args.timeout)
+        views = first_views(servers, args.renders) if args.renders else {}
     finally:
         for srv in servers:
             srv.close()
@@ -227,7 +245,7 @@ def main() -> None:
         "endpoints": endpoints,
         "first_view_seconds": views,
     }
-    for label in (srv.label for srv in servers):
+    for label in (srv.label for srv in servers) if endpoints else ():
         worst = max(endpoints.items(), key=lambda item: item[1][label]["p95"])
         missed = [
             name for name, r in endpoints.items() if r[label]["p95"] >= TARGETS.get(name.split(" first")[0], TARGET)

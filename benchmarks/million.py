@@ -32,7 +32,7 @@ from marsad.model import Count, Document, Location, Record, content_hash  # noqa
 from marsad.resolve.features import to_item  # noqa: E402
 from marsad.resolve.merge import event_id_for, summarize  # noqa: E402
 from marsad.store import events as event_store  # noqa: E402
-from marsad.store.records import _document_row, record_row  # noqa: E402
+from marsad.store.records import document_row, record_row  # noqa: E402
 from marsad.store.schema import documents, metadata, records  # noqa: E402
 from marsad.store.search import FTS_TABLE  # noqa: E402
 from resolve_eval import DATA  # noqa: E402
@@ -98,7 +98,7 @@ def round_rows(pool: list, round_: int, now: datetime) -> tuple[list, list, list
     for group, fields in pool:
         ids = []
         for doc, record in group:
-            doc_row = _moved_row(_document_row(doc, now), prefix, shift, ("published",))
+            doc_row = _moved_row(document_row(doc, now), prefix, shift, ("published",))
             for key in ("text", "raw_text", "text_norm"):
                 doc_row[key] = doc_row[key].replace("@", prefix)
             doc_row["content_hash"] = content_hash(doc_row["text"])
@@ -132,7 +132,7 @@ def tally_rows(month_sums: dict[tuple[date, str], int], wanted: int, rng: random
             doc = Document(
                 doc_id, text, title="Monthly toll", outlet=outlet, published=end + timedelta(days=1), lang="en"
             )
-            docs.append(_document_row(doc, now))
+            docs.append(document_row(doc, now))
             recs.append(record_row(doc, 0, record))
     return docs, recs
 

@@ -70,12 +70,12 @@ def documents(
     window: PageDep,
     text: Annotated[str | None, Query(min_length=3, max_length=200, description=TEXT_HELP)] = None,
 ) -> dict:
-    total, found = list_documents(engine, (text or "").strip() or None, window.limit, window.offset)
+    (total, exact), found = list_documents(engine, (text or "").strip() or None, window.limit, window.offset)
     items = [
         {**summary.__dict__, "published": summary.published.isoformat() if summary.published else None}
         for summary in found
     ]
-    return {"total": total, "limit": window.limit, "offset": window.offset, "items": items}
+    return {"total": total, "total_exact": exact, "limit": window.limit, "offset": window.offset, "items": items}
 
 
 @router.get("/documents/{doc_id}", summary="A report's cleaned text, its records and their evidence spans")

@@ -213,14 +213,27 @@ def _tallies(rows) -> list[Tally]:
     return [Tally(r.record_id, Record.from_dict(r.data), r.published, r.title, r.attribution or r.outlet) for r in rows]
 
 
+def _stored_regions(data: dict) -> list[str]:
+    """`_regions` of a stored record's data, read before a Record is built from it."""
+    places = [*(data.get("regions") or []), *([data["location"]] if data.get("location") else [])]
+    return [p.get("admin1") or p.get("name") or p.get("text") or "" for p in places]
+
+
+def _tally_filter(filters: Filters):
+    """The shared filters as a function of a tally query. A text filter is checked tally by tally
+    (tallies are a few percent of the records): a common needle would otherwise gather every report
+    that holds it from the text index first."""
+    return lambda query: apply_filters(query, filters, walk_text=bool(filters.text))
+
+
 def load_tallies(engine: Engine, filters: Filters) -> list[Tally]:
     """Reported tallies overlapping the window (and naming the governorate asked for, if any)."""
-    narrowed = replace(filters, kind="tally", admin1=None)
-    found = _tallies(tally_store.tally_records(engine, lambda q: apply_filters(q, narrowed)))
+    rows = tally_store.tally_records(engine, _tally_filter(replace(filters, kind="tally", admin1=None)))
     if filters.admin1:
+        # On the stored data: building a Record for each of 10,000 tallies to keep a few hundred costs a second.
         wanted = set(choices(filters.admin1))
-        found = [t for t in found if any(p.lower() in wanted for p in _regions(t.record))]
-    return found
+        rows = [r for r in rows if any(p.lower() in wanted for p in _stored_regions(r.data))]
+    return _tallies(rows)
 
 
 def tally_line(engine: Engine, t: Tally, filters: Filters) -> TallyLine:
@@ -262,12 +275,12 @@ def reconcile(engine: Engine, filters: Filters, limit: int | None = None, offset
 
 def _reconcile_page(engine: Engine, filters: Filters, limit: int, offset: int, sums: tuple) -> Reconciliation:
     """One page of tallies paged in the database (admin1 filters, matched on every region, cannot be)."""
-    narrowed = replace(filters, kind="tally")
-    total = tally_store.count_tallies(engine, lambda q: apply_filters(q, narrowed))
-    page = _tallies(tally_store.tally_records(engine, lambda q: apply_filters(q, narrowed), limit, offset))
+    where = _tally_filter(replace(filters, kind="tally"))
+    total = tally_store.count_tallies(engine, where)
+    page = _tallies(tally_store.tally_records(engine, where, limit, offset))
     ids = {t.record_id for t in page}
     related = {t.record_id: t for t in page}
-    for t in _tallies(tally_store.tally_records(engine, lambda q: apply_filters(q, narrowed).where(_related(page)))):
+    for t in _tallies(tally_store.tally_records(engine, lambda q: where(q).where(_related(page)))):
         related.setdefault(t.record_id, t)
     everything = sorted(related.values(), key=lambda t: (t.published or date.min, t.record_id))
     flags = [f for f in headline_flags(everything) if f.record_id in ids]

@@ -5,6 +5,7 @@ is enough for `connect` to create or upgrade them all.
 """
 
 from marsad.store import aggregates as _aggregates  # noqa: F401  (registers the API's indexes)
+from marsad.store import counts as _counts  # noqa: F401  (registers the row counts kept on write)
 from marsad.store import event_history as _event_history  # noqa: F401  (registers the id history and lock)
 from marsad.store import events as events  # noqa: F401  (registers the event tables)
 from marsad.store import failures as failures  # noqa: F401  (registers the failures table)

@@ -17,11 +17,11 @@ from sqlalchemy import Connection, Engine, Index, Select, Table, event, func, se
 from sqlalchemy.schema import CreateIndex
 
 from marsad.model import Record
+from marsad.store import counts, paging, summaries
 from marsad.store import events as event_store
-from marsad.store import summaries
 from marsad.store.records import Filters, StoredRecord, apply_filters
 from marsad.store.schema import documents, metadata, records
-from marsad.store.search import text_contains
+from marsad.store.search import folded_needle, is_common, text_contains
 
 _COUNTS = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best", "wounded_high")
 _POPULATION = ("date", "perpetrator", "victim_groups", "admin1", "country", "event_type", "killed_low",
@@ -64,6 +64,8 @@ INDEXES = [
         for name in ("admin1", "perpetrator")
     ),
     Index("ix_documents_published", documents.c.published, documents.c.doc_id),
+    # The dates of the tallies whose period overlaps a window (records.date_bounds), from the index alone.
+    Index("ix_records_kind_period", records.c.kind, records.c.period_end, records.c.period_start, records.c.date),
     Index("ix_events_day_counts", event_store.events.c.date, *(event_store.events.c[c] for c in _COUNTS)),
     # Reconciling a tally sums the events of its period and population: answered from this index alone.
     Index("ix_events_population", *(event_store.events.c[c] for c in _POPULATION)),
@@ -200,21 +202,31 @@ def _next_value(conn: Connection, column, *conditions) -> Any:
 
 def list_documents(
     engine: Engine, text: str | None = None, limit: int = 50, offset: int = 0
-) -> tuple[int, list[DocumentSummary]]:
-    """Documents newest first, optionally only those whose folded text contains `text`; with the total."""
+) -> tuple[tuple[int, bool], list[DocumentSummary]]:
+    """Documents newest first, optionally only those whose folded text contains `text`; with the total and
+    whether it is exact (the kept count without text; with it, counted up to paging.COUNT_CAP)."""
     n_records = (
         select(func.count()).select_from(records).where(records.c.doc_id == documents.c.doc_id).scalar_subquery()
     )
     columns = (documents.c.doc_id, documents.c.title, documents.c.outlet, documents.c.url, documents.c.published)
     query = select(*columns, documents.c.lang, n_records)
-    total = select(func.count()).select_from(documents)
-    if text:
-        condition = text_contains(text)
-        query, total = query.where(condition), total.where(condition)
-    query = query.order_by(documents.c.published.desc(), documents.c.doc_id.desc()).limit(limit).offset(offset)
+    order = (documents.c.published.desc(), documents.c.doc_id.desc())
     with engine.connect() as conn:
-        count = conn.execute(total).scalar_one()
-        return count, [DocumentSummary(*row) for row in conn.execute(query)]
+        common = bool(text) and is_common(conn, text)
+        if common:
+            # Newest first, each report checked in turn: a page of a common needle stops after a few dozen,
+            # where the text index would first gather every report that holds it. Not counted, as listings.
+            query = query.where(documents.c.text_norm.contains(folded_needle(text), autoescape=True))
+        elif text:
+            query = query.where(text_contains(text))
+        found = [DocumentSummary(*row) for row in conn.execute(query.order_by(*order).limit(limit).offset(offset))]
+        if common:
+            total = paging.page_total(None, offset, len(found), len(found) == limit)
+        elif text:
+            total = paging.capped_count(conn, select(documents.c.id).where(text_contains(text)))
+        else:
+            total = counts.count(conn, "documents"), True
+        return total, found
 
 
 def document_records(engine: Engine, doc_id: str) -> list[StoredRecord]:

@@ -81,7 +81,8 @@ event_overrides = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
-Index("ix_events_date", events.c.date)
+# Listings page over (date, event_id) from this index alone; date windows seek it.
+Index("ix_events_listing", events.c.date, events.c.event_id)
 Index("ix_events_admin1", events.c.admin1)
 Index("ix_event_members_event", event_members.c.event_id)
 Index("ix_event_overrides_a", event_overrides.c.record_a)
@@ -337,12 +338,17 @@ def query_events(
     filters = filters or Filters()
     with engine.connect() as conn:
         walk = limit is not None and bool(filters.text) and is_common(conn, filters.text)
-        query = _apply_filters(select(events.c.event_id, events.c.data), filters, walk_text=walk)
-        if after:
-            query = paging.after(query, events.c.date, events.c.event_id, after, paging.nulls_first(conn))
-        query = query.order_by(events.c.date, events.c.event_id)
-        if limit is not None:
-            query = query.limit(limit).offset(offset)
+        query = select(events.c.event_id, events.c.data).order_by(events.c.date, events.c.event_id)
+        if limit is None and after is None:
+            query = _apply_filters(query, filters)
+        else:
+            # Page over the (date, event_id) index alone, then read the page's rows: an OFFSET deep into a
+            # million events skips index entries instead of table rows; a cursor seeks.
+            ids = _apply_filters(select(events.c.event_id), filters, walk_text=walk)
+            if after:
+                ids = paging.after(ids, events.c.date, events.c.event_id, after, paging.nulls_first(conn))
+            ids = ids.order_by(events.c.date, events.c.event_id).limit(limit).offset(offset)
+            query = query.where(events.c.event_id.in_(ids))
         found = [{"event_id": r.event_id, **r.data, "sources": []} for r in conn.execute(query)]
         by_id = {e["event_id"]: e for e in found}
         member_query = (
@@ -396,7 +402,10 @@ def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, 
     with engine.connect() as conn:
         if summaries.serves(filters):
             return summaries.killed(conn, filters)
-        return tuple(conn.execute(_apply_filters(query, filters)).one())
+        # A common needle: each candidate event's reports are checked, rather than every report that holds it
+        # gathered first (the other filters, a tally's period and governorate, usually leave few events).
+        walk = bool(filters.text) and is_common(conn, filters.text)
+        return tuple(conn.execute(_apply_filters(query, filters, walk_text=walk)).one())
 
 
 def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:

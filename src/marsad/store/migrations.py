@@ -97,6 +97,12 @@ def _summaries(conn: Connection) -> None:
         conn.execute(CreateIndex(index, if_not_exists=True))
 
 
+def _events_listing(conn: Connection) -> None:
+    """Events are listed and windowed from ix_events_listing (date, event_id), which create_all adds: the
+    date-only index it replaces would be kept up to date for nothing."""
+    conn.execute(text("DROP INDEX IF EXISTS ix_events_date"))
+
+
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
@@ -107,6 +113,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "reference datasets (UCDP, ACLED): reference_sets, reference_events", _reference_tables),
     (7, "api at 1M records (issue 15): event_days and event_places, sums over events kept on write", _summaries),
     (8, "store_settings: what the database remembers (its decision model)", _settings_table),
+    (9, "api at 1M records: ix_events_listing (date, event_id) replaces ix_events_date", _events_listing),
 ]
 
 LATEST = MIGRATIONS[-1][0]

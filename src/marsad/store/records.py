@@ -11,7 +11,7 @@ from sqlalchemy import Engine, Select, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marsad.model import Count, Document, Record
-from marsad.store import paging
+from marsad.store import counts, paging
 from marsad.store.engine import begin_write
 from marsad.store.schema import UNKNOWN_RANK, documents, records
 from marsad.store.search import document_contains, index_documents, is_common, row_contains
@@ -270,7 +270,7 @@ def get_document(engine: Engine, doc_id: str) -> Document | None:
 
 def count_documents(engine: Engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(documents)).scalar_one()
+        return counts.count(conn, "documents")
 
 
 def choices(value: str | None) -> list[str]:
@@ -356,6 +356,32 @@ def apply_filters(query: Select, filters: Filters, walk_text: bool = False) -> S
     return query.where(*conditions)
 
 
+def date_bounds(conn, filters: Filters) -> list:
+    """The filters' window as a range of the date column, for the listing indexes to seek: apply_filters
+    states it per kind (an OR no index serves), so a listing walked every row before the window.
+
+    A tally matches a window its period overlaps, whatever its own date: the range widens to the dates of
+    the tallies that overlap (read from their index, a few per cent of the records). A redundant
+    condition: the rows it admits are those apply_filters admits."""
+    since, until = filters.since, filters.until
+    if not (since or until):
+        return []
+    if filters.kind != "incident":
+        overlap = [records.c.kind == "tally"]
+        if since:
+            overlap.append(or_(records.c.period_end.is_(None), records.c.period_end >= since))
+        if until:
+            overlap.append(or_(records.c.period_start.is_(None), records.c.period_start <= until))
+        dates = select(func.min(records.c.date), func.max(records.c.date), func.count() - func.count(records.c.date))
+        first, last, undated = conn.execute(dates.where(*overlap)).one()
+        if undated:  # an undated tally in the window: no range holds it
+            return []
+        since = min(since, first) if since and first else since
+        until = max(until, last) if until and last else until
+    bounds = [records.c.date >= since] if since else []
+    return bounds + [records.c.date <= until] if until else bounds
+
+
 def query_records(
     engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0, after: str | None = None
 ) -> list[StoredRecord]:
@@ -392,7 +418,7 @@ def iter_records(
             # Page over the (date, record_id) index alone, then join the page: an OFFSET deep into 100,000
             # records skips index entries instead of joined rows; a cursor seeks.
             walk = bool(filters.text) and is_common(conn, filters.text)
-            ids = apply_filters(select(records.c.record_id), filters, walk_text=walk)
+            ids = apply_filters(select(records.c.record_id), filters, walk_text=walk).where(*date_bounds(conn, filters))
             if after:
                 ids = paging.after(ids, records.c.date, records.c.record_id, after, paging.nulls_first(conn))
             ids = ids.order_by(records.c.date, records.c.record_id).limit(limit).offset(offset)
@@ -419,10 +445,8 @@ def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
     None for a common text needle, whose matches only a walk of every candidate row could count."""
     with engine.connect() as conn:
         if filters == Filters():
-            # Every row but the rejected ones: the table's count (its smallest index) minus an index range.
-            every = conn.execute(select(func.count()).select_from(records)).scalar_one()
-            rejected = select(func.count()).select_from(records).where(records.c.kind == REJECTED_KIND)
-            return every - conn.execute(rejected).scalar_one(), True
+            return counts.count(conn, "records"), True  # every record but the rejected ones, kept on write
         if filters.text and is_common(conn, filters.text):
             return None
-        return paging.capped_count(conn, apply_filters(select(records.c.record_id), filters))
+        ids = apply_filters(select(records.c.record_id), filters).where(*date_bounds(conn, filters))
+        return paging.capped_count(conn, ids)

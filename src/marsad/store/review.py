@@ -35,6 +35,7 @@ from marsad import corrections
 from marsad.model import Document, Record
 from marsad.store.records import REJECTED_KIND, Filters, apply_filters, record_row
 from marsad.store.schema import documents, metadata, records
+from marsad.store.search import is_common
 
 # Records the machine missed are numbered from here, out of reach of any re-extraction's numbering.
 ADDED_BASE = 100_000
@@ -271,15 +272,17 @@ def queue(engine: Engine, filters: Filters, limit: int = 50, offset: int = 0, fl
     if flagged:
         ids = ids.where(records.c.record_id.in_(select(record_reviews.c.record_id).where(record_reviews.c.flagged)))
     review = (filters.review or "reviewed") if flagged else "unreviewed"
-    ids = apply_filters(ids, Filters(**{**filters.__dict__, "review": review}))
-    ids = ids.order_by(records.c.queue_rank, records.c.record_id).limit(limit).offset(offset)
-    query = (
-        select(records.c.record_id, records.c.queue_rank, records.c.data, documents.c.published)
-        .join(documents, documents.c.doc_id == records.c.doc_id)
-        .where(records.c.record_id.in_(ids))
-        .order_by(records.c.queue_rank, records.c.record_id)
-    )
     with engine.connect() as conn:
+        # A common needle is checked record by record along the queue's order, as listings do (store.search).
+        walk = bool(filters.text) and is_common(conn, filters.text)
+        ids = apply_filters(ids, Filters(**{**filters.__dict__, "review": review}), walk_text=walk)
+        ids = ids.order_by(records.c.queue_rank, records.c.record_id).limit(limit).offset(offset)
+        query = (
+            select(records.c.record_id, records.c.queue_rank, records.c.data, documents.c.published)
+            .join(documents, documents.c.doc_id == records.c.doc_id)
+            .where(records.c.record_id.in_(ids))
+            .order_by(records.c.queue_rank, records.c.record_id)
+        )
         return [_queue_item(row) for row in conn.execute(query)]
 
 

@@ -118,9 +118,10 @@ def _fts_phrase(folded: str) -> str:
 def row_contains(doc_id_column, needle: str):
     """The condition `document_contains` states, checked row by row: for a common needle in a listing."""
     folded = folded_needle(needle)
+    report = documents.alias("report")  # its own name: a query that joins documents would correlate it
     return (
-        select(documents.c.id)
-        .where(documents.c.doc_id == doc_id_column, documents.c.text_norm.contains(folded, autoescape=True))
+        select(report.c.id)
+        .where(report.c.doc_id == doc_id_column, report.c.text_norm.contains(folded, autoescape=True))
         .exists()
     )
 
