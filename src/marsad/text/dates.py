@@ -238,6 +238,10 @@ def _explicit(day: int, month_word: str, year: str | None, published: date | Non
             return date(int(year), month, day)
         except ValueError:
             return None
+    if published is not None:
+        latest = _latest(month, day, published)
+        if latest is not None:
+            return latest  # what dateparser answers (preferring the past), without its 1.5 ms a phrase
     parsed = _dateparser(f"{day} {month_word}", published)
     if parsed is not None and parsed.month == month and parsed.day == day:
         return parsed
@@ -251,3 +255,13 @@ def _explicit(day: int, month_word: str, year: str | None, published: date | Non
     if value > published:
         value = date(published.year - 1, month, day)
     return value
+
+
+def _latest(month: int, day: int, published: date) -> date | None:
+    """The last such day on or before `published`, if it falls in its year or the one before (29
+    February may not: dateparser decides)."""
+    try:
+        value = date(published.year, month, day)
+        return value if value <= published else date(published.year - 1, month, day)
+    except ValueError:
+        return None
