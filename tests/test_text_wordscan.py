@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 from marsad.extract.cues import lexicons
 from marsad.text import dates, wordscan
@@ -67,3 +68,44 @@ def test_sentence_ends_equal_plain_finditer(ant_rows):
     texts += ["".join(rng.choice("a5 .!?؟؛\n\"'") for _ in range(rng.randint(0, 12))) for _ in range(3000)]
     for text in texts:
         assert [m.span() for m in _ends(text)] == [m.span() for m in _END.finditer(text)], text
+
+
+def test_gate_from_report_hits_equals_searching_each_window(ant_rows):
+    """layout.gated answers a window from the report's gate hits as a search of that window would."""
+    from marsad.extract.layout import Layout, gated
+    from marsad.text.normalize import Folded
+
+    gate = lexicons().gate
+    texts = _reports(ant_rows, 60)
+    rng = random.Random(2)
+    checked = hits = 0
+    for text in texts:
+        lay = Layout(None, Folded(text, text, None), [], 0)  # type: ignore[arg-type]
+        for _ in range(60):
+            start = rng.randrange(len(text))
+            end = min(len(text), start + rng.randint(0, 120))
+            expected = gate.search(text, start, end) is not None
+            assert gated(lay, gate, start, end) == expected, text[start:end]
+            checked += 1
+            hits += expected
+    assert checked > 3000 and 0 < hits < checked  # windows with and without a casualty stem
+
+
+def test_prefilters_equal_the_tests_they_replace(ant_rows):
+    """The trie prefilters of number and date scanning say yes exactly where the plain tests did."""
+    from marsad.text.numbers import TOKEN, _lex
+
+    lex, pats = _lex(), dates._patterns()
+    alternations = {
+        "any_month": "[^" + dates._LETTERS + "](?:" + dates._alt(list(pats.month_num)) + ")",
+        "any_weekday": dates._alt(list(pats.weekday_num)),
+        "any_relative": "[^" + dates._LETTERS + "](?:" + dates._alt(list(pats.relative_days)) + ")",
+        "any_weeks": "[^" + dates._LETTERS + "](?:" + dates._alt(list(pats.relative_weeks)) + ")",
+    }
+    windows = _windows(_reports(ant_rows, 40))
+    for text, pos, end in windows:
+        window = text[pos:end]
+        assert (lex.any_start.search(window) is None) == lex.starts.isdisjoint(TOKEN.findall(window)), window
+        for name, plain in alternations.items():
+            spaced = " " + window
+            assert (getattr(pats, name).search(spaced) is None) == (re.search(plain, spaced) is None), (name, window)
