@@ -70,27 +70,6 @@ def test_sentence_ends_equal_plain_finditer(ant_rows):
         assert [m.span() for m in _ends(text)] == [m.span() for m in _END.finditer(text)], text
 
 
-def test_gate_from_report_hits_equals_searching_each_window(ant_rows):
-    """layout.gated answers a window from the report's gate hits as a search of that window would."""
-    from marsad.extract.layout import Layout, gated
-    from marsad.text.normalize import Folded
-
-    gate = lexicons().gate
-    texts = _reports(ant_rows, 60)
-    rng = random.Random(2)
-    checked = hits = 0
-    for text in texts:
-        lay = Layout(None, Folded(text, text, None), [], 0)  # type: ignore[arg-type]
-        for _ in range(60):
-            start = rng.randrange(len(text))
-            end = min(len(text), start + rng.randint(0, 120))
-            expected = gate.search(text, start, end) is not None
-            assert gated(lay, gate, start, end) == expected, text[start:end]
-            checked += 1
-            hits += expected
-    assert checked > 3000 and 0 < hits < checked  # windows with and without a casualty stem
-
-
 def test_prefilters_equal_the_tests_they_replace(ant_rows):
     """The trie prefilters of number and date scanning say yes exactly where the plain tests did."""
     from marsad.text.numbers import TOKEN, _lex
@@ -109,3 +88,18 @@ def test_prefilters_equal_the_tests_they_replace(ant_rows):
         for name, plain in alternations.items():
             spaced = " " + window
             assert (getattr(pats, name).search(spaced) is None) == (re.search(plain, spaced) is None), (name, window)
+
+
+def test_a_word_trie_matches_where_the_alternation_of_its_words_does(ant_rows):
+    """text.trie (the casualty gate, the prefilters): the same words as their plain alternation."""
+    from marsad.text.trie import trie_regex
+
+    words = sorted({fold(w).text for w in lexicons().killed_nouns.table} | {"قتل", "قتلى", "قتيل", "ا"})
+    trie = re.compile(trie_regex(words))
+    plain = re.compile("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words))
+    found = 0
+    for text, pos, end in _windows(_reports(ant_rows, 40)):
+        hit = trie.search(text, pos, end)
+        assert (hit is None) == (plain.search(text, pos, end) is None), text[pos:end]
+        found += hit is not None
+    assert found > 50

@@ -22,7 +22,7 @@ from marsad.extract.cues import lexicons
 from marsad.extract.decide import Candidate, Model, decide, default_model, features
 from marsad.extract.en import candidates_en, decided_en
 from marsad.extract.en.lexicon import lexicon as en_lexicon
-from marsad.extract.layout import Layout, gated, layout
+from marsad.extract.layout import Layout, layout
 from marsad.extract.places import embedded_resolver
 from marsad.extract.records import absorb_updates, build
 from marsad.model import Document, Record
@@ -91,7 +91,7 @@ def candidates(doc: Document, places=None) -> tuple[Layout, object, list[Candida
     if not doc.text or not lex.gate.search(doc.text):
         return None
     lay = layout(doc)
-    if not gated(lay, lex.gate, 0, len(lay.text)):
+    if not lex.gate.search(lay.text):
         return None
     mentions = []
     for clause in lay.clauses:

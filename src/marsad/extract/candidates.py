@@ -16,7 +16,7 @@ from itertools import islice
 
 from marsad.extract.cues import Lexicons
 from marsad.extract.filters import accidental, conjoined, kin_part, negated, not_casualty, partitive
-from marsad.extract.layout import Clause, Layout, clause_dates, gated
+from marsad.extract.layout import Clause, Layout, clause_dates
 from marsad.extract.mention import Mention, Sub
 from marsad.extract.tokens import has_number, prev_token, strip_clitics, tokens_between
 from marsad.extract.victims import (
@@ -40,7 +40,7 @@ _MAX_GAP = 90  # characters searched around a figure for its cue
 def find_mentions(lay: Layout, clause: Clause, lex: Lexicons) -> list[Mention]:
     text = lay.text
     cs, ce = clause.start, clause.end
-    if not gated(lay, lex.gate, cs, ce):
+    if not lex.gate.search(text, cs, ce):
         return []
     numbers = find_numbers(text[cs:ce])
     dates = clause_dates(lay, clause) if numbers else []

@@ -101,21 +101,3 @@ def clause_dates(lay: Layout, clause: Clause) -> list:
     if clause.index not in memo:
         memo[clause.index] = find_dates(lay.text[clause.start : clause.end], lay.doc.published)
     return memo[clause.index]
-
-
-def gated(lay: Layout, gate: re.Pattern[str], start: int, end: int) -> bool:
-    """`gate.search(lay.text, start, end)` for the casualty gate (alternated literals), answered from
-    its hits in the whole report, found once: searching every clause again cost more than the rest
-    of most clauses' work."""
-    hits = lay.memo.get("gate")
-    if hits is None:
-        found = list(gate.finditer(lay.text))
-        hits = lay.memo["gate"] = ([m.start() for m in found], [m.end() for m in found])
-    starts, ends = hits
-    i = bisect.bisect_right(ends, start)  # the first hit that ends inside or after the window
-    if i == len(starts) or starts[i] >= end:
-        # Literals: a match inside the window would be a hit or overlap one (hits never overlap).
-        return False
-    if starts[i] >= start and ends[i] <= end:
-        return True
-    return gate.search(lay.text, start, end) is not None  # a hit across the window's edge

@@ -6,7 +6,7 @@ import re
 from itertools import islice
 
 from marsad.extract.cues import Lexicons
-from marsad.extract.layout import Clause, Layout, clause_dates, gated
+from marsad.extract.layout import Clause, Layout, clause_dates
 from marsad.text.dates import find_dates
 from marsad.text.numbers import TOKEN, find_numbers
 
@@ -125,7 +125,7 @@ def _framed_by_previous(lay: Layout, sentence: int, lex: Lexicons, depth: int = 
 def _has_figure(lay: Layout, clauses: list[Clause], lex: Lexicons) -> bool:
     """A casualty word and a number that is not a year."""
     text, start, end = lay.text, clauses[0].start, clauses[-1].end
-    if not gated(lay, lex.gate, start, end):
+    if not lex.gate.search(text, start, end):
         return False
     return any(n.value and not 1900 <= n.value <= 2100 for n in find_numbers(text[start:end]))
 
