@@ -88,3 +88,20 @@ def test_every_figure_is_stated_by_an_evidence_span(corpus_records):
     for record in corpus_records:
         if record.killed or record.wounded or record.killed_or_wounded:
             assert any(span.role == "count" for span in record.evidence), record.doc_id
+
+
+def test_record_dicts_are_dataclass_dicts_without_unset_optionals(corpus_records):
+    """Record.to_dict is dataclasses.asdict, less the optional keys a record leaves unset."""
+    from dataclasses import asdict
+
+    assert len(corpus_records) > 1000
+    for rec in corpus_records:
+        expected = asdict(rec)
+        for optional in ("killed_or_wounded", "confidence"):
+            if expected[optional] is None:
+                del expected[optional]
+        if rec.kind != "tally" and not expected["regions"]:
+            del expected["regions"]
+        data = rec.to_dict()
+        assert data == expected and list(data) == list(expected)
+        assert data["evidence"] is not rec.evidence  # a copy: changing it leaves the record alone

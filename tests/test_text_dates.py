@@ -56,3 +56,21 @@ def test_ordinal_days_and_bare_months():
 
 def test_relative_weeks_have_week_precision():
     assert dates("الغارة الأمريكية على دير الزور الأسبوع الماضي") == [(date(2018, 3, 31), "week")]
+
+
+def test_calendar_answers_as_dateparser_does_for_a_day_and_month():
+    """The calendar shortcut of text.dates gives what dateparser (preferring the past) would, for every
+    month name of the lexicon, around the publication date and across leap years."""
+    from marsad.text.dates import _dateparser, _latest, _patterns
+
+    pats = _patterns()
+    checked = 0
+    for published in (date(2018, 4, 7), date(2016, 2, 29), date(2017, 1, 1)):
+        for word, month in pats.month_num.items():
+            for day in (1, 7, 8, 28, 29, 30, 31):
+                latest = _latest(month, day, published)
+                parsed = _dateparser(f"{day} {word}", published)
+                if latest is not None and parsed is not None and (parsed.month, parsed.day) == (month, day):
+                    assert latest == parsed, (word, day, published)
+                    checked += 1
+    assert checked > 300  # dateparser reads most of the lexicon's month names

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 from marsad.extract.cues import lexicons
 from marsad.text import dates, wordscan
@@ -67,3 +68,38 @@ def test_sentence_ends_equal_plain_finditer(ant_rows):
     texts += ["".join(rng.choice("a5 .!?؟؛\n\"'") for _ in range(rng.randint(0, 12))) for _ in range(3000)]
     for text in texts:
         assert [m.span() for m in _ends(text)] == [m.span() for m in _END.finditer(text)], text
+
+
+def test_prefilters_equal_the_tests_they_replace(ant_rows):
+    """The trie prefilters of number and date scanning say yes exactly where the plain tests did."""
+    from marsad.text.numbers import TOKEN, _lex
+
+    lex, pats = _lex(), dates._patterns()
+    alternations = {
+        "any_month": "[^" + dates._LETTERS + "](?:" + dates._alt(list(pats.month_num)) + ")",
+        "any_weekday": dates._alt(list(pats.weekday_num)),
+        "any_relative": "[^" + dates._LETTERS + "](?:" + dates._alt(list(pats.relative_days)) + ")",
+        "any_weeks": "[^" + dates._LETTERS + "](?:" + dates._alt(list(pats.relative_weeks)) + ")",
+    }
+    windows = _windows(_reports(ant_rows, 40))
+    for text, pos, end in windows:
+        window = text[pos:end]
+        assert (lex.any_start.search(window) is None) == lex.starts.isdisjoint(TOKEN.findall(window)), window
+        for name, plain in alternations.items():
+            spaced = " " + window
+            assert (getattr(pats, name).search(spaced) is None) == (re.search(plain, spaced) is None), (name, window)
+
+
+def test_a_word_trie_matches_where_the_alternation_of_its_words_does(ant_rows):
+    """text.trie (the casualty gate, the prefilters): the same words as their plain alternation."""
+    from marsad.text.trie import trie_regex
+
+    words = sorted({fold(w).text for w in lexicons().killed_nouns.table} | {"قتل", "قتلى", "قتيل", "ا"})
+    trie = re.compile(trie_regex(words))
+    plain = re.compile("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words))
+    found = 0
+    for text, pos, end in _windows(_reports(ant_rows, 40)):
+        hit = trie.search(text, pos, end)
+        assert (hit is None) == (plain.search(text, pos, end) is None), text[pos:end]
+        found += hit is not None
+    assert found > 50

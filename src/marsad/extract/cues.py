@@ -9,6 +9,7 @@ from functools import cache
 from marsad.extract.lexicon import Matcher
 from marsad.lang import load
 from marsad.text.normalize import fold_plain
+from marsad.text.trie import trie_regex
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def lexicons() -> Lexicons:
     gate_forms += k["after"] + k["nouns"] + w["after"] + w["nouns"] + cas["fuzzy_killed"]
     # The gate is a loose substring test: a report without any of these stems is skipped early.
     stems = {fold_plain(f).split()[0][:4] for f in gate_forms}
-    gate = re.compile("|".join(sorted(re.escape(s) for s in stems if len(s) >= 3)))
+    gate = re.compile(trie_regex(sorted(s for s in stems if len(s) >= 3)))
     victims = []
     for entry in load("ar", "victims"):
         for number in ("singular", "dual", "plural"):

@@ -9,6 +9,7 @@ from functools import cache
 
 from marsad.lang import load
 from marsad.model import Document
+from marsad.text.dates import find_dates
 from marsad.text.normalize import Folded, fold, fold_plain
 from marsad.text.sentences import split
 
@@ -96,8 +97,6 @@ def _title_end(doc: Document, folded: Folded) -> int:
 
 def clause_dates(lay: Layout, clause: Clause) -> list:
     """Date mentions of a clause, offsets relative to the clause start (memoised per report)."""
-    from marsad.text.dates import find_dates
-
     memo = lay.memo.setdefault("dates", {})
     if clause.index not in memo:
         memo[clause.index] = find_dates(lay.text[clause.start : clause.end], lay.doc.published)

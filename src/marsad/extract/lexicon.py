@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 
 from marsad.text import wordscan
 from marsad.text.normalize import fold_plain
+from marsad.text.trie import trie_regex
 
 V = TypeVar("V")
 
@@ -47,19 +48,19 @@ class Matcher(Generic[V]):
                 variants += ["ال" + base, "ل" + base]
             for v in variants:
                 self.table.setdefault(v, value)
-        trie = _trie_regex(sorted(self.table))
+        trie = trie_regex(sorted(self.table), _GAP)
         pfx = _PREFIX if prefixes else r"(?P<pfx>)"
         self.regex = re.compile(r"(?<!\w)" + pfx + r"(?P<w>" + trie + r")(?!\w)")
         self._after = wordscan.after_of(self.regex)  # for the fast scan of finditer
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match[V]]:
-        end = len(text) if endpos is None else endpos
-        for m in wordscan.finditer(self.regex, self._after, text, pos, end):
-            word = m.group("w")
-            value = self.table.get(word)
+        table = self.table
+        for m in wordscan.finditer(self.regex, self._after, text, pos, endpos):
+            word = m.group(2)  # "w" (by number: this runs for every match)
+            value = table.get(word)
             if value is None:
                 word = _SPACE.sub(" ", word)
-                value = self.table.get(word)
+                value = table.get(word)
             if value is not None:
                 yield Match(m.start(), m.end(), word, value)
 
@@ -79,28 +80,3 @@ class Matcher(Generic[V]):
 
     def __contains__(self, word: str) -> bool:
         return word in self.table
-
-
-def _trie_regex(words: list[str]) -> str:
-    """Alternation of `words` as a regex trie; longer continuations are tried first."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = True
-    return _node_regex(trie) or "(?!)"
-
-
-def _node_regex(node: dict) -> str:
-    ends = "" in node
-    alts = []
-    for ch in sorted(k for k in node if k):
-        sub = _node_regex(node[ch])
-        alts.append((_GAP if ch == " " else re.escape(ch)) + sub)
-    if not alts:
-        return ""
-    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    if ends:
-        return "(?:" + body + ")?"
-    return body

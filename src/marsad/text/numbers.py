@@ -17,6 +17,7 @@ from functools import cache
 from marsad.lang import load
 from marsad.model import Count
 from marsad.text.normalize import fold_plain
+from marsad.text.trie import trie_regex
 
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
@@ -53,6 +54,7 @@ class _Lex:
     # Every word token a number can start at (a number word, "و" + one, "ال" + one); a token neither
     # in it nor opening with a digit is skipped without parsing.
     starts: frozenset[str]
+    any_start: re.Pattern[str]  # a word token of `starts` (one search instead of listing every token)
 
 
 @cache
@@ -77,6 +79,11 @@ def _lex() -> _Lex:
                 words[fold_plain(prefix + hundred)] = ("hundred", value * 100.0)
     vague = {fold_plain(f): (v["low"], v["high"]) for v in data["vague"] for f in v["forms"]}
     vague_scale = {fold_plain(f): int(k) for k, fs in data["vague_scale_plurals"].items() for f in fs}
+    starts = frozenset(
+        [*words, *vague]
+        + ["ال" + w for w in words]
+        + ["و" + w for w, (kind, _) in words.items() if kind not in ("scale", "fraction")]
+    )
     quals = load("ar", "qualifiers")
     before = _alternation(quals["before"])
     after = _alternation(quals["after"])
@@ -91,11 +98,9 @@ def _lex() -> _Lex:
             r"(?<!\w)(?:" + "|".join(re.escape(fold_plain(w)) for w in quals["range_open"]) + r")\s*$"
         ),
         range_join=frozenset(fold_plain(w) for w in quals["range_join"]),
-        starts=frozenset(
-            [*words, *vague]
-            + ["ال" + w for w in words]
-            + ["و" + w for w, (kind, _) in words.items() if kind not in ("scale", "fraction")]
-        ),
+        starts=starts,
+        # Word tokens are runs of letters: a start word with no letter on either side.
+        any_start=re.compile(r"(?<![^\W\d_])(?:" + trie_regex(sorted(starts)) + r")(?![^\W\d_])"),
     )
 
 
@@ -121,7 +126,7 @@ def qualified(value: int, qualifier: str | None) -> Count:
 def find_numbers(text: str) -> list[Number]:
     """All number expressions in folded `text`, left to right."""
     lex = _lex()
-    if _DIGIT.search(text) is None and lex.starts.isdisjoint(TOKEN.findall(text)):
+    if _DIGIT.search(text) is None and lex.any_start.search(text) is None:
         return []  # most clauses: no digit and no number word
     toks = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
     found: list[Number] = []

@@ -31,18 +31,18 @@ def finditer(
     """What regex.finditer(text, pos, endpos) finds, for a regex that opens with a word-start lookbehind
     and after = after_of(regex)."""
     end = len(text) if endpos is None else endpos
+    match, search, wordchar = regex.match, after.search, _WORD.match  # bound once per call, used per word boundary
     while True:
-        m = regex.match(text, pos, end)  # at the window's start (its lookbehind sees before pos)
+        m = match(text, pos, end)  # at the window's start (its lookbehind sees before pos)
         if m is None:
-            hit = after.search(text, pos, end)
+            hit = search(text, pos, end)
             if hit is None:
                 return
-            if _WORD.match(text, hit.start()):
-                pos = hit.start() + 1  # a word character outside _WORDISH: nothing starts right after it
-                continue
-            m = regex.match(text, hit.start() + 1, end)  # the same match, with its groups
+            pos = hit.start() + 1
+            if wordchar(text, pos - 1):
+                continue  # a word character outside _WORDISH: nothing starts right after it
+            m = match(text, pos, end)  # the same match, with its groups
             if m is None:  # cannot happen: the lookbehind holds there and the rest just matched
-                pos = hit.start() + 1
                 continue
         yield m
         pos = m.end()
