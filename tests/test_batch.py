@@ -163,3 +163,31 @@ def test_rerun_resumes_and_a_partial_partition_stays_unseen(shards, client, tmp_
     assert (stats.skipped, len(stats.results)) == (1, 1) and stats.results[0].name == second
     assert {t: partitions.partition_path(out, t, first).stat().st_mtime_ns for t in partitions.TABLES} == kept
     assert partitions.finished_shards(out) == [first, second]
+
+
+def test_a_shard_is_extracted_with_the_model_its_places_database_remembers(ant_rows, tmp_path, monkeypatch):
+    """`--places-db` names the database the records are for: without `--model`, its remembered model decides,
+    as an ingest into it would (the worker reads it from the database itself)."""
+    from marsad.batch import run
+    from marsad.pipeline import remember_model
+
+    shipped = json.loads((Path(store.__file__).parents[1] / "lang" / "ar" / "model.json").read_text())
+    # A deciding model that believes nothing: a shard extracted with it has no records.
+    doubting = tmp_path / "doubting.json"
+    doubting.write_text(json.dumps({**shipped, "decides": True, "threshold": 1.01}))
+    shard = tmp_path / "killing.jsonl"
+    shard.write_text("\n".join([r for r in ant_rows if "قتل" in r][:10]) + "\n", encoding="utf-8")
+    remembers, plain = f"sqlite:///{tmp_path / 'remembers.db'}", f"sqlite:///{tmp_path / 'plain.db'}"
+    remember_model(store.connect(remembers), str(doubting))
+    store.connect(plain)
+    monkeypatch.delenv("MARSAD_MODEL", raising=False)
+    monkeypatch.setattr(run, "_loaded", {})
+
+    def records(places_db: str, model: str | None = None) -> int:
+        out = tmp_path / f"out-{len(list(tmp_path.iterdir()))}"
+        return run.extract_shard(str(shard), "s0", str(out), {"places_db": places_db, "model": model}).records
+
+    assert records(plain) > 0
+    assert records(remembers) == 0
+    assert records(plain) > 0  # a worker keeps each database's choice apart
+    assert records(remembers, model=str(Path(store.__file__).parents[1] / "lang" / "ar" / "model.json")) > 0

@@ -195,3 +195,26 @@ def gold_quotes(doc_id: str) -> list[str | None]:
         if raw["doc_id"] == doc_id:
             return [r.get("evidence_text") for r in raw["incidents"]]
     return []
+
+
+def test_a_failure_of_event_resolution_is_recorded_and_the_reports_stay_stored(corpus, tmp_path, monkeypatch):
+    """A defect inside update_events neither stops the ingest with a traceback nor leaves half-written events:
+    the reports and records are stored, the failure is recorded, and `events resolve` groups them later."""
+    from marsad import pipeline, store
+    from marsad.resolve import update_events
+    from marsad.store.events import count_events, unresolved_records
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a defect while grouping")
+
+    docs = [d for d in corpus.values() if "قتل" in d.text][:20]
+    engine = store.connect(str(tmp_path / "r.db"))
+    monkeypatch.setattr(pipeline, "update_events", broken)
+    stats = pipeline.ingest(engine, docs)
+    assert stats.stored == len(docs) and stats.records > 0
+    [failure] = store.list_failures(engine)
+    assert failure.stage == "resolve" and "a defect while grouping" in failure.reason
+    incidents = len(unresolved_records(engine))  # every incident record, none grouped
+    assert incidents > 0 and count_events(engine) == 0
+    monkeypatch.undo()
+    assert update_events(engine)["records"] == incidents and count_events(engine) > 0

@@ -174,9 +174,19 @@ def resolve_events(engine: Engine, stats: IngestStats) -> None:
     """Events grow with each ingest: this run's records are resolved against the events near their dates,
     and so are those of reports met again, which an interrupted run may have stored but not resolved."""
     leftovers = store.record_ids_of(engine, stats.seen_doc_ids) if stats.seen_doc_ids else []
-    if stats.new_record_ids or leftovers:
+    if not (stats.new_record_ids or leftovers):
+        return
+    try:
         # A report met twice in one run is both new and seen: each record once.
         stats.events = update_events(engine, list(dict.fromkeys(stats.new_record_ids + leftovers)))
+    except Exception as exc:  # noqa: BLE001 - the reports are stored: a defect of grouping must not lose them
+        # The regrouping is one transaction: it rolled back, so the store holds the records, unresolved,
+        # and the events as they were; `marsad events resolve` groups every unresolved record.
+        reason = (
+            f"event resolution failed ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+            f"{len(stats.new_record_ids) + len(leftovers)} records stored but in no event: run `marsad events resolve`"
+        )
+        note_failure(engine, stats, SourceError("events", None, reason), "resolve")
 
 
 def store_extracted(engine: Engine, doc: Document, records: list) -> IngestStats:

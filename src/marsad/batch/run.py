@@ -154,32 +154,45 @@ def _size(path: str) -> int:
 
 # --- on a worker ---------------------------------------------------------------------------------------
 
-# What this worker process has loaded: (model path, places database) -> place resolver (None: embedded).
-_loaded: dict[tuple[str | None, str | None], object] = {}
+# What this worker process has loaded: (model path, places database) -> (place resolver or None for the
+# embedded gazetteer, the model file extraction reads through MARSAD_MODEL or None for the shipped one).
+_loaded: dict[tuple[str | None, str | None], tuple[object, str | None]] = {}
 
 
 def _places(model: str | None, places_db: str | None):
-    """Load lexicons, gazetteer and model once per worker process (about 2 s), then reuse them."""
-    # The decision model is read through MARSAD_MODEL (one cached model per path): this run's, or none.
-    if model:
-        os.environ["MARSAD_MODEL"] = model
-    else:
-        os.environ.pop("MARSAD_MODEL", None)
+    """Load lexicons, gazetteer and model once per worker process (about 2 s), then reuse them.
+
+    Without a model of this run, the places database's remembered model is used, as an ingest into that
+    database would (read by the worker: the head node's files need not be visible on a cluster)."""
     key = (model, places_db)
     if key not in _loaded:
+        _use_model(model)
         places = None
         if places_db:
             from marsad.geo import resolver_for
+            from marsad.pipeline import adopt_model
             from marsad.store import connect
 
             engine = connect(places_db)
+            if not model:
+                adopt_model(engine)
             places = resolver_for(engine)
             engine.dispose()
         from marsad.parallel import warm_up
 
         warm_up(places)
-        _loaded[key] = places
-    return _loaded[key]
+        _loaded[key] = (places, os.environ.get("MARSAD_MODEL") or None)
+    places, chosen = _loaded[key]
+    _use_model(chosen)
+    return places
+
+
+def _use_model(path: str | None) -> None:
+    # The decision model is read through MARSAD_MODEL (one cached model per path): this run's, or none.
+    if path:
+        os.environ["MARSAD_MODEL"] = path
+    else:
+        os.environ.pop("MARSAD_MODEL", None)
 
 
 def extract_shard(path: str, name: str, outdir: str, options: dict) -> ShardResult:

@@ -7,10 +7,19 @@ from contextlib import nullcontext
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from marsad.cli.common import DbOption, FieldOption, ModelOption, console, err_console, field_map, lazy, use_model
+from marsad.cli.common import (
+    DbOption,
+    FieldOption,
+    ModelOption,
+    console,
+    err_console,
+    escape,
+    field_map,
+    lazy,
+    progress_bar,
+    use_model,
+)
 from marsad.cli.ingest import PathsArgument, resolve_and_report
 
 batch_api = lazy("marsad.batch")
@@ -25,8 +34,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _progress(label: str, quiet: bool):
-    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    return nullcontext() if quiet else Progress(*columns, console=err_console, transient=True)
+    return nullcontext() if quiet else progress_bar(label)
 
 
 def batch(

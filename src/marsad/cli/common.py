@@ -10,9 +10,12 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table as RichTable
+
     from marsad.sources import FieldMap
     from marsad.store import Filters
 
@@ -31,8 +34,48 @@ def lazy(name: str) -> ModuleType:
     return _Lazy(name)
 
 
-console = Console()
-err_console = Console(stderr=True)
+class _Console:
+    """rich's Console, made on first use: importing rich costs more than all of `marsad --help` should."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr)
+        return self._console
+
+    def __getattr__(self, attr: str):
+        return getattr(self.get(), attr)
+
+
+console = _Console()
+err_console = _Console(stderr=True)
+
+
+def escape(text: str) -> str:
+    """Text with rich's markup escaped (rich imported only when something is printed)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def Table(**options) -> RichTable:  # noqa: N802 - stands for rich's Table, imported on first use
+    from rich.table import Table as RichTable
+
+    return RichTable(**options)
+
+
+def progress_bar(label: str) -> Progress:
+    """A transient progress bar on stderr: label, bar, done of total, time elapsed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=err_console.get(), transient=True)
+
 
 RTL_RUN = re.compile(r"[\u0600-\u06ff]")
 

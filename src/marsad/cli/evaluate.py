@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from marsad.cli.common import ModelOption, console, err_console, use_model
+from marsad.cli.common import ModelOption, Table, console, err_console, use_model
 
 
 def register(app: typer.Typer) -> None:

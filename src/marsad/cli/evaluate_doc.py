@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 
-from rich.table import Table
-
-from marsad.cli.common import console
+from marsad.cli.common import Table, console
 
 
 def print_doc_level(labels: str, docs: str, as_json: bool, errors: bool) -> None:

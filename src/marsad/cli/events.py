@@ -7,7 +7,6 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from marsad.cli.common import (
     Admin1Option,
@@ -16,6 +15,7 @@ from marsad.cli.common import (
     EventTypeOption,
     PerpetratorOption,
     SinceOption,
+    Table,
     TextOption,
     UntilOption,
     VictimOption,

@@ -6,10 +6,8 @@ import json
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from marsad.cli.common import DbOption, console, lazy
+from marsad.cli.common import DbOption, Table, console, escape, lazy
 
 store = lazy("marsad.store")
 

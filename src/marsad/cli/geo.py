@@ -129,7 +129,7 @@ def _reader(path: Path, **kwargs):
 
     if not err_console.is_terminal:
         return open(path, **kwargs)
-    return rich.progress.open(path, "r", description=path.name, console=err_console, transient=True, **kwargs)
+    return rich.progress.open(path, "r", description=path.name, console=err_console.get(), transient=True, **kwargs)
 
 
 def _report_rows(path: Path, problems: list[tuple[int, str]], unlocated: int, shown: int = 20) -> None:

@@ -11,19 +11,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from marsad.cli.common import (
     DbOption,
     FieldOption,
     ModelOption,
+    Table,
     console,
     err_console,
+    escape,
     field_map,
     for_terminal,
     lazy,
+    progress_bar,
     use_model,
 )
 
@@ -125,8 +125,7 @@ def with_progress(items: Iterable[T], total: int | None, label: str, quiet: bool
     if quiet:
         yield from items
         return
-    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as progress:
+    with progress_bar(label) as progress:
         task = progress.add_task(label, total=total)
         for item in items:
             yield item

@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from marsad.cli.common import (
     Admin1Option,
@@ -17,12 +15,14 @@ from marsad.cli.common import (
     EventTypeOption,
     PerpetratorOption,
     SinceOption,
+    Table,
     TextOption,
     UntilOption,
     VictimOption,
     build_filters,
     console,
     err_console,
+    escape,
 )
 
 reference_app = typer.Typer(help="Other datasets' events (UCDP GED, ACLED), stored beside marsad's, never mixed.")

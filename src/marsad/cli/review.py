@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from marsad.cli.common import (
     Admin1Option,
@@ -18,6 +17,7 @@ from marsad.cli.common import (
     KindOption,
     PerpetratorOption,
     SinceOption,
+    Table,
     TextOption,
     UntilOption,
     VictimOption,

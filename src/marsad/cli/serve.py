@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 import typer
@@ -36,6 +35,8 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the API (OpenAPI at /docs) and the dashboard (at /) over the store."""
+    import secrets
+
     import uvicorn
 
     from marsad.api import create_app

@@ -60,24 +60,30 @@ class Blocks:
         self._order: dict[int, int] = {}  # id(item) -> when it was indexed: candidates keep that order
         # Each block holds its records by id(item), in the order placed: removal is O(1), and the latest
         # are read first without reading the rest.
-        self._by_admin: dict[tuple[str, int], dict[int, Item]] = defaultdict(dict)
-        self._areas: dict[tuple[str, int], dict[int, Item]] = defaultdict(dict)
-        self._by_word: dict[tuple[str, int, str], dict[int, Item]] = defaultdict(dict)
-        self._by_cell: dict[tuple[str, int, tuple[int, int]], dict[int, Item]] = defaultdict(dict)
+        self._blocks: dict[tuple[str, int], _Block] = defaultdict(_Block)  # (governorate, day) -> its records
         self._no_admin: dict[int, dict[int, Item]] = defaultdict(dict)
         self._by_day: dict[int, dict[int, Item]] = defaultdict(dict)
+        # id(item) -> (item, its block keys): computed once per record, not once per day it is looked up on.
+        self._keys: dict[int, tuple[Item, _Keys]] = {}
+
+    def _keys_of(self, item: Item) -> _Keys:
+        known = self._keys.get(id(item))
+        if known is None:
+            known = self._keys[id(item)] = (item, _Keys.of(item))
+        return known[1]
 
     def _lists(self, item: Item) -> list[dict[int, Item]]:
         day = item.day
         if not item.admin1:
             return [self._by_day[day], self._no_admin[day]]
-        lists = [self._by_day[day], self._by_admin[(item.admin1, day)]]
-        if not is_town(item):
-            return [*lists, self._areas[(item.admin1, day)]]
-        lists += [self._by_word[(item.admin1, day, word)] for word in set(_words(item))]
-        cell = _cell(item)
-        if cell is not None:
-            lists.append(self._by_cell[(item.admin1, day, cell)])
+        block = self._blocks[(item.admin1, day)]
+        keys = self._keys_of(item)
+        if not keys.town:
+            return [self._by_day[day], block.all, block.areas]
+        lists = [self._by_day[day], block.all]
+        lists += [block.words.setdefault(word, {}) for word in keys.words]
+        if keys.cell is not None:
+            lists.append(block.cells.setdefault(keys.cell, {}))
         return lists
 
     def add(self, item: Item) -> None:
@@ -98,23 +104,30 @@ class Blocks:
         """The records to compare `item` with, in the order they were indexed (day by day).
         `members_of(record)`: the members of the event a record belongs to."""
         # A precise date links only to dates a day earlier, or to report dates up to three days later.
-        low, high = (item.day - 1, item.day + 3) if item.precise else (item.day - 3, item.day + 3)
+        offsets = _PRECISE_DAYS if item.precise else _ROUGH_DAYS
+        low, high = item.day + min(offsets), item.day + max(offsets)
         found: dict[int, Item] = {}
+        keys = self._keys_of(item)
         # Nearest days first: in a dense block the window fills before the farther days are read.
-        for day in sorted(range(low, high + 1), key=lambda d: (abs(d - item.day), d)):
+        for offset in offsets:
+            sources = self._sources(item, keys, item.day + offset)
+            if not sources:
+                continue
             todays: dict[int, Item] = {}
-            for source in self._sources(item, day):
-                todays.update((id(m), m) for m in islice(reversed(source.values()), SCAN))
+            for source in sources:  # each maps id(record) -> record, the latest placed last
+                latest = reversed(source.items())
+                todays.update(latest if len(source) <= SCAN else islice(latest, SCAN))
             room = WINDOW - len(found)
             found.update(todays if len(todays) <= room else self._closest(item, todays, room))
             if len(found) >= WINDOW:
                 break
-        if is_town(item):
+        if keys.town:
             self._add_event_members(item, found, members_of, low, high)
-        chosen = [m for m in found.values() if not item.country or m.country in (None, item.country)]
+        country, order = item.country, self._order
+        chosen = [m for m in found.values() if not country or m.country in (None, country)]
         if item.admin1:  # day by day: the governorate's records, then those without one
-            return sorted(chosen, key=lambda m: (m.day, m.admin1 is None, self._order[id(m)]))
-        return sorted(chosen, key=lambda m: (m.day, self._order[id(m)]))
+            return sorted(chosen, key=lambda m: (m.day, m.admin1 is None, order[id(m)]))
+        return sorted(chosen, key=lambda m: (m.day, order[id(m)]))
 
     def _add_event_members(
         self, item: Item, found: dict[int, Item], members_of: Callable[[Item], list[Item]], low: int, high: int
@@ -154,19 +167,53 @@ class Blocks:
 
         return {id(m): m for m in sorted(todays.values(), key=distance)[:room]}
 
-    def _sources(self, item: Item, day: int) -> list:
+    def _sources(self, item: Item, keys: _Keys, day: int) -> list[dict[int, Item]]:
+        """The non-empty indexes holding the records of `day` that `item` is compared with."""
         admin1 = item.admin1
         if not admin1:
-            return [self._by_day.get(day, {})]
-        if not is_town(item):
-            return [self._by_admin.get((admin1, day), {}), self._no_admin.get(day, {})]
-        sources = [self._areas.get((admin1, day), {}), self._no_admin.get(day, {})]
-        sources += [self._by_word.get((admin1, day, word), {}) for word in sorted(set(_words(item)))]
-        cell = _cell(item)
-        if cell is not None:
-            sources += [
-                self._by_cell.get((admin1, day, (cell[0] + dy, cell[1] + dx)), {})
-                for dy in (-1, 0, 1)
-                for dx in (-1, 0, 1)
-            ]
-        return sources
+            return [s] if (s := self._by_day.get(day)) else []
+        block = self._blocks.get((admin1, day))
+        if block is None or not block.all:  # nothing of the governorate that day: only records without one
+            return [s] if (s := self._no_admin.get(day)) else []
+        if not keys.town:
+            found = [block.all, self._no_admin.get(day)]
+        else:
+            words, cells = block.words, block.cells
+            found = [block.areas, self._no_admin.get(day)]
+            found += [words.get(word) for word in keys.words]
+            found += [cells.get(cell) for cell in keys.near]
+        return [s for s in found if s]
+
+
+class _Block:
+    """The records of one governorate and day: all of them, those naming only an area, and the towns by
+    word key and by grid cell (small dicts: looked up for every record of the days around)."""
+
+    __slots__ = ("all", "areas", "cells", "words")
+
+    def __init__(self) -> None:
+        self.all: dict[int, Item] = {}
+        self.areas: dict[int, Item] = {}
+        self.words: dict[str, dict[int, Item]] = {}
+        self.cells: dict[tuple[int, int], dict[int, Item]] = {}
+
+
+# Days a record's candidates are read from, nearest first: a precise date links only to dates a day
+# earlier, or to report dates up to three days later; a report date to dates three days either way.
+_PRECISE_DAYS = (0, -1, 1, 2, 3)
+_ROUGH_DAYS = (0, -1, 1, -2, 2, -3, 3)
+
+
+class _Keys:
+    """A record's block keys: whether it is a town, its words' keys (sorted), its cell and the 3x3 around it."""
+
+    __slots__ = ("cell", "near", "town", "words")
+
+    def __init__(self, town: bool, words: list[str], cell: tuple[int, int] | None) -> None:
+        self.town, self.words, self.cell = town, words, cell
+        self.near = [] if cell is None else [(cell[0] + dy, cell[1] + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+
+    @classmethod
+    def of(cls, item: Item) -> _Keys:
+        town = is_town(item)
+        return cls(town, sorted(set(_words(item))) if town else [], _cell(item) if town else None)

@@ -135,21 +135,25 @@ class Resolver:
         """Events the item links to: the best-linked member per event, events with a veto left out, and
         events whose members name another town more often than the item's."""
         barred: set[int] = set()
+        fitting: set[int] = set()  # events whose reports, dates and analyst links admit the item
         places: dict[int, int] = defaultdict(int)
         scored: list[tuple[int, Cluster, Item, PairScore]] = []
         cannot = self.overrides.cannot.get(item.record_id, ())
+        by_record = self.by_record
         for member in self._candidates(item):
-            cluster = self.by_record[member.record_id]
+            cluster = by_record[member.record_id]
             key = id(cluster)
             if key in barred:
                 continue
-            if (
-                item.doc_id in cluster.docs
-                or not cluster.fits_dates(item)
-                or (cannot and any(m.record_id in cannot for m in cluster.members))
-            ):
-                barred.add(key)
-                continue
+            if key not in fitting:
+                if (
+                    item.doc_id in cluster.docs
+                    or not cluster.fits_dates(item)
+                    or (cannot and any(m.record_id in cannot for m in cluster.members))
+                ):
+                    barred.add(key)
+                    continue
+                fitting.add(key)
             pair = score_pair(item, member)
             places[key] += pair.place
             if pair.veto:

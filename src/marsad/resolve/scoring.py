@@ -9,7 +9,6 @@ here: on templated news it links different incidents; the clusterer may use it t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -45,14 +44,18 @@ def type_group(sub_event_type: str | None) -> str | None:
     return _GROUPS.get(sub_event_type) if sub_event_type else None
 
 
-@dataclass
 class PairScore:
-    score: float = 0.0
-    veto: str | None = None
-    # +1: the two name one town; -1: they name different towns; 0: the place says neither.
-    place: int = 0
-    # (weight, template, values): formatted only when a reason is shown, which is rare.
-    reasons: list[tuple] = field(default_factory=list)
+    """A pair's score, its veto and the reasons for both (a plain class: resolution makes millions)."""
+
+    __slots__ = ("place", "reasons", "score", "veto")
+
+    def __init__(self) -> None:
+        self.score = 0.0
+        self.veto: str | None = None
+        # +1: the two name one town; -1: they name different towns; 0: the place says neither.
+        self.place = 0
+        # (weight, template, values): formatted only when a reason is shown, which is rare.
+        self.reasons: list[tuple] = []
 
     @property
     def linked(self) -> bool:

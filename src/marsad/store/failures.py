@@ -19,7 +19,7 @@ failures = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("path", Text, nullable=False),  # the file read, "-" for stdin, "api" for a POST
     Column("line", Integer),  # the report's first line in a JSONL/CSV file; null for whole files
-    Column("stage", String(16), nullable=False),  # "read" or "extract"
+    Column("stage", String(16), nullable=False),  # "read", "extract", "store" or "resolve"
     Column("reason", Text, nullable=False),
     Column("doc_id", String(300)),
     Column("failed_at", DateTime, nullable=False),
