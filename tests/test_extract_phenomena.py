@@ -8,18 +8,10 @@ and not the rest of the report. Whole-report behaviour is tested at the end.
 from __future__ import annotations
 
 import json
-import re
 
+from corpus_support import sentence
 from marsad.extract import extract
 from marsad.model import Document, Record
-
-
-def sentence(corpus, doc_id: str, phrase: str) -> Document:
-    doc = corpus[doc_id]
-    for part in re.split(r"(?<=[.\n])", doc.text):
-        if phrase in part:
-            return Document(doc_id=doc_id, text=part.strip(), published=doc.published)
-    raise AssertionError(f"{phrase!r} not in {doc_id}")
 
 
 def incidents(doc: Document) -> list[Record]:

@@ -6,18 +6,9 @@ report's publication date, so that it tests the construction and not the rest of
 
 from __future__ import annotations
 
-import re
-
+from corpus_support import sentence
 from marsad.extract import extract
-from marsad.model import Document, Record
-
-
-def sentence(corpus, doc_id: str, phrase: str) -> Document:
-    doc = corpus[doc_id]
-    for part in re.split(r"(?<=[.\n])", doc.text):
-        if phrase in part:
-            return Document(doc_id=doc_id, text=part.strip(), published=doc.published)
-    raise AssertionError(f"{phrase!r} not in {doc_id}")
+from marsad.model import Record
 
 
 def killed(records: list[Record]) -> list[int | None]:
