@@ -83,6 +83,13 @@ def test_number_word_with_the_conjunction_is_a_figure():
     assert [v for v, _ in counts("عشرين وثلاثين قتيلا")] == [20, 30]
 
 
+def test_number_word_after_the_preposition_ba_is_read_whole():
+    # "… قتلوا يوم أمس في قندهار يقدر بأحد عشر طفلا" (ANT corpus): 11, where "عشر" alone read 10.
+    assert [v for v, _ in counts("يقدر بأحد عشر طفلا")] == [11]
+    assert [v for v, _ in counts("قبل موعد ذلك العشاء بخمسة أشهر")] == [5]
+    assert counts("بخمسةَ عشر مليار دولار") == counts("خمسة عشر مليار دولار")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -19,6 +19,8 @@ from marsad.model import Count
 from marsad.text.normalize import fold_plain
 from marsad.text.trie import trie_regex
 
+# One-letter proclitics a number word takes: و (and), ب (by, with).
+_PROCLITICS = ("و", "ب")
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
 
@@ -82,7 +84,7 @@ def _lex() -> _Lex:
     starts = frozenset(
         [*words, *vague]
         + ["ال" + w for w in words]
-        + ["و" + w for w, (kind, _) in words.items() if kind not in ("scale", "fraction")]
+        + [c + w for c in _PROCLITICS for w, (kind, _) in words.items() if kind not in ("scale", "fraction")]
     )
     quals = load("ar", "qualifiers")
     before = _alternation(quals["before"])
@@ -139,7 +141,8 @@ def find_numbers(text: str) -> list[Number]:
         parsed = _parse_at(toks, i, lex)
         start = toks[i][1]
         if parsed is None and _joined_word(toks[i][0], lex):
-            # "بين مئة ومئتي", "16 طفلا وأربع نساء": a number word joined by و is a figure too.
+            # "بين مئة ومئتي", "16 طفلا وأربع نساء": a number word joined by و is a figure too, and
+            # one after ب ("يقدر بأحد عشر طفلا", "بخمسة أشخاص"; read alone, "عشر" was a figure of 10).
             word, s, e = toks[i]
             parsed = _parse_at([*toks[:i], (word[1:], s + 1, e), *toks[i + 1 :]], i, lex)
             start = s + 1
@@ -154,7 +157,7 @@ def find_numbers(text: str) -> list[Number]:
 
 
 def _joined_word(word: str, lex: _Lex) -> bool:
-    return word.startswith("و") and lex.words.get(word[1:], ("scale",))[0] not in ("scale", "fraction")
+    return word[0] in _PROCLITICS and lex.words.get(word[1:], ("scale",))[0] not in ("scale", "fraction")
 
 
 def _word_and_digits(text: str, found: list[Number]) -> list[Number]:
