@@ -212,7 +212,7 @@ def list_documents(
     query = select(*columns, documents.c.lang, n_records)
     order = (documents.c.published.desc(), documents.c.doc_id.desc())
     with engine.connect() as conn:
-        common = bool(text) and is_common(conn, text)
+        common = is_common(conn, text)
         if common:
             # Newest first, each report checked in turn: a page of a common needle stops after a few dozen,
             # where the text index would first gather every report that holds it. Not counted, as listings.

@@ -337,7 +337,7 @@ def query_events(
     `limit` after `offset` events or after the cursor `after` (store.paging)."""
     filters = filters or Filters()
     with engine.connect() as conn:
-        walk = limit is not None and bool(filters.text) and is_common(conn, filters.text)
+        walk = limit is not None and is_common(conn, filters.text)
         query = select(events.c.event_id, events.c.data).order_by(events.c.date, events.c.event_id)
         if limit is None and after is None:
             query = _apply_filters(query, filters)
@@ -404,7 +404,7 @@ def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, 
             return summaries.killed(conn, filters)
         # A common needle: each candidate event's reports are checked, rather than every report that holds it
         # gathered first (the other filters, a tally's period and governorate, usually leave few events).
-        walk = bool(filters.text) and is_common(conn, filters.text)
+        walk = is_common(conn, filters.text)
         return tuple(conn.execute(_apply_filters(query, filters, walk_text=walk)).one())
 
 
@@ -414,7 +414,7 @@ def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
     with engine.connect() as conn:
         if summaries.serves(filters) and not (filters.since or filters.until):
             return conn.execute(select(func.count()).select_from(events)).scalar_one(), True
-        if filters.text and is_common(conn, filters.text):
+        if is_common(conn, filters.text):
             return None
         return paging.capped_count(conn, _apply_filters(select(events.c.event_id), filters))
 

@@ -417,7 +417,7 @@ def iter_records(
         else:
             # Page over the (date, record_id) index alone, then join the page: an OFFSET deep into 100,000
             # records skips index entries instead of joined rows; a cursor seeks.
-            walk = bool(filters.text) and is_common(conn, filters.text)
+            walk = is_common(conn, filters.text)
             ids = apply_filters(select(records.c.record_id), filters, walk_text=walk).where(*date_bounds(conn, filters))
             if after:
                 ids = paging.after(ids, records.c.date, records.c.record_id, after, paging.nulls_first(conn))
@@ -446,7 +446,7 @@ def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
     with engine.connect() as conn:
         if filters == Filters():
             return counts.count(conn, "records"), True  # every record but the rejected ones, kept on write
-        if filters.text and is_common(conn, filters.text):
+        if is_common(conn, filters.text):
             return None
         ids = apply_filters(select(records.c.record_id), filters).where(*date_bounds(conn, filters))
         return paging.capped_count(conn, ids)

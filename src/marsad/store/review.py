@@ -274,7 +274,7 @@ def queue(engine: Engine, filters: Filters, limit: int = 50, offset: int = 0, fl
     review = (filters.review or "reviewed") if flagged else "unreviewed"
     with engine.connect() as conn:
         # A common needle is checked record by record along the queue's order, as listings do (store.search).
-        walk = bool(filters.text) and is_common(conn, filters.text)
+        walk = is_common(conn, filters.text)
         ids = apply_filters(ids, Filters(**{**filters.__dict__, "review": review}), walk_text=walk)
         ids = ids.order_by(records.c.queue_rank, records.c.record_id).limit(limit).offset(offset)
         query = (

@@ -101,8 +101,11 @@ def document_contains(column, needle: str):
 COMMON = 5000
 
 
-def is_common(connection: Connection, needle: str) -> bool:
-    """Whether the text index finds `needle` in at least COMMON reports (it stops counting there)."""
+def is_common(connection: Connection, needle: str | None) -> bool:
+    """Whether the text index finds `needle` in at least COMMON reports (it stops counting there); no
+    needle is not common."""
+    if not needle:
+        return False
     folded = folded_needle(needle)
     if connection.dialect.name != "sqlite" or not _fts_available or len(folded) < 3:
         return False
