@@ -17,9 +17,7 @@ from marsad.extract.candidates import Mention
 from marsad.extract.cues import Lexicons
 from marsad.extract.layout import Layout
 from marsad.extract.tokens import strip_clitics
-from marsad.lang import load
-from marsad.text.dates import find_dates
-from marsad.text.normalize import fold_plain
+from marsad.text.dates import find_dates, month_pattern
 
 # SCHEMA.md: news is roughly the last 30 days; 35 leaves slack for "a month ago". On the development
 # gold 30 and 35 score alike and 45 lower on data/gold/ar_extra.jsonl (grammar alone).
@@ -91,8 +89,7 @@ _YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 @cache
 def _entry_head() -> re.Pattern[str]:
     """ "3 و5 أيار/مايو:", "- 8 سبتمبر:" at the start of a line (a year in it is read as a date already)."""
-    months = sorted({fold_plain(f) for fs in load("ar", "dates")["months"].values() for f in fs}, key=len, reverse=True)
-    month = "(?:" + "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in months) + ")"
+    month = month_pattern()
     return re.compile(
         r"[ \t]*[-–•]?[ \t]*[0-3]?\d(?:\s*(?:و|-|–)\s*[0-3]?\d)?\s+(?:من\s+)?"
         + month

@@ -71,6 +71,12 @@ def _trie(forms: list[str]) -> str:
 
 
 @cache
+def month_pattern() -> str:
+    """Any month name of the lexicon (every calendar it lists), as a regex group of folded text."""
+    return "(?:" + _alt([f for fs in load("ar", "dates")["months"].values() for f in fs]) + ")"
+
+
+@cache
 def _patterns() -> _Patterns:
     data = load("ar", "dates")
     rel_days = {" ".join(fold_plain(f).split()): int(k) for k, fs in data["relative"].items() for f in fs}
@@ -78,7 +84,7 @@ def _patterns() -> _Patterns:
     wd_num = {fold_plain(f): int(k) for k, fs in data["weekdays"].items() for f in fs}
     month_num = {" ".join(fold_plain(f).split()): int(k) for k, fs in data["months"].items() for f in fs}
     ord_num = {" ".join(fold_plain(f).split()): int(k) for k, fs in data["ordinals"].items() for f in fs}
-    month = "(?:" + _alt([f for fs in data["months"].values() for f in fs]) + ")"
+    month = month_pattern()
     months = rf"(?P<month>{month})(?:\s*[/(]\s*{month}\s*\)?)?"
     year = r"(?:\s*,?\s*(?:من\s+)?(?:العام|عام)?\s*(?P<year>(?:19|20)\d\d))?"
     return _Patterns(
