@@ -10,9 +10,10 @@ see marsad.extract.candidates.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, partial
 
 from marsad.lang import load
 from marsad.model import Count
@@ -153,61 +154,56 @@ def find_numbers(text: str) -> list[Number]:
         end = toks[j - 1][2]
         found.append(_with_qualifiers(text, start, end, value, vague, lex))
         i = j
-    return _ranges(text, _word_and_digits(text, found), lex)
+    return fold_pairs(fold_pairs(found, partial(_word_and_digits, text)), partial(_range, text, lex))
 
 
 def _joined_word(word: str, lex: _Lex) -> bool:
     return word[0] in _PROCLITICS and lex.words.get(word[1:], ("scale",))[0] not in ("scale", "fraction")
 
 
-def _word_and_digits(text: str, found: list[Number]) -> list[Number]:
+def fold_pairs(found: list[Number], join: Callable[[Number, Number], Number | None]) -> list[Number]:
+    """`found`, left to right, with each figure that `join` makes one with the figure before it (itself
+    perhaps joined already) replaced, together with that one, by what `join` returns."""
+    out: list[Number] = []
+    for n in found:
+        joined = join(out[-1], n) if out else None
+        if joined is None:
+            out.append(n)
+        else:
+            out[-1] = joined
+    return out
+
+
+def _word_and_digits(text: str, prev: Number, n: Number) -> Number | None:
     """ "ألف و300", "مئة و20": a round number word and the smaller digits after و are one figure."""
-    out: list[Number] = []
-    for n in found:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.value
-            and n.value
-            and not text[prev.num_start].isdigit()
-            and text[n.num_start].isdigit()
-            and prev.value % 100 == 0
-            and n.value < 10 ** (len(str(prev.value)) - 1)
-            and re.fullmatch(r"\s+و", text[prev.num_end : n.num_start])
-        ):
-            value = prev.value + n.value
-            out[-1] = Number(
-                prev.start,
-                n.end,
-                prev.num_start,
-                n.num_end,
-                value,
-                qualified(value, prev.qualifier),
-                qualifier=prev.qualifier,
-            )
-            continue
-        out.append(n)
-    return out
+    if not (
+        prev.value
+        and n.value
+        and not text[prev.num_start].isdigit()
+        and text[n.num_start].isdigit()
+        and prev.value % 100 == 0
+        and n.value < 10 ** (len(str(prev.value)) - 1)
+        and re.fullmatch(r"\s+و", text[prev.num_end : n.num_start])
+    ):
+        return None
+    value = prev.value + n.value
+    return Number(
+        prev.start, n.end, prev.num_start, n.num_end, value, qualified(value, prev.qualifier), qualifier=prev.qualifier
+    )
 
 
-def _ranges(text: str, found: list[Number], lex: _Lex) -> list[Number]:
+def _range(text: str, lex: _Lex, prev: Number, n: Number) -> Number | None:
     """ "بين 40 و70 قتيلا": two figures joined as a range become one (low, high)."""
-    out: list[Number] = []
-    for n in found:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.value is not None
-            and n.value is not None
-            and prev.qualifier is None
-            and prev.value < n.value
-            and " ".join(text[prev.end : n.start].split()) in lex.range_join
-            and lex.range_open.search(text, max(0, prev.start - 10), prev.start)
-        ):
-            out[-1] = Number(prev.start, n.end, prev.num_start, n.num_end, prev.value, Count(prev.value, None, n.value))
-            continue
-        out.append(n)
-    return out
+    if (
+        prev.value is not None
+        and n.value is not None
+        and prev.qualifier is None
+        and prev.value < n.value
+        and " ".join(text[prev.end : n.start].split()) in lex.range_join
+        and lex.range_open.search(text, max(0, prev.start - 10), prev.start)
+    ):
+        return Number(prev.start, n.end, prev.num_start, n.num_end, prev.value, Count(prev.value, None, n.value))
+    return None
 
 
 def _with_qualifiers(text: str, start: int, end: int, value: int | tuple[int, int], vague: bool, lex: _Lex) -> Number:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from marsad.extract.en.lexicon import Hit, Lexicon
 from marsad.model import Count
 from marsad.text.dates_en import find_dates_en
+from marsad.text.numbers import fold_pairs
 from marsad.text.numbers_en import Number, find_numbers_en
 
 _WORD = re.compile(r"[\w'’.-]+")
@@ -73,7 +75,7 @@ def sentence_mentions(text: str, s: int, e: int, lex: Lexicon) -> list[Mention]:
 def _numbers(text: str, s: int, e: int, lex: Lexicon) -> list[Number]:
     dates = [(s + d.start, s + d.end) for d in find_dates_en(text[s:e], None)]
     found = [n for n in map(_shift, find_numbers_en(text[s:e]), [s] * len(text)) if not _inside(n, dates)]
-    found = _ranges(text, found)
+    found = fold_pairs(found, partial(_range, text))
     taken = [(n.start, n.end) for n in found]
     # "a child", "an IS commander": a singular victim noun counts one.
     for m in lex.singular.finditer(text, s, e):
@@ -95,23 +97,17 @@ def _numbers(text: str, s: int, e: int, lex: Lexicon) -> list[Number]:
     return sorted(found, key=lambda n: n.start)
 
 
-def _ranges(text: str, found: list[Number]) -> list[Number]:
+def _range(text: str, prev: Number, n: Number) -> Number | None:
     """ "between 500 and 1300 people died": one figure from 500 to 1300, not two to add up."""
-    out: list[Number] = []
-    for n in found:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.value is not None
-            and n.value is not None
-            and prev.value < n.value
-            and _AND_ONLY.fullmatch(text, prev.end, n.start)
-            and _BETWEEN.search(text, max(0, prev.start - 10), prev.start)
-        ):
-            out[-1] = Number(prev.start, n.end, prev.num_start, n.num_end, None, Count(prev.value, None, n.value))
-        else:
-            out.append(n)
-    return out
+    if (
+        prev.value is not None
+        and n.value is not None
+        and prev.value < n.value
+        and _AND_ONLY.fullmatch(text, prev.end, n.start)
+        and _BETWEEN.search(text, max(0, prev.start - 10), prev.start)
+    ):
+        return Number(prev.start, n.end, prev.num_start, n.num_end, None, Count(prev.value, None, n.value))
+    return None
 
 
 def _inside(n: Number, spans: list[tuple[int, int]]) -> bool:
