@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from marsad import store
-from marsad.cli import app
+from marsad.cli import COMMANDS, app
 
 runner = CliRunner()
 
@@ -126,15 +126,43 @@ def test_demo_ingests_the_bundled_report_and_prints_incidents_and_a_tally(db):
 
 
 def test_the_command_loads_only_what_a_command_uses():
-    """`marsad --help` imports the CLI modules alone: no store, extractor, resolver or numpy (issue 15:
+    """`marsad --help` imports no command module, store, extractor, resolver or numpy (issue 15:
     start-up under 0.3 CPU-s). Run in a fresh interpreter, since this one has imported everything."""
     import subprocess
     import sys
 
     heavy = ["sqlalchemy", "numpy", "yaml", "marsad.store", "marsad.extract", "marsad.resolve", "marsad.pipeline"]
-    code = f"import sys, marsad.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    heavy += [f"marsad.cli.{module}" for module, _ in COMMANDS.values()]
+    code = (
+        "import contextlib, io, sys\nfrom marsad.cli import app\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n    app(['--help'])\n"
+        f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert loaded == []
+
+
+def test_the_help_lists_every_registered_command_with_the_start_of_its_own_help():
+    """`marsad --help` reads the summaries from a table so that it imports no command module; the table must list
+    exactly the commands the modules register, each with the opening words of its own help."""
+    import importlib
+    import pkgutil
+
+    import marsad.cli
+    from marsad.cli import commands_of
+
+    modules = {info.name for info in pkgutil.iter_modules(marsad.cli.__path__)}
+    registered = {
+        name: module
+        for module in modules
+        if hasattr(importlib.import_module(f"marsad.cli.{module}"), "register")
+        for name in commands_of(module)
+    }
+    assert registered == {name: module for name, (module, _) in COMMANDS.items()}
+    for name, (module, summary) in COMMANDS.items():
+        assert commands_of(module)[name].help.startswith(summary), name
+    listing = runner.invoke(app, ["--help"]).stdout
+    assert [line.split()[0] for line in listing.split("Commands:")[1].strip().splitlines()] == list(COMMANDS)
 
 
 def test_workers_store_and_print_exactly_what_one_process_does(ant_rows, tmp_path):
