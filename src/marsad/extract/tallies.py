@@ -52,9 +52,7 @@ def _signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, v
         window_end = min(hi, m.end + 40)
         if _day_since(lay, m.end, min(sentence[-1].end, m.end + 40), lex):
             continue
-        if dates_in(lay, m.end, window_end) or any(
-            True for _ in lex.since_objects.finditer(text, m.end, window_end)
-        ):
+        if dates_in(lay, m.end, window_end) or any(True for _ in lex.since_objects.finditer(text, m.end, window_end)):
             sig.add("since")
             break
     if value is not None and value >= lex.min_incident_figure:
@@ -102,9 +100,7 @@ def _opens_with_period(lay: Layout, sentence: int, lex: Lexicons) -> bool:
     if m is None:
         return False
     window = min(end, m.end + 25)
-    return bool(dates_in(lay, m.end, window)) or any(
-        True for _ in lex.since_objects.finditer(text, m.end, window)
-    )
+    return bool(dates_in(lay, m.end, window)) or any(True for _ in lex.since_objects.finditer(text, m.end, window))
 
 
 def _framed_by_previous(lay: Layout, sentence: int, lex: Lexicons, depth: int = 2) -> bool:

@@ -129,9 +129,10 @@ def qualified(value: int, qualifier: str | None) -> Count:
 def find_numbers(text: str) -> list[Number]:
     """All number expressions in folded `text`, left to right."""
     lex = _lex()
-    if _DIGIT.search(text) is None and lex.any_start.search(text) is None:
+    first = _first_start(text, lex)
+    if first is None:
         return []  # most clauses: no digit and no number word
-    toks = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    toks = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text, first)]
     found: list[Number] = []
     i = 0
     starts = lex.starts
@@ -155,6 +156,16 @@ def find_numbers(text: str) -> list[Number]:
         found.append(_with_qualifiers(text, start, end, value, vague, lex))
         i = j
     return fold_pairs(fold_pairs(found, partial(_word_and_digits, text)), partial(_range, text, lex))
+
+
+def _first_start(text: str, lex: _Lex) -> int | None:
+    """Where the first token a number can start at begins (a digit, or a word of `starts`): the words
+    before it are never read, so they are not tokenised."""
+    digit = _DIGIT.search(text)
+    word = lex.any_start.search(text, 0, digit.start() if digit else len(text))
+    if word is not None:
+        return word.start()
+    return digit.start() if digit else None
 
 
 def _joined_word(word: str, lex: _Lex) -> bool:
