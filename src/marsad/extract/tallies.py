@@ -59,7 +59,7 @@ def _signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, v
         sig.add("large")
     if _day_dated(lay, clause):
         sig.add("day_dated")
-    if _framed_by_previous(lay, clause.sentence, lex):
+    if _framed(lay, clause.sentence, lex):
         sig.add("framed")
     for m in lex.during.finditer(text, lo, hi):
         if any(True for _ in lex.during_objects.finditer(text, m.end, min(hi, m.end + 40))):
@@ -101,6 +101,14 @@ def _opens_with_period(lay: Layout, sentence: int, lex: Lexicons) -> bool:
         return False
     window = min(end, m.end + 25)
     return bool(dates_in(lay, m.end, window)) or any(True for _ in lex.since_objects.finditer(text, m.end, window))
+
+
+def _framed(lay: Layout, sentence: int, lex: Lexicons) -> bool:
+    """`_framed_by_previous`, memoised per report: every figure of a sentence asks it."""
+    memo = lay.memo.setdefault("framed", {})
+    if sentence not in memo:
+        memo[sentence] = _framed_by_previous(lay, sentence, lex)
+    return memo[sentence]
 
 
 def _framed_by_previous(lay: Layout, sentence: int, lex: Lexicons, depth: int = 2) -> bool:

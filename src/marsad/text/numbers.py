@@ -272,7 +272,9 @@ def _parse_digits(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[
     raw = toks[i][0]
     if len(raw) > 15:
         return None  # far beyond MAX_FIGURE; also keeps int() away from 4,300-digit strings
-    # Exact arithmetic: a float would turn 123456789012345678901234 into ...685803008.
+    # Exact arithmetic (an int, a Fraction once there is a decimal point or a scale): a float would
+    # turn 123456789012345678901234 into ...685803008.
+    value: int | Fraction
     if "." in raw:
         try:
             value = Fraction(raw.replace(",", ""))
@@ -282,11 +284,11 @@ def _parse_digits(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[
         groups = raw.split(",")
         # "1,362" is a thousands group; "3,4" is a list, keep the first figure only.
         if all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
-            value = Fraction(int(raw.replace(",", "")))
+            value = int(raw.replace(",", ""))
         else:
             return None
     else:
-        value = Fraction(int(raw))
+        value = int(raw)
     j = i + 1
     if j < len(toks):
         kind, scale = lex.words.get(toks[j][0], ("", 0))
