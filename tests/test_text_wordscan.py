@@ -103,3 +103,21 @@ def test_a_word_trie_matches_where_the_alternation_of_its_words_does(ant_rows):
         assert (hit is None) == (plain.search(text, pos, end) is None), text[pos:end]
         found += hit is not None
     assert found > 50
+
+
+def test_number_scan_starts_at_the_first_token_a_number_can_start_at(ant_rows):
+    """find_numbers tokenises from `_first_start` on: that is a token's start, and no token before it is
+    a digit or a number word (the loop skipped those tokens), on real report windows. (A word opening
+    with a digit sign that is not a decimal digit, "²", passes the loop's test but parses to nothing.)"""
+    from marsad.text.numbers import TOKEN, _first_start, _lex
+
+    lex = _lex()
+    starting = 0
+    for text, pos, end in _windows(_reports(ant_rows, 40)):
+        window = text[pos:end]
+        toks = list(TOKEN.finditer(window))
+        can_start = [t.start() for t in toks if t.group(0) in lex.starts or t.group(0)[0].isdecimal()]
+        first = _first_start(window, lex)
+        assert first == (can_start[0] if can_start else None), window
+        starting += first is not None and first > 0
+    assert starting > 50  # most windows have words before their first figure

@@ -15,9 +15,9 @@ from functools import cache
 from marsad.extract.assemble import central, total
 from marsad.extract.candidates import Mention
 from marsad.extract.cues import Lexicons
-from marsad.extract.layout import Layout
+from marsad.extract.layout import Layout, dates_in
 from marsad.extract.tokens import strip_clitics
-from marsad.text.dates import find_dates, month_pattern
+from marsad.text.dates import month_pattern
 
 # SCHEMA.md: news is roughly the last 30 days; 35 leaves slack for "a month ago". On the development
 # gold 30 and 35 score alike and 45 lower on data/gold/ar_extra.jsonl (grammar alone).
@@ -55,7 +55,7 @@ def _refers_back(lay: Layout, sentence: int, lex: Lexicons) -> bool:
     if not clauses or clauses[0].title or sentence == 0:
         return False
     start, end = clauses[0].start, clauses[-1].end
-    if find_dates(lay.text[start:end], lay.doc.published):
+    if dates_in(lay, start, end):
         return False
     for cue in lex.events.finditer(lay.text, start, end):
         words = lay.text[max(start, cue.start - 12) : cue.start].split()
@@ -106,7 +106,7 @@ def _dates_old(lay: Layout, sentence: int, lex: Lexicons, published) -> bool:
     text = lay.text[start:end]
     limit = published - timedelta(days=BACKGROUND_DAYS)
     old = recent = False
-    for d in find_dates(text, published):
+    for d in dates_in(lay, start, end):
         if d.value is None:
             continue
         # "منذ 2011", "منذ منتصف آذار/مارس 2011", "منذ اندلاع الحرب في عام 2011": a period's start.

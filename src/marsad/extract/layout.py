@@ -97,7 +97,13 @@ def _title_end(doc: Document, folded: Folded) -> int:
 
 def clause_dates(lay: Layout, clause: Clause) -> list:
     """Date mentions of a clause, offsets relative to the clause start (memoised per report)."""
+    return dates_in(lay, clause.start, clause.end)
+
+
+def dates_in(lay: Layout, start: int, end: int) -> list:
+    """Date mentions of folded [start, end), offsets relative to `start` (memoised per report: a clause,
+    a sentence or the words after "منذ" are read by several steps; a shared list, do not change it)."""
     memo = lay.memo.setdefault("dates", {})
-    if clause.index not in memo:
-        memo[clause.index] = find_dates(lay.text[clause.start : clause.end], lay.doc.published)
-    return memo[clause.index]
+    if (start, end) not in memo:
+        memo[start, end] = find_dates(lay.text[start:end], lay.doc.published)
+    return memo[start, end]

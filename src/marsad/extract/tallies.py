@@ -6,8 +6,7 @@ import re
 from itertools import islice
 
 from marsad.extract.cues import Lexicons
-from marsad.extract.layout import Clause, Layout, clause_dates
-from marsad.text.dates import find_dates
+from marsad.extract.layout import Clause, Layout, clause_dates, dates_in
 from marsad.text.numbers import TOKEN, find_numbers
 
 
@@ -53,16 +52,14 @@ def _signals(lay: Layout, clause: Clause, lex: Lexicons, start: int, end: int, v
         window_end = min(hi, m.end + 40)
         if _day_since(lay, m.end, min(sentence[-1].end, m.end + 40), lex):
             continue
-        if find_dates(text[m.end : window_end], lay.doc.published) or any(
-            True for _ in lex.since_objects.finditer(text, m.end, window_end)
-        ):
+        if dates_in(lay, m.end, window_end) or any(True for _ in lex.since_objects.finditer(text, m.end, window_end)):
             sig.add("since")
             break
     if value is not None and value >= lex.min_incident_figure:
         sig.add("large")
     if _day_dated(lay, clause):
         sig.add("day_dated")
-    if _framed_by_previous(lay, clause.sentence, lex):
+    if _framed(lay, clause.sentence, lex):
         sig.add("framed")
     for m in lex.during.finditer(text, lo, hi):
         if any(True for _ in lex.during_objects.finditer(text, m.end, min(hi, m.end + 40))):
@@ -89,7 +86,7 @@ def _day_since(lay: Layout, pos: int, end: int, lex: Lexicons) -> bool:
     published = lay.doc.published
     if published is None or lex.day_parts.match_at(lay.text, pos) is None:
         return False
-    dates = find_dates(lay.text[pos:end], published)
+    dates = dates_in(lay, pos, end)
     return bool(dates) and dates[0].value is not None and 0 <= (published - dates[0].value).days <= 1
 
 
@@ -103,9 +100,15 @@ def _opens_with_period(lay: Layout, sentence: int, lex: Lexicons) -> bool:
     if m is None:
         return False
     window = min(end, m.end + 25)
-    return bool(find_dates(text[m.end : window], lay.doc.published)) or any(
-        True for _ in lex.since_objects.finditer(text, m.end, window)
-    )
+    return bool(dates_in(lay, m.end, window)) or any(True for _ in lex.since_objects.finditer(text, m.end, window))
+
+
+def _framed(lay: Layout, sentence: int, lex: Lexicons) -> bool:
+    """`_framed_by_previous`, memoised per report: every figure of a sentence asks it."""
+    memo = lay.memo.setdefault("framed", {})
+    if sentence not in memo:
+        memo[sentence] = _framed_by_previous(lay, sentence, lex)
+    return memo[sentence]
 
 
 def _framed_by_previous(lay: Layout, sentence: int, lex: Lexicons, depth: int = 2) -> bool:
@@ -184,7 +187,7 @@ def period_start(lay: Layout, clause: Clause, lex: Lexicons) -> tuple[str, int, 
     """The date after "منذ" in the clause (ISO, and its folded span), when the report gives one."""
     text = lay.text
     for m in lex.since.finditer(text, clause.start, clause.end):
-        dates = find_dates(text[m.end : min(clause.end, m.end + 50)], lay.doc.published)
+        dates = dates_in(lay, m.end, min(clause.end, m.end + 50))
         if dates and dates[0].value is not None and dates[0].precision in ("day", "month"):
             return dates[0].value.isoformat(), m.start, m.end + dates[0].end
     return None

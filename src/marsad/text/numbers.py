@@ -129,9 +129,10 @@ def qualified(value: int, qualifier: str | None) -> Count:
 def find_numbers(text: str) -> list[Number]:
     """All number expressions in folded `text`, left to right."""
     lex = _lex()
-    if _DIGIT.search(text) is None and lex.any_start.search(text) is None:
+    first = _first_start(text, lex)
+    if first is None:
         return []  # most clauses: no digit and no number word
-    toks = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    toks = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text, first)]
     found: list[Number] = []
     i = 0
     starts = lex.starts
@@ -155,6 +156,16 @@ def find_numbers(text: str) -> list[Number]:
         found.append(_with_qualifiers(text, start, end, value, vague, lex))
         i = j
     return fold_pairs(fold_pairs(found, partial(_word_and_digits, text)), partial(_range, text, lex))
+
+
+def _first_start(text: str, lex: _Lex) -> int | None:
+    """Where the first token a number can start at begins (a digit, or a word of `starts`): the words
+    before it are never read, so they are not tokenised."""
+    digit = _DIGIT.search(text)
+    word = lex.any_start.search(text, 0, digit.start() if digit else len(text))
+    if word is not None:
+        return word.start()
+    return digit.start() if digit else None
 
 
 def _joined_word(word: str, lex: _Lex) -> bool:
@@ -261,7 +272,9 @@ def _parse_digits(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[
     raw = toks[i][0]
     if len(raw) > 15:
         return None  # far beyond MAX_FIGURE; also keeps int() away from 4,300-digit strings
-    # Exact arithmetic: a float would turn 123456789012345678901234 into ...685803008.
+    # Exact arithmetic (an int, a Fraction once there is a decimal point or a scale): a float would
+    # turn 123456789012345678901234 into ...685803008.
+    value: int | Fraction
     if "." in raw:
         try:
             value = Fraction(raw.replace(",", ""))
@@ -271,11 +284,11 @@ def _parse_digits(toks: list[tuple[str, int, int]], i: int, lex: _Lex) -> tuple[
         groups = raw.split(",")
         # "1,362" is a thousands group; "3,4" is a list, keep the first figure only.
         if all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
-            value = Fraction(int(raw.replace(",", "")))
+            value = int(raw.replace(",", ""))
         else:
             return None
     else:
-        value = Fraction(int(raw))
+        value = int(raw)
     j = i + 1
     if j < len(toks):
         kind, scale = lex.words.get(toks[j][0], ("", 0))
