@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
 from importlib.util import find_spec
 
@@ -78,6 +78,23 @@ class Vectors:
         self.known[key] = vector
         return vector
 
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Have the vectors of `texts` at hand: the cached ones read at once, the others encoded in one
+        batch (the encoder streams its weights once a batch: several times cheaper a text than one by one)."""
+        wanted = {text_key(t): t for t in texts if t}
+        missing = [k for k in wanted if k not in self.known]
+        if missing and self.load is not None:
+            self.known.update((k, np.frombuffer(raw, dtype=np.float32)) for k, raw in self.load(missing).items())
+            missing = [k for k in missing if k not in self.known]
+        if not missing:
+            return
+        if self.limit and len(self.known) + len(missing) >= self.limit:
+            self.known.clear()
+        encoded = np.asarray(_encoder().encode([wanted[k] for k in missing]), dtype=np.float32)
+        for key, vector in zip(missing, encoded, strict=True):
+            self.known[key] = vector
+            self.fresh[key] = vector.tobytes()
+
 
 _MEMORY = Vectors(limit=20_000)
 
@@ -115,6 +132,23 @@ def text_bonus(a: Item, b: Item, vectors: Vectors = _MEMORY) -> tuple | None:
     score = similarity(a.text, b.text, vectors)
     floor = 0.5 if has_encoder() else 0.7
     return (TEXT_BONUS, "reports read alike ({:.2f})", score) if score >= floor else None
+
+
+class Asked:
+    """Text functions that read nothing and answer "no help": they note the texts a resolution would
+    read, so that a first pass on the structured fields alone tells which texts to encode, in one batch."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, None] = {}
+
+    def tie_break(self, item: Item, candidates: list[list[Item]]) -> None:
+        if item.text:
+            self.texts[item.text] = None
+            self.texts.update((m.text, None) for members in candidates for m in members if m.text)
+
+    def text_bonus(self, a: Item, b: Item) -> None:
+        if a.text and b.text:
+            self.texts.update(dict.fromkeys((a.text, b.text)))
 
 
 def text_functions(vectors: Vectors) -> tuple[Callable, Callable]:
