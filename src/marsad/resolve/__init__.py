@@ -38,6 +38,10 @@ __all__ = [
 # Members of existing events this many days around new records are loaded to be extended.
 _WINDOW = 4
 
+# New texts without a cached vector from which a first pass to find the texts to encode together pays:
+# below, that pass (a resolution of the whole neighbourhood) costs more than encoding one by one does.
+_BATCH_WORTH = 20
+
 
 def _item(row) -> Item:
     return to_item(row.record_id, Record.from_dict(row.data), row.published)
@@ -101,15 +105,16 @@ def _rows(clusters: list[Cluster]) -> tuple[list[dict], list[dict]]:
     return rows, members
 
 
-def _resolve(conn: Connection, items: list[Item]) -> list[Cluster]:
+def _resolve(conn: Connection, items: list[Item], new: list[Item]) -> list[Cluster]:
     """The events of `items` under the stored overrides, reading texts through the store's vector cache.
 
-    When several texts the run may read are not cached, a first pass on the structured fields alone
-    (cheap beside the encoder) tells which ones its undecided pairs read, and those are encoded in one
-    batch; a text only the real pass asks for is encoded then. The vectors encoded are cached."""
+    When many texts of the `new` items (a bulk ingest) are not cached, a first pass on the structured
+    fields alone (cheap beside the encoder) tells which texts its undecided pairs read, and those are
+    encoded in one batch; a text only the real pass asks for is encoded then. The vectors encoded are
+    cached."""
     overrides = Overrides.from_pairs(store.load_overrides(conn))
     vectors = Vectors(load=lambda keys: load_vectors(conn, keys))
-    if has_encoder() and _uncached(conn, items) > 1:
+    if has_encoder() and _uncached(conn, new) >= _BATCH_WORTH:
         asked = Asked()
         Resolver(overrides, asked.tie_break, asked.text_bonus).add_all(items)
         vectors.prefetch(asked.texts)
@@ -127,7 +132,8 @@ def _uncached(conn: Connection, items: list[Item]) -> int:
 
 def _rebuild(conn: Connection) -> dict:
     previous = store.membership(conn)
-    clusters = _resolve(conn, [_item(r) for r in store.all_incident_records(conn)])
+    items = [_item(r) for r in store.all_incident_records(conn)]
+    clusters = _resolve(conn, items, items)
     _assign_ids(conn, clusters, previous, store.event_ids(conn))
     rows, members = _rows(clusters)
     store.save_events(conn, rows, members, replace_all=True)
@@ -245,7 +251,7 @@ def _reresolve(conn: Connection, old_events: set[str], new: list[Item] = ()) -> 
     Returns how many events were written."""
     members = store.members_of_events(conn, old_events)
     previous = {r.record_id: r.event_id for r in members}
-    clusters = _resolve(conn, [*(_item(r) for r in members), *new])
+    clusters = _resolve(conn, [*(_item(r) for r in members), *new], list(new))
     _assign_ids(conn, clusters, previous, old_events)
     rows, member_rows = _rows(clusters)
     store.save_events(conn, rows, member_rows, drop=old_events)
