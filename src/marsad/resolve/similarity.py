@@ -24,6 +24,9 @@ from marsad.text.normalize import fold_plain
 
 _LOADING = threading.Lock()
 
+# Texts encoded per call when prefetching: batching gains nothing more beyond a few hundred.
+_PREFETCH = 1000
+
 
 @lru_cache(maxsize=1)
 def _load():
@@ -128,10 +131,12 @@ class Vectors:
             return
         if self.limit and len(self.known) + len(missing) >= self.limit:
             self.known.clear()
-        encoded = np.asarray(_encoder().encode([wanted[k] for k in missing]), dtype=np.float32)
-        for key, vector in zip(missing, encoded, strict=True):
-            self.known[key] = vector
-            self.fresh[key] = vector.tobytes()
+        for start in range(0, len(missing), _PREFETCH):  # a bounded array at a time, however large the run
+            keys = missing[start : start + _PREFETCH]
+            encoded = np.asarray(_encoder().encode([wanted[k] for k in keys]), dtype=np.float32)
+            for key, vector in zip(keys, encoded, strict=True):
+                self.known[key] = vector.copy()  # not a view holding the whole batch's array
+                self.fresh[key] = vector.tobytes()
 
 
 _MEMORY = Vectors(limit=20_000)
