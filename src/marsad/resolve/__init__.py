@@ -19,10 +19,10 @@ from marsad.model import Record
 from marsad.resolve.cluster import Cluster, Overrides, Resolver, order_key, resolve_items
 from marsad.resolve.features import Item, to_item
 from marsad.resolve.merge import event_id_for, summarize
-from marsad.resolve.similarity import Vectors, text_functions
+from marsad.resolve.similarity import Asked, Vectors, has_encoder, text_functions, text_key
 from marsad.store import event_history as history
 from marsad.store import events as store
-from marsad.store.vectors import load_vectors, save_vectors
+from marsad.store.vectors import cached_keys, load_vectors, save_vectors
 
 __all__ = [
     "Item",
@@ -37,6 +37,10 @@ __all__ = [
 
 # Members of existing events this many days around new records are loaded to be extended.
 _WINDOW = 4
+
+# New texts without a cached vector from which a first pass to find the texts to encode together pays:
+# below, that pass (a resolution of the whole neighbourhood) costs more than encoding one by one does.
+_BATCH_WORTH = 20
 
 
 def _item(row) -> Item:
@@ -101,26 +105,35 @@ def _rows(clusters: list[Cluster]) -> tuple[list[dict], list[dict]]:
     return rows, members
 
 
-def _resolver(conn: Connection, vectors: Vectors) -> Resolver:
-    return Resolver(Overrides.from_pairs(store.load_overrides(conn)), *text_functions(vectors))
+def _resolve(conn: Connection, items: list[Item], new: list[Item]) -> list[Cluster]:
+    """The events of `items` under the stored overrides, reading texts through the store's vector cache.
 
-
-def _vectors(conn: Connection) -> Vectors:
-    """Sentence vectors read from the store's cache, the ones this run encodes saved by `_keep`."""
-    return Vectors(load=lambda keys: load_vectors(conn, keys))
-
-
-def _keep(conn: Connection, vectors: Vectors) -> None:
+    When many texts of the `new` items (a bulk ingest) are not cached, a first pass on the structured
+    fields alone (cheap beside the encoder) tells which texts its undecided pairs read, and those are
+    encoded in one batch; a text only the real pass asks for is encoded then. The vectors encoded are
+    cached."""
+    overrides = Overrides.from_pairs(store.load_overrides(conn))
+    vectors = Vectors(load=lambda keys: load_vectors(conn, keys))
+    if has_encoder() and _uncached(conn, new) >= _BATCH_WORTH:
+        asked = Asked()
+        Resolver(overrides, asked.tie_break, asked.text_bonus).add_all(items)
+        vectors.prefetch(asked.texts)
+    resolver = Resolver(overrides, *text_functions(vectors))
+    resolver.add_all(items)
     save_vectors(conn, vectors.fresh)
+    return [c for c in resolver.clusters if c.members]
+
+
+def _uncached(conn: Connection, items: list[Item]) -> int:
+    """How many distinct texts of `items` have no cached vector."""
+    keys = list({text_key(i.text) for i in items if i.text})
+    return len(keys) - len(cached_keys(conn, keys))
 
 
 def _rebuild(conn: Connection) -> dict:
     previous = store.membership(conn)
-    vectors = _vectors(conn)
-    resolver = _resolver(conn, vectors)
-    resolver.add_all(_item(r) for r in store.all_incident_records(conn))
-    _keep(conn, vectors)
-    clusters = [c for c in resolver.clusters if c.members]
+    items = [_item(r) for r in store.all_incident_records(conn)]
+    clusters = _resolve(conn, items, items)
     _assign_ids(conn, clusters, previous, store.event_ids(conn))
     rows, members = _rows(clusters)
     store.save_events(conn, rows, members, replace_all=True)
@@ -238,11 +251,7 @@ def _reresolve(conn: Connection, old_events: set[str], new: list[Item] = ()) -> 
     Returns how many events were written."""
     members = store.members_of_events(conn, old_events)
     previous = {r.record_id: r.event_id for r in members}
-    vectors = _vectors(conn)
-    resolver = _resolver(conn, vectors)
-    resolver.add_all([*(_item(r) for r in members), *new])
-    _keep(conn, vectors)
-    clusters = [c for c in resolver.clusters if c.members]
+    clusters = _resolve(conn, [*(_item(r) for r in members), *new], list(new))
     _assign_ids(conn, clusters, previous, old_events)
     rows, member_rows = _rows(clusters)
     store.save_events(conn, rows, member_rows, drop=old_events)

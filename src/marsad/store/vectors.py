@@ -35,7 +35,7 @@ def save_vectors(bind: Bind, vectors: dict[str, bytes]) -> None:
     if not vectors:
         return
     with writing(bind) as conn:
-        known = set(_known_keys(conn, list(vectors)))
+        known = set(cached_keys(conn, list(vectors)))
         rows = [{"text_key": k, "vector": v} for k, v in vectors.items() if k not in known]
         if rows:
             statement = insert(text_vectors)
@@ -48,9 +48,12 @@ def save_vectors(bind: Bind, vectors: dict[str, bytes]) -> None:
             conn.execute(statement, rows)
 
 
-def _known_keys(conn, keys: list[str]) -> list[str]:
+def cached_keys(bind: Bind, keys: list[str]) -> list[str]:
+    """Those of `keys` that have a cached vector."""
     found: list[str] = []
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        found.extend(conn.execute(select(text_vectors.c.text_key).where(text_vectors.c.text_key.in_(chunk))).scalars())
+    with reading(bind) as conn:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            query = select(text_vectors.c.text_key).where(text_vectors.c.text_key.in_(chunk))
+            found.extend(conn.execute(query).scalars())
     return found
