@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import Engine, false, or_, tuple_
+from sqlalchemy import Engine, tuple_
 
 from marsad.model import Count, Record
 from marsad.store import events as store
@@ -238,7 +238,10 @@ def load_tallies(engine: Engine, filters: Filters) -> list[Tally]:
 
 def tally_line(engine: Engine, t: Tally, filters: Filters) -> TallyLine:
     """One reported tally beside our sum over events for its own period and population."""
-    ours = store.events_killed(engine, _population(t, filters))[2]
+    return _line(t, filters, store.events_killed(engine, _population(t, filters))[2])
+
+
+def _line(t: Tally, filters: Filters, ours: int) -> TallyLine:
     figure = t.figure
     return TallyLine(
         record_id=t.record_id,
@@ -280,20 +283,33 @@ def _reconcile_page(engine: Engine, filters: Filters, limit: int, offset: int, s
     page = _tallies(tally_store.tally_records(engine, where, limit, offset))
     ids = {t.record_id for t in page}
     related = {t.record_id: t for t in page}
-    for t in _tallies(tally_store.tally_records(engine, lambda q: where(q).where(_related(page)))):
+    for t in _related(engine, where, page):
         related.setdefault(t.record_id, t)
-    everything = sorted(related.values(), key=lambda t: (t.published or date.min, t.record_id))
+    everything = sorted(related.values(), key=lambda t: (t.end or date.min, t.record_id))
     flags = [f for f in headline_flags(everything) if f.record_id in ids]
     runs = [s for s in series(everything) if any(p.record_id in ids for p in s.points)]
-    lines = [tally_line(engine, t, filters) for t in page]
+    sums_each = tally_store.events_killed_each(engine, [_population(t, filters) for t in page])
+    lines = [_line(t, filters, each[2]) for t, each in zip(page, sums_each, strict=True)]
     return Reconciliation(*sums, lines, flags, runs, total)
 
 
-def _related(page: list[Tally]):
-    """Tallies of the page's reports (for headline flags) or of the page's series (same period and population)."""
+def _related(engine: Engine, where, page: list[Tally]) -> list[Tally]:
+    """Tallies of the page's reports (for headline flags) and of the page's series (same period start and
+    population), each set read through its own index."""
     docs = sorted({t.record.doc_id for t in page})
     keys = sorted({(t.record.period_start, t.record.perpetrator, t.record.victim_group) for t in page
                    if t.record.period_start})  # fmt: skip
-    series_key = tuple_(records.c.period_start, records.c.perpetrator, records.c.victim_group)
-    keys = [(date.fromisoformat(start), perpetrator, victim) for start, perpetrator, victim in keys]
-    return or_(records.c.doc_id.in_(docs) if docs else false(), series_key.in_(keys) if keys else false())
+    found = []
+    if docs:
+        in_docs = records.c.doc_id.in_(docs)
+        found += tally_store.tally_records(engine, lambda q: where(q).where(in_docs), index=tally_store.BY_DOC)
+    if keys:
+        keys = [(date.fromisoformat(start), perpetrator, victim) for start, perpetrator, victim in keys]
+        in_series = (
+            records.c.period_start.in_(sorted({start for start, _, _ in keys})),
+            tuple_(records.c.period_start, records.c.perpetrator, records.c.victim_group).in_(keys),
+        )
+        found += tally_store.tally_records(
+            engine, lambda q: where(q).where(*in_series), index=tally_store.SERIES_INDEX.name
+        )
+    return _tallies(found)
