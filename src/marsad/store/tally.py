@@ -5,23 +5,33 @@ Incidents and tallies are never added together: a tally is a figure someone else
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
+from functools import cache
 
-from sqlalchemy import Engine, Index, Select, bindparam, func, literal_column, or_, select
+from sqlalchemy import Engine, Index, Select, Text, bindparam, cast, func, literal_column, or_, select, tuple_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Alias
 from sqlalchemy.sql.util import ClauseAdapter
 
-from marsad.store.records import Filters, StoredRecord, apply_filters, choices, iter_records
+from marsad.store.records import (
+    Filters,
+    StoredRecord,
+    apply_filters,
+    choices,
+    field_conditions,
+    iter_records,
+    review_conditions,
+)
 from marsad.store.schema import documents, records
-from marsad.store.search import is_common
+from marsad.store.search import is_common, row_contains
 
 # Tallies are listed in the order of the day they count to (their period's end, else their report's date,
 # which `record_row` stores in period_end), from an index of the tallies alone: a few per cent of the
 # records, held with every column the shared filters test, so that pages and counts read no table row.
 ORDER_COLUMNS = ("period_end", "record_id")
-_FILTERED = ("period_start", "date", "perpetrator", "victim_group", "victim_groups", "admin1", "admin2", "country",
-             "event_type", "review", "doc_id", "kind")  # fmt: skip
+_FILTERED = ("period_start", "perpetrator", "victim_group", "victim_groups", "admin2", "country", "event_type",
+             "review", "doc_id", "kind")  # fmt: skip
 # A literal: a planner uses a partial index only where the query's condition is seen to imply the index's.
 IS_TALLY = records.c.kind == literal_column("'tally'")
 TALLY_INDEX = Index(
@@ -54,9 +64,35 @@ def _indexed_by(element: _ReadThroughIndex, compiler, **kw) -> str:
     return f"{sql} INDEXED BY {element.name}" if kw.get("asfrom") else sql
 
 
-def _over_index(query: Select, index: str) -> Select:
-    """A query over `records`, narrowed to tallies, as a query read through `index`."""
-    return ClauseAdapter(_ReadThroughIndex._construct(records, name=index)).traverse(query.where(IS_TALLY))
+@cache
+def _through(index: str) -> Alias:
+    return _ReadThroughIndex._construct(records, name=index)
+
+
+def tally_conditions(tallies: Alias, filters: Filters) -> list:
+    """`records.apply_filters` for tallies (kind and governorate aside: see resolve.tally), on `tallies`: a
+    window is one the tally's period overlaps, and text is checked tally by tally (a few per cent of the
+    records; a common needle would otherwise gather every report that holds it from the text index)."""
+    conditions = [tallies.c.kind == literal_column("'tally'")]
+    conditions += [ClauseAdapter(tallies).traverse(c) for c in review_conditions(filters.review, "tally")]
+    if filters.since:
+        conditions.append(or_(tallies.c.period_end.is_(None), tallies.c.period_end >= filters.since))
+    if filters.until:
+        conditions.append(or_(tallies.c.period_start.is_(None), tallies.c.period_start <= filters.until))
+    conditions += field_conditions(tallies, replace(filters, admin1=None))
+    if filters.doc_id:
+        conditions.append(tallies.c.doc_id == filters.doc_id)
+    if filters.text:
+        conditions.append(row_contains(tallies.c.doc_id, filters.text))
+    return conditions
+
+
+def _ids(filters: Filters, index: str = "", extra=lambda _tallies: ()) -> Select:
+    """The ids of the tallies the filters (and `extra`, a function of the alias) admit, in order, read
+    through `index` (by default the tallies' own)."""
+    tallies = _through(index or TALLY_INDEX.name)
+    conditions = [*tally_conditions(tallies, filters), *extra(tallies)]
+    return select(tallies.c.record_id).where(*conditions).order_by(*(tallies.c[n] for n in ORDER_COLUMNS))
 
 
 @dataclass
@@ -108,19 +144,73 @@ def _places(stored: StoredRecord):
     return [*record.regions, *([record.location] if record.location else [])]
 
 
-def tally_records(
-    engine: Engine, record_filter_query, limit: int | None = None, offset: int = 0, index: str = TALLY_INDEX.name
-) -> list:
-    """Tally records with their report's title, outlet, attribution and date, in ORDER_COLUMNS order.
-
-    `record_filter_query` is `records.apply_filters` bound to the caller's Filters (kind=tally). The ids
-    (a page of them) are read through `index` (by default from the tallies' index alone); then only their
-    rows and reports are read."""
-    order = [records.c[name] for name in ORDER_COLUMNS]
-    ids = _over_index(record_filter_query(select(records.c.record_id)).order_by(*order), index)
+def tally_records(engine: Engine, filters: Filters, limit: int | None = None, offset: int = 0) -> list:
+    """Tally records with their report's title, outlet, attribution and date, in ORDER_COLUMNS order (a
+    page of them): the ids from the tallies' index alone, then only their rows and reports."""
+    ids = _ids(filters)
     if limit is not None:
         ids = ids.limit(limit).offset(offset)
-    query = (
+    with engine.connect() as conn:
+        return list(conn.execute(_with_reports(records.c.record_id.in_(ids))))
+
+
+def tally_rows(engine: Engine, record_ids: list[str]) -> list:
+    """`tally_records`' rows of these tallies."""
+    if not record_ids:
+        return []
+    with engine.connect() as conn:
+        return list(conn.execute(_with_reports(records.c.record_id.in_(record_ids))))
+
+
+def tallies_of(engine: Engine, filters: Filters, doc_ids: list[str], series: list[tuple]) -> list:
+    """`tally_records`' rows of the tallies the filters admit in these reports or in these series
+    (period_start, perpetrator, victim_group): a page's neighbours for headline flags and series."""
+    found = []
+    with engine.connect() as conn:
+        if doc_ids:
+            ids = _ids(filters, BY_DOC, lambda t: [t.c.doc_id.in_(doc_ids)])
+            found += conn.execute(_with_reports(records.c.record_id.in_(ids)))
+        if series:
+            starts = sorted({start for start, _, _ in series})
+            key = lambda t: tuple_(t.c.period_start, t.c.perpetrator, t.c.victim_group)  # noqa: E731
+            ids = _ids(filters, SERIES_INDEX.name, lambda t: [t.c.period_start.in_(starts), key(t).in_(series)])
+            found += conn.execute(_with_reports(records.c.record_id.in_(ids)))
+    return found
+
+
+def tally_ids(engine: Engine, filters: Filters) -> list[str]:
+    """The ids of the tallies the filters admit, in order: one walk of the tallies' index, which counts
+    and pages a text filter (checked tally by tally) at once."""
+    with engine.connect() as conn:
+        return list(conn.execute(_ids(filters)).scalars())
+
+
+def tally_data(engine: Engine, filters: Filters, names: set[str] | None = None) -> list:
+    """(record_id, data) of the tallies the filters admit, in order; with `names` (ASCII, lower case) only
+    those whose stored data holds one of them as a whole string, in any case: the candidates of a
+    governorate filter, which the caller checks place by place (a tally may name several)."""
+    tallies = _through(TALLY_INDEX.name)
+    query = select(tallies.c.record_id, tallies.c.data).where(*tally_conditions(tallies, filters))
+    if names:
+        # SQLite's LIKE ignores the case of ASCII letters; other databases' ILIKE ignores case.
+        stored, quoted = cast(tallies.c.data, Text), [json.dumps(name) for name in sorted(names)]
+        if engine.dialect.name == "sqlite":
+            query = query.where(or_(*(stored.contains(q, autoescape=True) for q in quoted)))
+        else:
+            query = query.where(or_(*(stored.icontains(q, autoescape=True) for q in quoted)))
+    with engine.connect() as conn:
+        return list(conn.execute(query.order_by(*(tallies.c[n] for n in ORDER_COLUMNS))))
+
+
+def count_tallies(engine: Engine, filters: Filters) -> int:
+    tallies = _through(TALLY_INDEX.name)
+    query = select(func.count()).select_from(tallies).where(*tally_conditions(tallies, filters))
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def _with_reports(condition) -> Select:
+    return (
         select(
             records.c.record_id,
             records.c.data,
@@ -130,17 +220,9 @@ def tally_records(
             documents.c.attribution,
         )
         .join(documents, documents.c.doc_id == records.c.doc_id)
-        .where(records.c.record_id.in_(ids))
-        .order_by(*order)
+        .where(condition)
+        .order_by(*(records.c[n] for n in ORDER_COLUMNS))
     )
-    with engine.connect() as conn:
-        return list(conn.execute(query))
-
-
-def count_tallies(engine: Engine, record_filter_query) -> int:
-    query = _over_index(record_filter_query(select(func.count()).select_from(records)), TALLY_INDEX.name)
-    with engine.connect() as conn:
-        return conn.execute(query).scalar_one()
 
 
 # What a tally's population sets beyond the user's filters (resolve.tally._population).
