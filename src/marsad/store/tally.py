@@ -6,8 +6,8 @@ Incidents and tallies are never added together: a tally is a figure someone else
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import astuple, dataclass, replace
+from functools import cache, lru_cache
 
 from sqlalchemy import Engine, Index, Select, Text, bindparam, cast, func, literal_column, or_, select, tuple_
 from sqlalchemy.ext.compiler import compiles
@@ -231,8 +231,8 @@ _POPULATION = ("since", "until", "perpetrator", "victim", "admin1")
 
 def events_killed_each(engine: Engine, populations: list[Filters]) -> list[tuple[int, int, int, int]]:
     """`events.events_killed` for each of several filters that differ only in _POPULATION (the tallies of a
-    page): one statement per shape of those five, run with each one's values. Building the statement is what
-    costs (a millisecond of Python each, against a fraction of one for the indexed sum)."""
+    page): one statement per shape of those five, built once and run with each one's values. Building a
+    statement is what costs (a millisecond of Python each, against a fraction of one for the indexed sum)."""
     from marsad.store import events as event_store  # late: store.events builds on store.records
     from marsad.store import summaries
 
@@ -242,37 +242,44 @@ def events_killed_each(engine: Engine, populations: list[Filters]) -> list[tuple
         if summaries.serves(population):  # a window only: the kept sums per day answer it
             found[i] = event_store.events_killed(engine, population)
         else:
-            shape = tuple(len(choices(getattr(population, name))) if name in ("perpetrator", "victim", "admin1")
-                          else getattr(population, name) is not None for name in _POPULATION)  # fmt: skip
-            shapes.setdefault(shape, []).append(i)
+            shared = astuple(replace(population, **dict.fromkeys(_POPULATION)))
+            shapes.setdefault((_shape(population), shared), []).append(i)
     if not shapes:
         return found  # type: ignore[return-value]
     with engine.connect() as conn:
         walk = is_common(conn, populations[0].text)
-        for members in shapes.values():
-            statement = _population_sum(event_store, populations[members[0]], walk)
+        for (shape, shared), members in shapes.items():
+            statement = _population_sum(shape, shared, walk)
             for i in members:
                 found[i] = tuple(conn.execute(statement, _population_values(populations[i])).one())
     return found  # type: ignore[return-value]
 
 
-def _population_sum(event_store, population: Filters, walk_text: bool) -> Select:
-    """The events_killed statement of `population`, its _POPULATION values left as parameters."""
+def _shape(population: Filters) -> tuple:
+    """Which _POPULATION values are set, and how many alternatives each list names."""
+    return tuple(len(choices(getattr(population, name))) if name in ("perpetrator", "victim", "admin1")
+                 else getattr(population, name) is not None for name in _POPULATION)  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _population_sum(shape: tuple, shared: tuple, walk_text: bool) -> Select:
+    """The events_killed statement of a population of this shape and these other filters, its _POPULATION
+    values left as parameters (statements are immutable: one serves every request)."""
+    from marsad.store import events as event_store
     from marsad.store import summaries
 
     events = event_store.events
-    shared = replace(population, **dict.fromkeys(_POPULATION))
-    query = event_store._apply_filters(select(*summaries.event_totals(events)), shared, walk_text)
-    if population.since:
+    since, until, perpetrators, victims, admin1s = shape
+    query = event_store._apply_filters(select(*summaries.event_totals(events)), Filters(*shared), walk_text)
+    if since:
         query = query.where(events.c.date >= bindparam("since"))
-    if population.until:
+    if until:
         query = query.where(events.c.date <= bindparam("until"))
-    for name in ("perpetrator", "admin1"):
-        if getattr(population, name):
+    for name, alternatives in (("perpetrator", perpetrators), ("admin1", admin1s)):
+        if alternatives:
             query = query.where(func.lower(events.c[name]).in_(bindparam(name, expanding=True)))
-    if population.victim:
-        groups = range(len(choices(population.victim)))
-        query = query.where(or_(*(events.c.victim_groups.contains(bindparam(f"victim_{i}")) for i in groups)))
+    if victims:
+        query = query.where(or_(*(events.c.victim_groups.contains(bindparam(f"victim_{i}")) for i in range(victims))))
     return query
 
 
