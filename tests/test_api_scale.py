@@ -238,3 +238,66 @@ def test_a_date_window_seeks_the_listing_and_keeps_the_tallies_it_overlaps(clien
         bounded = apply_filters(select(records.c.record_id), store.Filters(since=since, until=until))
         found = plan(engine, bounded.where(*date_bounds(conn, store.Filters(since=since, until=until))).limit(50))
     assert "date>" in found.replace(" ", "") or "date<" in found.replace(" ", ""), found
+
+
+def test_tallies_are_listed_by_the_day_they_count_to_from_their_own_index(client, ant_store):
+    """The tally page is in (period end, record id) order, and its ids, its count and a governorate's or a
+    window's tallies are read through ix_records_tally_order (SQLite is told), never by sorting records."""
+    from marsad.store import tally as tally_store
+
+    lines = client.get("/api/tallies", params={"limit": 200}).json()["tallies"]
+    assert len(lines) > 3 and [(t["period_end"], t["record_id"]) for t in lines] == sorted(
+        (t["period_end"], t["record_id"]) for t in lines
+    )
+    engine = store.connect(str(ant_store))
+    for filters in (store.Filters(), store.Filters(since=date(2018, 2, 1), perpetrator="syrian_government")):
+        found = plan(engine, tally_store._ids(filters).limit(20))
+        assert "USING COVERING INDEX ix_records_tally_order" in found and "TEMP B-TREE" not in found, found
+    engine.dispose()
+
+
+def test_a_common_needle_lists_the_tallies_without_sums_over_events(client, monkeypatch):
+    """A text the index finds in COMMON reports or more is listed exactly (the same tallies, counted) but not
+    summed over events: the sums are null and say why, rather than costing a read of every matching event."""
+    params = {"text": "مقتل", "limit": 5}
+    summed = client.get("/api/tallies", params=params).json()
+    monkeypatch.setattr(search, "COMMON", 1)
+    listed = client.get("/api/tallies", params=params).json()
+    assert summed["unsummed"] is None and summed["events"] > 0 and summed["tallies"]
+    assert listed["unsummed"] and listed["events"] is listed["killed_best"] is None
+    assert listed["tallies_total"] == summed["tallies_total"]
+    unsummed = {"events_in_period": None, "difference": None}
+    for a, b in zip(listed["tallies"], summed["tallies"], strict=True):
+        assert a["events_in_period"] is a["difference"] is None and {**a, **unsummed} == {**b, **unsummed}
+
+
+def test_an_older_store_gets_the_tallies_index(ant_store, tmp_path):
+    db = tmp_path / "old.db"
+    shutil.copy(ant_store, db)
+    with sqlite3.connect(db) as conn:  # as a store made before migration 10
+        conn.execute("DROP INDEX ix_records_tally_order")
+        conn.execute("DROP INDEX ix_records_tally_series")
+        conn.execute("DELETE FROM schema_version WHERE version >= 10")
+    store.connect(str(db)).dispose()
+    with sqlite3.connect(db) as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"ix_records_tally_order", "ix_records_tally_series"} <= names
+        assert conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] >= 10
+
+
+def test_the_tally_page_equals_the_plain_reconciliation_on_both_backends(store_url, ant_path, tmp_path):
+    """The paged reconciliation (partial indexes, read through them on SQLite; ILIKE on PostgreSQL) lists and
+    sums what the whole reconciliation does, on each backend."""
+    from marsad.resolve.tally import reconcile
+
+    engine = store.connect(store_url)
+    (tmp_path / "a.jsonl").write_text("".join(ant_subset(ant_path, "2018-02-18", "2018-03-10")), encoding="utf-8")
+    pipeline.ingest(engine, read_sources([str(tmp_path / "a.jsonl")]))
+    named = next(region for line in reconcile(engine, store.Filters()).tallies for region in line.regions if region)
+    for filters in (store.Filters(), store.Filters(since=date(2018, 2, 20)), store.Filters(admin1=named.lower())):
+        plain = reconcile(engine, filters)
+        assert plain.tallies, filters
+        lines = [line for offset in range(0, len(plain.tallies), 2)
+                 for line in reconcile(engine, filters, limit=2, offset=offset).tallies]  # fmt: skip
+        assert lines == plain.tallies and reconcile(engine, filters, limit=2).tallies_total == len(plain.tallies)
+    engine.dispose()

@@ -12,13 +12,13 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import Engine, false, or_, tuple_
+from sqlalchemy import Engine
 
 from marsad.model import Count, Record
 from marsad.store import events as store
 from marsad.store import tally as tally_store
-from marsad.store.records import Filters, apply_filters, choices
-from marsad.store.schema import records
+from marsad.store.records import Filters, choices
+from marsad.store.search import COMMON, is_common
 from marsad.text.normalize import fold_plain
 
 # A headline number this close to a body figure (relative) is the same figure rounded or misprinted.
@@ -89,21 +89,23 @@ class TallyLine:
     # Sub-groups the report counts among the dead ("بينهم اثنان من القوات الروسية"): {group: killed}.
     among: dict[str, dict]
     coverage: str  # "same window", "covers the window", "within the window", "overlaps"
-    events_in_period: int  # our sum over events, for the tally's own period and population
+    events_in_period: int | None  # our sum over events, for the tally's own period and population
     difference: int | None  # reported figure minus events_in_period
 
 
 @dataclass
 class Reconciliation:
-    events: int
-    killed_low: int
-    killed_best: int
-    killed_high: int
+    # None, with the reason in `unsummed`, when a page is not summed over events (UNSUMMED).
+    events: int | None
+    killed_low: int | None
+    killed_best: int | None
+    killed_high: int | None
     tallies: list[TallyLine]
     headline_flags: list[HeadlineFlag]
     series: list[Series]
     # How many tallies cover the window (`tallies` may be one page of them).
     tallies_total: int | None = None
+    unsummed: str | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -219,26 +221,28 @@ def _stored_regions(data: dict) -> list[str]:
     return [p.get("admin1") or p.get("name") or p.get("text") or "" for p in places]
 
 
-def _tally_filter(filters: Filters):
-    """The shared filters as a function of a tally query. A text filter is checked tally by tally
-    (tallies are a few percent of the records): a common needle would otherwise gather every report
-    that holds it from the text index first."""
-    return lambda query: apply_filters(query, filters, walk_text=bool(filters.text))
-
-
 def load_tallies(engine: Engine, filters: Filters) -> list[Tally]:
     """Reported tallies overlapping the window (and naming the governorate asked for, if any)."""
-    rows = tally_store.tally_records(engine, _tally_filter(replace(filters, kind="tally", admin1=None)))
-    if filters.admin1:
-        # On the stored data: building a Record for each of 10,000 tallies to keep a few hundred costs a second.
-        wanted = set(choices(filters.admin1))
-        rows = [r for r in rows if any(p.lower() in wanted for p in _stored_regions(r.data))]
-    return _tallies(rows)
+    if not filters.admin1:
+        return _tallies(tally_store.tally_records(engine, filters))
+    return _tallies(tally_store.tally_rows(engine, [r.record_id for r in _naming(engine, filters)]))
+
+
+def _naming(engine: Engine, filters: Filters) -> list:
+    """(record_id, data) of the tallies the filters admit that name the governorate asked for in any of their
+    places, matched on the stored data (building a Record for each of 10,000 tallies to keep a few hundred
+    costs a second), among those whose data holds the name at all."""
+    wanted = set(choices(filters.admin1))
+    rows = tally_store.tally_data(engine, filters, wanted if all(w.isascii() for w in wanted) else None)
+    return [r for r in rows if any(p.lower() in wanted for p in _stored_regions(r.data))]
 
 
 def tally_line(engine: Engine, t: Tally, filters: Filters) -> TallyLine:
     """One reported tally beside our sum over events for its own period and population."""
-    ours = store.events_killed(engine, _population(t, filters))[2]
+    return _line(t, filters, store.events_killed(engine, _population(t, filters))[2])
+
+
+def _line(t: Tally, filters: Filters, ours: int | None) -> TallyLine:
     figure = t.figure
     return TallyLine(
         record_id=t.record_id,
@@ -251,49 +255,89 @@ def tally_line(engine: Engine, t: Tally, filters: Filters) -> TallyLine:
         reported=asdict(t.record.killed) if t.record.killed else None,
         among={v.group: asdict(v.killed) for v in t.record.victims if v.killed and v.group != t.record.victim_group},
         coverage=_coverage(t, filters),
-        events_in_period=int(ours),
-        difference=None if figure is None else figure - int(ours),
+        events_in_period=None if ours is None else int(ours),
+        difference=None if figure is None or ours is None else figure - int(ours),
     )
 
 
 def reconcile(engine: Engine, filters: Filters, limit: int | None = None, offset: int = 0) -> Reconciliation:
     """The sum over events for the window and filters, and every reported tally beside it.
 
-    `limit`/`offset` reconcile one page of the tallies (a query each; the API pages them). Without them
-    flags and series cover every tally; with them, the page's tallies (and the whole series each belongs
-    to), so that a page costs the same however many tallies a million-record store holds."""
+    `limit`/`offset` reconcile one page of the tallies (the API pages them). Without them flags and series
+    cover every tally; with them, the page's tallies (and the whole series each belongs to), so that a
+    page costs the same however many tallies a million-record store holds."""
+    if limit is not None:
+        return _reconcile_page(engine, filters, limit, offset)
     n, low, best, high = store.events_killed(engine, filters)
-    if limit is not None and not filters.admin1:
-        return _reconcile_page(engine, filters, limit, offset, (int(n), int(low), int(best), int(high)))
     tallies = load_tallies(engine, filters)
-    page = tallies[offset:] if limit is None else tallies[offset : offset + limit]
+    page = tallies[offset:]
     lines = [tally_line(engine, t, filters) for t in page]
     return Reconciliation(
         int(n), int(low), int(best), int(high), lines, headline_flags(tallies), series(tallies), len(tallies)
     )
 
 
-def _reconcile_page(engine: Engine, filters: Filters, limit: int, offset: int, sums: tuple) -> Reconciliation:
-    """One page of tallies paged in the database (admin1 filters, matched on every region, cannot be)."""
-    where = _tally_filter(replace(filters, kind="tally"))
-    total = tally_store.count_tallies(engine, where)
-    page = _tallies(tally_store.tally_records(engine, where, limit, offset))
-    ids = {t.record_id for t in page}
-    related = {t.record_id: t for t in page}
-    for t in _tallies(tally_store.tally_records(engine, lambda q: where(q).where(_related(page)))):
-        related.setdefault(t.record_id, t)
-    everything = sorted(related.values(), key=lambda t: (t.published or date.min, t.record_id))
-    flags = [f for f in headline_flags(everything) if f.record_id in ids]
-    runs = [s for s in series(everything) if any(p.record_id in ids for p in s.points)]
-    lines = [tally_line(engine, t, filters) for t in page]
-    return Reconciliation(*sums, lines, flags, runs, total)
+def _reconcile_page(engine: Engine, filters: Filters, limit: int, offset: int) -> Reconciliation:
+    """One page of tallies paged in the database. A text filter (checked tally by tally) and a governorate
+    filter (on every place a tally names) are counted and paged by one walk of the matching ids."""
+    if filters.admin1:
+        named = _naming(engine, filters)
+        total = len(named)
+        page = _tallies(tally_store.tally_rows(engine, [r.record_id for r in named[offset : offset + limit]]))
+        related = _tallies(tally_store.tally_rows(engine, _neighbours(named, page)))
+    else:
+        if filters.text:
+            ids = tally_store.tally_ids(engine, filters)
+            total, page = len(ids), _tallies(tally_store.tally_rows(engine, ids[offset : offset + limit]))
+        else:
+            total = tally_store.count_tallies(engine, filters)
+            page = _tallies(tally_store.tally_records(engine, filters, limit, offset))
+        related = _related(engine, filters, page)
+    related = {t.record_id: t for t in [*page, *related]}
+    everything = sorted(related.values(), key=lambda t: (t.end or date.min, t.record_id))
+    on_page = {t.record_id for t in page}
+    flags = [f for f in headline_flags(everything) if f.record_id in on_page]
+    runs = [s for s in series(everything) if any(p.record_id in on_page for p in s.points)]
+    if _unsummed(engine, filters):
+        return Reconciliation(None, None, None, None, [_line(t, filters, None) for t in page], flags, runs, total,
+                              unsummed=UNSUMMED)  # fmt: skip
+    sums = store.events_killed(engine, filters)
+    sums_each = tally_store.events_killed_each(engine, [_population(t, filters) for t in page])
+    lines = [_line(t, filters, each[2]) for t, each in zip(page, sums_each, strict=True)]
+    return Reconciliation(*(int(v) for v in sums), lines, flags, runs, total)
 
 
-def _related(page: list[Tally]):
-    """Tallies of the page's reports (for headline flags) or of the page's series (same period and population)."""
+# Why a page of tallies has no sums over events (API), and what to do about it.
+UNSUMMED = (
+    f"the text is in {COMMON:,} reports or more: summing the events it names reads every one of them, "
+    "so the page lists the tallies without our sums; a rarer word is summed"
+)
+
+
+def _unsummed(engine: Engine, filters: Filters) -> bool:
+    """A page is not summed over events for a common text needle: an exact sum reads every matching event
+    (tens of seconds at a million records), and any estimate would be a figure no source gave."""
+    with engine.connect() as conn:
+        return is_common(conn, filters.text)
+
+
+def _series_key(record: Record | dict) -> tuple:
+    if isinstance(record, dict):
+        return record.get("period_start"), record.get("perpetrator"), record.get("victim_group")
+    return record.period_start, record.perpetrator, record.victim_group
+
+
+def _related(engine: Engine, filters: Filters, page: list[Tally]) -> list[Tally]:
+    """Tallies of the page's reports (for headline flags) and of the page's series (same period start and
+    population)."""
     docs = sorted({t.record.doc_id for t in page})
-    keys = sorted({(t.record.period_start, t.record.perpetrator, t.record.victim_group) for t in page
-                   if t.record.period_start})  # fmt: skip
-    series_key = tuple_(records.c.period_start, records.c.perpetrator, records.c.victim_group)
-    keys = [(date.fromisoformat(start), perpetrator, victim) for start, perpetrator, victim in keys]
-    return or_(records.c.doc_id.in_(docs) if docs else false(), series_key.in_(keys) if keys else false())
+    keys = {_series_key(t.record) for t in page if t.record.period_start}
+    keys = sorted((date.fromisoformat(start), perpetrator, victim) for start, perpetrator, victim in keys)
+    return _tallies(tally_store.tallies_of(engine, filters, docs, keys))
+
+
+def _neighbours(named: list, page: list[Tally]) -> list[str]:
+    """`_related` among the tallies a governorate filter admits, from their stored data."""
+    docs = {t.record.doc_id for t in page}
+    keys = {_series_key(t.record) for t in page if t.record.period_start}
+    return [r.record_id for r in named if r.data["doc_id"] in docs or _series_key(r.data) in keys]

@@ -13,6 +13,7 @@ from marsad.store import gazetteer as _gazetteer  # noqa: F401  (registers the g
 from marsad.store import review as _review  # noqa: F401  (registers the review tables)
 from marsad.store import search as _search  # noqa: F401  (registers the text search index)
 from marsad.store import settings as _settings  # noqa: F401  (registers what a database remembers)
+from marsad.store import tally as _tally  # noqa: F401  (registers the tallies' index)
 from marsad.store import vectors as _vectors  # noqa: F401  (registers the sentence vector cache)
 from marsad.store.engine import connect, database_url
 from marsad.store.failures import Failure, clear_failures, list_failures, record_failure

@@ -103,6 +103,14 @@ def _events_listing(conn: Connection) -> None:
     conn.execute(text("DROP INDEX IF EXISTS ix_events_date"))
 
 
+def _tally_indexes(conn: Connection) -> None:
+    """The tallies' own indexes (store.tally): their pages, counts and series at a million records."""
+    from marsad.store.tally import SERIES_INDEX, TALLY_INDEX
+
+    for index in (TALLY_INDEX, SERIES_INDEX):
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
@@ -114,6 +122,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (7, "api at 1M records (issue 15): event_days and event_places, sums over events kept on write", _summaries),
     (8, "store_settings: what the database remembers (its decision model)", _settings_table),
     (9, "api at 1M records: ix_events_listing (date, event_id) replaces ix_events_date", _events_listing),
+    (10, "api at 1M records: the tallies' own indexes, ix_records_tally_order and _series", _tally_indexes),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -5,12 +5,96 @@ Incidents and tallies are never added together: a tally is a figure someone else
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import json
+from dataclasses import astuple, dataclass, replace
+from functools import cache, lru_cache
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Index, Select, Text, bindparam, cast, func, literal_column, or_, select, tuple_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.selectable import Alias
+from sqlalchemy.sql.util import ClauseAdapter
 
-from marsad.store.records import Filters, StoredRecord, apply_filters, iter_records
+from marsad.store.records import (
+    Filters,
+    StoredRecord,
+    apply_filters,
+    choices,
+    field_conditions,
+    iter_records,
+    review_conditions,
+)
 from marsad.store.schema import documents, records
+from marsad.store.search import is_common, row_contains
+
+# Tallies are listed in the order of the day they count to (their period's end, else their report's date,
+# which `record_row` stores in period_end), from an index of the tallies alone: a few per cent of the
+# records, held with the columns the shared filters test, so that pages and counts read no table row.
+ORDER_COLUMNS = ("period_end", "record_id")
+# Not `review`: a tally is seldom filtered by it (its row is then read), and an index naming it would keep
+# the column from being dropped, as the tests that rebuild a store from before migration 5 do.
+_FILTERED = ("period_start", "perpetrator", "victim_group", "victim_groups", "admin2", "country", "event_type",
+             "doc_id", "kind")  # fmt: skip
+# A literal: a planner uses a partial index only where the query's condition is seen to imply the index's.
+IS_TALLY = records.c.kind == literal_column("'tally'")
+TALLY_INDEX = Index(
+    "ix_records_tally_order",
+    *(records.c[name] for name in ORDER_COLUMNS + _FILTERED),
+    sqlite_where=IS_TALLY,
+    postgresql_where=IS_TALLY,
+)
+# A page's series (one population since one date, resolve.tally.series) are found from this one.
+SERIES_INDEX = Index(
+    "ix_records_tally_series",
+    *(records.c[name] for name in ("period_start", "perpetrator", "victim_group")),
+    sqlite_where=IS_TALLY,
+    postgresql_where=IS_TALLY,
+)
+BY_DOC = "ix_records_doc"
+
+
+class _ReadThroughIndex(Alias):
+    """`records` read through the index the alias is named after. SQLite, without statistics, would rather
+    seek `kind = ?` or a governorate in another index and sort every match (a fifth of a second at a
+    million records): it is told. PostgreSQL keeps statistics and chooses for itself."""
+
+    inherit_cache = True
+
+
+@compiles(_ReadThroughIndex, "sqlite")
+def _indexed_by(element: _ReadThroughIndex, compiler, **kw) -> str:
+    sql = compiler.visit_alias(element, **kw)
+    return f"{sql} INDEXED BY {element.name}" if kw.get("asfrom") else sql
+
+
+@cache
+def _through(index: str) -> Alias:
+    return _ReadThroughIndex._construct(records, name=index)
+
+
+def tally_conditions(tallies: Alias, filters: Filters) -> list:
+    """`records.apply_filters` for tallies (kind and governorate aside: see resolve.tally), on `tallies`: a
+    window is one the tally's period overlaps, and text is checked tally by tally (a few per cent of the
+    records; a common needle would otherwise gather every report that holds it from the text index)."""
+    conditions = [tallies.c.kind == literal_column("'tally'")]
+    conditions += [ClauseAdapter(tallies).traverse(c) for c in review_conditions(filters.review, "tally")]
+    if filters.since:
+        conditions.append(or_(tallies.c.period_end.is_(None), tallies.c.period_end >= filters.since))
+    if filters.until:
+        conditions.append(or_(tallies.c.period_start.is_(None), tallies.c.period_start <= filters.until))
+    conditions += field_conditions(tallies, replace(filters, admin1=None))
+    if filters.doc_id:
+        conditions.append(tallies.c.doc_id == filters.doc_id)
+    if filters.text:
+        conditions.append(row_contains(tallies.c.doc_id, filters.text))
+    return conditions
+
+
+def _ids(filters: Filters, index: str = "", extra=lambda _tallies: ()) -> Select:
+    """The ids of the tallies the filters (and `extra`, a function of the alias) admit, in order, read
+    through `index` (by default the tallies' own)."""
+    tallies = _through(index or TALLY_INDEX.name)
+    conditions = [*tally_conditions(tallies, filters), *extra(tallies)]
+    return select(tallies.c.record_id).where(*conditions).order_by(*(tallies.c[n] for n in ORDER_COLUMNS))
 
 
 @dataclass
@@ -62,11 +146,73 @@ def _places(stored: StoredRecord):
     return [*record.regions, *([record.location] if record.location else [])]
 
 
-def tally_records(engine: Engine, record_filter_query, limit: int | None = None, offset: int = 0) -> list:
-    """Tally records with their report's title, outlet, attribution and date, in report order.
+def tally_records(engine: Engine, filters: Filters, limit: int | None = None, offset: int = 0) -> list:
+    """Tally records with their report's title, outlet, attribution and date, in ORDER_COLUMNS order (a
+    page of them): the ids from the tallies' index alone, then only their rows and reports."""
+    ids = _ids(filters)
+    if limit is not None:
+        ids = ids.limit(limit).offset(offset)
+    with engine.connect() as conn:
+        return list(conn.execute(_with_reports(records.c.record_id.in_(ids))))
 
-    `record_filter_query` is `records.apply_filters` bound to the caller's Filters (kind=tally)."""
-    query = (
+
+def tally_rows(engine: Engine, record_ids: list[str]) -> list:
+    """`tally_records`' rows of these tallies."""
+    if not record_ids:
+        return []
+    with engine.connect() as conn:
+        return list(conn.execute(_with_reports(records.c.record_id.in_(record_ids))))
+
+
+def tallies_of(engine: Engine, filters: Filters, doc_ids: list[str], series: list[tuple]) -> list:
+    """`tally_records`' rows of the tallies the filters admit in these reports or in these series
+    (period_start, perpetrator, victim_group): a page's neighbours for headline flags and series."""
+    found = []
+    with engine.connect() as conn:
+        if doc_ids:
+            ids = _ids(filters, BY_DOC, lambda t: [t.c.doc_id.in_(doc_ids)])
+            found += conn.execute(_with_reports(records.c.record_id.in_(ids)))
+        if series:
+            starts = sorted({start for start, _, _ in series})
+            key = lambda t: tuple_(t.c.period_start, t.c.perpetrator, t.c.victim_group)  # noqa: E731
+            ids = _ids(filters, SERIES_INDEX.name, lambda t: [t.c.period_start.in_(starts), key(t).in_(series)])
+            found += conn.execute(_with_reports(records.c.record_id.in_(ids)))
+    return found
+
+
+def tally_ids(engine: Engine, filters: Filters) -> list[str]:
+    """The ids of the tallies the filters admit, in order: one walk of the tallies' index, which counts
+    and pages a text filter (checked tally by tally) at once."""
+    with engine.connect() as conn:
+        return list(conn.execute(_ids(filters)).scalars())
+
+
+def tally_data(engine: Engine, filters: Filters, names: set[str] | None = None) -> list:
+    """(record_id, data) of the tallies the filters admit, in order; with `names` (ASCII, lower case) only
+    those whose stored data holds one of them as a whole string, in any case: the candidates of a
+    governorate filter, which the caller checks place by place (a tally may name several)."""
+    tallies = _through(TALLY_INDEX.name)
+    query = select(tallies.c.record_id, tallies.c.data).where(*tally_conditions(tallies, filters))
+    if names:
+        # SQLite's LIKE ignores the case of ASCII letters; other databases' ILIKE ignores case.
+        stored, quoted = cast(tallies.c.data, Text), [json.dumps(name) for name in sorted(names)]
+        if engine.dialect.name == "sqlite":
+            query = query.where(or_(*(stored.contains(q, autoescape=True) for q in quoted)))
+        else:
+            query = query.where(or_(*(stored.icontains(q, autoescape=True) for q in quoted)))
+    with engine.connect() as conn:
+        return list(conn.execute(query.order_by(*(tallies.c[n] for n in ORDER_COLUMNS))))
+
+
+def count_tallies(engine: Engine, filters: Filters) -> int:
+    tallies = _through(TALLY_INDEX.name)
+    query = select(func.count()).select_from(tallies).where(*tally_conditions(tallies, filters))
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def _with_reports(condition) -> Select:
+    return (
         select(
             records.c.record_id,
             records.c.data,
@@ -76,16 +222,71 @@ def tally_records(engine: Engine, record_filter_query, limit: int | None = None,
             documents.c.attribution,
         )
         .join(documents, documents.c.doc_id == records.c.doc_id)
-        .where(records.c.kind == "tally")
-        .order_by(documents.c.published, records.c.record_id)
+        .where(condition)
+        .order_by(*(records.c[n] for n in ORDER_COLUMNS))
     )
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    with engine.connect() as conn:
-        return list(conn.execute(record_filter_query(query)))
 
 
-def count_tallies(engine: Engine, record_filter_query) -> int:
-    query = select(func.count()).select_from(records).where(records.c.kind == "tally")
+# What a tally's population sets beyond the user's filters (resolve.tally._population).
+_POPULATION = ("since", "until", "perpetrator", "victim", "admin1")
+
+
+def events_killed_each(engine: Engine, populations: list[Filters]) -> list[tuple[int, int, int, int]]:
+    """`events.events_killed` for each of several filters that differ only in _POPULATION (the tallies of a
+    page): one statement per shape of those five, built once and run with each one's values. Building a
+    statement is what costs (a millisecond of Python each, against a fraction of one for the indexed sum)."""
+    from marsad.store import events as event_store  # late: store.events builds on store.records
+    from marsad.store import summaries
+
+    found: list[tuple[int, int, int, int] | None] = [None] * len(populations)
+    shapes: dict[tuple, list[int]] = {}
+    for i, population in enumerate(populations):
+        if summaries.serves(population):  # a window only: the kept sums per day answer it
+            found[i] = event_store.events_killed(engine, population)
+        else:
+            shared = astuple(replace(population, **dict.fromkeys(_POPULATION)))
+            shapes.setdefault((_shape(population), shared), []).append(i)
+    if not shapes:
+        return found  # type: ignore[return-value]
     with engine.connect() as conn:
-        return conn.execute(record_filter_query(query)).scalar_one()
+        walk = is_common(conn, populations[0].text)
+        for (shape, shared), members in shapes.items():
+            statement = _population_sum(shape, shared, walk)
+            for i in members:
+                found[i] = tuple(conn.execute(statement, _population_values(populations[i])).one())
+    return found  # type: ignore[return-value]
+
+
+def _shape(population: Filters) -> tuple:
+    """Which _POPULATION values are set, and how many alternatives each list names."""
+    return tuple(len(choices(getattr(population, name))) if name in ("perpetrator", "victim", "admin1")
+                 else getattr(population, name) is not None for name in _POPULATION)  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _population_sum(shape: tuple, shared: tuple, walk_text: bool) -> Select:
+    """The events_killed statement of a population of this shape and these other filters, its _POPULATION
+    values left as parameters (statements are immutable: one serves every request)."""
+    from marsad.store import events as event_store
+    from marsad.store import summaries
+
+    events = event_store.events
+    since, until, perpetrators, victims, admin1s = shape
+    query = event_store._apply_filters(select(*summaries.event_totals(events)), Filters(*shared), walk_text)
+    if since:
+        query = query.where(events.c.date >= bindparam("since"))
+    if until:
+        query = query.where(events.c.date <= bindparam("until"))
+    for name, alternatives in (("perpetrator", perpetrators), ("admin1", admin1s)):
+        if alternatives:
+            query = query.where(func.lower(events.c[name]).in_(bindparam(name, expanding=True)))
+    if victims:
+        query = query.where(or_(*(events.c.victim_groups.contains(bindparam(f"victim_{i}")) for i in range(victims))))
+    return query
+
+
+def _population_values(population: Filters) -> dict:
+    values = {"since": population.since, "until": population.until,
+              "perpetrator": choices(population.perpetrator), "admin1": choices(population.admin1)}  # fmt: skip
+    values.update({f"victim_{i}": f"|{group}|" for i, group in enumerate(choices(population.victim))})
+    return values

@@ -172,6 +172,7 @@ function renderTally() {
     `<span>${t("killed")}</span><b data-testid="sum-killed-low">${fmt(data.killed_low)}</b><b data-testid="sum-killed-best">${fmt(data.killed_best)}</b><b>${fmt(data.killed_high)}</b></div>`,
     `<p class="muted">${t("sum")}: <span data-testid="sum-count">${fmt(data.events)}</span> ${unit}</p>`,
   ];
+  if (data.unsummed) rows.push(`<p class="flag" data-testid="unsummed">${t("unsummed")}</p>`);
   if (!data.tallies.length) {
     rows.push(`<p class="muted" data-testid="no-tally">${t("no_tally")}</p>`);
   } else {
