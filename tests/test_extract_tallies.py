@@ -65,3 +65,10 @@ def test_an_old_attack_a_superlative_compares_with_stays_history(corpus):
     # "الأكثر دموية في العراق منذ الهجوم الانتحاري المزدوج الذي أوقع 31 قتيلا ببغداد، في 16 يناير الماضي"
     doc = sentence(corpus, "SK-middleEast-981-20180412", "الأكثر دموية في العراق منذ")
     assert 31 not in _by_figure(extract(doc))
+
+
+def test_a_toll_of_hundreds_without_a_period_word_is_a_tally(corpus):
+    # "ويقول المرصد السوري لحقوق الانسان ان التصعيد الاخير اسفر عن مقتل ما لا يقل عن 426 شخصا": an
+    # escalation's toll; no single attack of these reports kills that many.
+    doc = sentence(corpus, "SK-middleEast-26-20180223", "ما لا يقل عن 426")
+    assert _by_figure(extract(doc)) == {426: "tally"}
