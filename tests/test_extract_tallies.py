@@ -50,3 +50,25 @@ def test_since_an_evening_two_days_before_the_report_is_still_a_period(corpus):
     # "ما يرفع حصيلة القتلى الإجمالية إلى 54 مقاتلا على الأقل منذ مساء الخميس" (a Saturday report): two days.
     doc = sentence(corpus, "FR-middleEast-95-20180303", "منذ مساء الخميس")
     assert _by_figure(extract(doc)).get(54) == "tally"
+
+
+def test_a_toll_since_a_start_dated_long_ago_is_a_tally_not_history(corpus):
+    # "وقتل ما لا يقل عن 22 شخصا منذ بداية التظاهرات في البصرة، قبل أن تمتد … في الثامن من يوليو": the
+    # date ends the phrase that `منذ بداية` opens, so it starts the period instead of dating an old event.
+    doc = sentence(corpus, "BB-middleEast-955-20180906", "منذ بداية التظاهرات")
+    assert _by_figure(extract(doc)) == {22: "tally"}
+    doc = sentence(corpus, "SK-middleEast-597-20180327", "ومنذ بدء قوات النظام تصعيدها")
+    assert _by_figure(extract(doc)) == {1160: "tally"}
+
+
+def test_an_old_attack_a_superlative_compares_with_stays_history(corpus):
+    # "الأكثر دموية في العراق منذ الهجوم الانتحاري المزدوج الذي أوقع 31 قتيلا ببغداد، في 16 يناير الماضي"
+    doc = sentence(corpus, "SK-middleEast-981-20180412", "الأكثر دموية في العراق منذ")
+    assert 31 not in _by_figure(extract(doc))
+
+
+def test_a_toll_of_hundreds_without_a_period_word_is_a_tally(corpus):
+    # "ويقول المرصد السوري لحقوق الانسان ان التصعيد الاخير اسفر عن مقتل ما لا يقل عن 426 شخصا": an
+    # escalation's toll; no single attack of these reports kills that many.
+    doc = sentence(corpus, "SK-middleEast-26-20180223", "ما لا يقل عن 426")
+    assert _by_figure(extract(doc)) == {426: "tally"}

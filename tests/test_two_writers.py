@@ -18,7 +18,9 @@ from ingest_runs import ant_subset, events_state, finish, start_ingest, write_ha
 from marsad import pipeline, store
 from marsad.sources import read_sources
 
-FIRST, LAST = "2018-02-18", "2018-02-24"
+# From the 17th: with the escalation's tolls of hundreds read as tallies (not events), the week from the 18th
+# has 9 events told by both halves, one short of what the concurrency check needs.
+FIRST, LAST = "2018-02-17", "2018-02-24"
 
 
 @pytest.fixture(scope="module")

@@ -110,7 +110,9 @@ def _dates_old(lay: Layout, sentence: int, lex: Lexicons, published) -> bool:
         if d.value is None:
             continue
         # "منذ 2011", "منذ منتصف آذار/مارس 2011", "منذ اندلاع الحرب في عام 2011": a period's start.
-        since = any(True for _ in lex.since.finditer(text, max(0, d.start - 30), d.end))
+        since = any(True for _ in lex.since.finditer(text, max(0, d.start - 30), d.end)) or _opened_since(
+            text, d.start, lex, published
+        )
         # A month alone stands for its middle, the expected day ("نهاية نيسان" is not 1 April).
         latest = d.value.replace(day=15) if d.precision == "month" else d.value
         if latest < limit and not since and (d.precision != "year" or d.value.year < published.year):
@@ -118,3 +120,22 @@ def _dates_old(lay: Layout, sentence: int, lex: Lexicons, published) -> bool:
         elif latest >= limit:
             recent = True
     return old and not recent
+
+
+# How far the date may stand after "منذ بدأت …" that it closes ("منذ بدأت موسكو دعمها … للحكومة السورية
+# برئاسة بشار الأسد عام 2015").
+_START_PHRASE = 100
+
+
+def _opened_since(text: str, pos: int, lex: Lexicons, published: date) -> bool:
+    """ "منذ بدء قوات النظام تصعيدها على الغوطة الشرقية في 18 فبراير": `منذ` and a start word open a
+    phrase that the date at `pos`, the first after them, ends: the period's start, not an old event.
+    Not after a comparison ("الأكثر دموية منذ الهجوم … الذي أوقع 31 قتيلا في 16 يناير": that attack is old)."""
+    for m in lex.since.finditer(text, max(0, pos - _START_PHRASE), pos):
+        if (
+            lex.since_objects.match_at(text, m.end) is not None
+            and not any(True for _ in lex.superlative.finditer(text, max(0, m.start - 30), m.start))
+            and not find_dates(text[m.end : pos], published)
+        ):
+            return True
+    return False
