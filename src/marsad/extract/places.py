@@ -63,7 +63,7 @@ def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
             if _launched_from(lay, clause, s + pm.start):
                 continue  # "قذيفة أطلقت من منطقة الغوطة الشرقية على …": the origin
             if _travelled_to(lay, clause, s + pm.start):
-                continue  # "بعثة التحقيق التي وصلت إلى دمشق", "إجلائهم من دوما": where someone went or left
+                continue  # "بعثة التحقيق التي وصلت إلى دمشق": where someone went
             anchored = before in _lex().locatives or _has_kind_word(pm.text) or _attached(pm.text, loc)
             if found and _reference_point(lay, found[-1], s + pm.start, pm.text):
                 continue  # "الغوطة الشرقية قرب دمشق": where the place before it lies
@@ -243,9 +243,8 @@ def _launched_from(lay: Layout, clause: Clause, orig_pos: int) -> bool:
 
 
 def _travelled_to(lay: Layout, clause: Clause, orig_pos: int) -> bool:
-    """Where people went, or came from: "وصلت إلى دمشق", "بعد إجلائهم من مدينة دوما"."""
     words = _words_before(lay, clause, orig_pos, 40)[-4:]
-    if not words or words[-1] not in ("الي", "والي", "من", "ومن"):  # folded "إلى"
+    if not words or words[-1] not in ("الي", "والي"):  # folded "إلى"
         return False
     return any(w in _lex().travel or w[1:] in _lex().travel for w in words[:-1])
 
