@@ -11,7 +11,7 @@ from marsad.extract.candidates import Mention
 from marsad.extract.cues import Lexicons, lexicons
 from marsad.extract.events import CIVILIAN_GROUPS, event_rule, event_type
 from marsad.extract.layout import Clause, Layout, clause_dates
-from marsad.extract.places import choose_place, clause_places, regions
+from marsad.extract.places import Place, choose_place, clause_places, regions
 from marsad.extract.tallies import period_start
 from marsad.geo.resolver import CORE_COUNTRIES
 from marsad.model import Evidence, Location, Record, Victim
@@ -68,7 +68,7 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record:
     return rec
 
 
-def _home(place) -> bool:
+def _home(place: Place | None) -> bool:
     """A place in a governorate of Syria or Iraq (the reports' own ground)."""
     return place is not None and bool(place.location.admin1) and place.location.country in CORE_COUNTRIES
 
