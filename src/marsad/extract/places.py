@@ -15,6 +15,7 @@ from functools import cache
 
 from marsad.extract.layout import Clause, Layout
 from marsad.geo import default_resolver
+from marsad.geo.resolver import CORE_COUNTRIES
 from marsad.lang import load
 from marsad.model import Location
 from marsad.text.normalize import fold_plain
@@ -114,7 +115,10 @@ def choose_place(lay: Layout, order: list[Clause], anchor: int, resolver) -> Pla
 
     In its own clause a statement takes the first place after it, else the nearest before it;
     elsewhere only places introduced as locations ("في", "قرب", "مدينة …") count. A place with a
-    governorate beats a bare country ("شرقي سوريا"), wherever it comes in the order.
+    governorate beats a bare country ("شرقي سوريا"), wherever it comes in the order; a place abroad
+    only in the statement's own clause: in other sentences it is mostly where someone came from or
+    what else happened ("القتلى الثلاثة هم … من مدينة الأحواز"), so there it only beats a bare country, and
+    not from a headline, where a capital is mostly a government ("طهران تدين …").
     """
     if resolver is None:
         return None
@@ -129,9 +133,10 @@ def choose_place(lay: Layout, order: list[Clause], anchor: int, resolver) -> Pla
         if not clause.title:  # headlines are terse: their names need no preposition
             places = [p for p in places if p.anchored]
         for p in places:
-            if p.location.admin1:
+            if p.location.admin1 and (i == 0 or p.location.country in CORE_COUNTRIES):
                 return p
-            fallback = fallback or p
+            if fallback is None or (p.location.admin1 and not fallback.location.admin1 and not clause.title):
+                fallback = p
     return fallback
 
 

