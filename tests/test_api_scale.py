@@ -99,8 +99,17 @@ def raw_sums(engine) -> tuple[dict, dict]:
             .group_by(events.c.lat, events.c.lon))}  # fmt: skip
         kept_days = {r[0]: tuple(r[1:]) for r in conn.execute(select(summaries.event_days))}
         kept_places = {(r[0], r[1]): tuple(r[2:]) for r in conn.execute(select(summaries.event_places))}
-    assert days and places
+        groups = (events.c.admin1, events.c.perpetrator)
+        day_groups = sorted(conn.execute(select(*summaries._day_group_sums(events)).where(events.c.date.is_not(None))
+                                         .group_by(events.c.date, *groups)), key=repr)  # fmt: skip
+        place_groups = sorted(conn.execute(select(*summaries._place_group_sums(events))
+                                           .where(events.c.lat.is_not(None), events.c.lon.is_not(None))
+                                           .group_by(events.c.lat, events.c.lon, *groups)), key=repr)  # fmt: skip
+        kept_day_groups = sorted(conn.execute(select(summaries.event_day_groups)), key=repr)
+        kept_place_groups = sorted(conn.execute(select(summaries.event_place_groups)), key=repr)
+    assert days and places and len(day_groups) >= len(days) and len(place_groups) >= len(places)
     assert kept_days == days and kept_places == places
+    assert kept_day_groups == day_groups and kept_place_groups == place_groups
     return days, places
 
 
@@ -143,12 +152,39 @@ def test_an_older_store_gets_its_summaries_filled(ant_store, tmp_path):
     db = tmp_path / "old.db"
     shutil.copy(ant_store, db)
     with sqlite3.connect(db) as conn:  # as a store made before migration 7
-        conn.execute("DROP TABLE event_days")
-        conn.execute("DROP TABLE event_places")
+        for table in ("event_days", "event_places", "event_day_groups", "event_place_groups"):
+            conn.execute(f"DROP TABLE {table}")
         conn.execute("DELETE FROM schema_version WHERE version >= 7")
     engine = store.connect(str(db))
     raw_sums(engine)
     engine.dispose()
+
+
+VIEW_FILTERS = [
+    {},
+    {"admin1": "Damascus"},
+    {"admin1": "rural damascus, Idleb", "since": "2018-02-20"},
+    {"perpetrator": "syrian_government"},
+    {"perpetrator": "syrian_government,russia", "admin1": "Rural Damascus", "until": "2018-03-31"},
+    {"since": "2018-02-01", "until": "2018-03-31"},
+]
+
+
+@pytest.mark.parametrize("params", VIEW_FILTERS)
+def test_the_timeline_map_and_event_totals_equal_the_sums_over_events(client, params, monkeypatch):
+    """The summaries per governorate and perpetrator answer what summing the events table answers."""
+    days = {k: date.fromisoformat(v) for k, v in params.items() if k in ("since", "until")}
+    where = store.Filters(**{**params, **days})
+    views = {view: client.get(f"/api/{view}", params=params).json() for view in ("timeline", "map")}
+    events = client.get("/api/events", params={**params, "limit": 1}).json()
+    engine = client.app.state.engine
+    totals = event_store.events_killed(engine, where)
+    monkeypatch.setattr(summaries, "serves", lambda _filters: False)
+    for view, found in views.items():
+        assert found["basis"] == "events" and found["points"], view
+        assert found == client.get(f"/api/{view}", params=params).json(), view
+    assert events["total"] == client.get("/api/events", params={**params, "limit": 1}).json()["total"]
+    assert totals == event_store.events_killed(engine, where) and totals[0] == events["total"]
 
 
 def plan(engine, query) -> str:

@@ -412,7 +412,7 @@ def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
     """(total, exact) of the events a listing filters: exact without filters, else up to paging.COUNT_CAP;
     None for a common text needle (see records.count_listing)."""
     with engine.connect() as conn:
-        if summaries.serves(filters) and not (filters.since or filters.until):
+        if summaries.unfiltered(filters):
             return conn.execute(select(func.count()).select_from(events)).scalar_one(), True
         if is_common(conn, filters.text):
             return None
