@@ -84,6 +84,41 @@ def test_a_common_needle_walks_the_listing_with_the_same_answer(client, monkeypa
     assert events["items"] and walked_events["items"] == events["items"]
 
 
+@pytest.mark.parametrize("params", [{"text": "مقتل"}, {"text": "الغوطة", "admin1": "Idleb"}, {"text": "حلب"},
+                                    {"text": "دوما", "perpetrator": "syrian_government"}])  # fmt: skip
+def test_a_walk_that_finds_too_few_asks_the_text_index_with_the_same_pages(client, monkeypatch, params):
+    """A common needle's walk gives up after its budget when the candidates seldom hold it, and goes on as
+    far as they need when they do: the pages are the text index's either way (records, events, queue)."""
+    paths = ("/api/records", "/api/events", "/api/review/queue")
+    whole = {path: client.get(path, params={**params, "limit": 200}).json()["items"] for path in paths}
+    monkeypatch.setattr(search, "COMMON", 1)
+    monkeypatch.setattr(paging, "WALK_BUDGET", 1)  # 4 candidates a page of one: every path is taken
+    for path in ("/api/records", "/api/events"):
+        key = "event_id" if "events" in path else "record_id"
+        assert [item[key] for item in walk(client, path, params, limit=1)] == [item[key] for item in whole[path]]
+    queue = [client.get(paths[2], params={**params, "limit": 1, "offset": n}).json()["items"] for n in range(8)]
+    assert [page[0]["record_id"] for page in queue if page] == [r["record_id"] for r in whole[paths[2]][:8]]
+
+
+def test_a_walked_page_stops_at_its_budget_or_at_the_last_candidate(ant_store, monkeypatch):
+    engine = store.connect(str(ant_store))
+    candidates = select(records.c.record_id, records.c.record_id.label("probe")).order_by(records.c.record_id)
+    with engine.connect() as conn:
+        every = list(conn.execute(candidates).scalars())
+        assert paging.WALK_BUDGET > len(every) > 100
+        assert paging.walked_page(conn, candidates, lambda ids: set(), 5, 0) == []  # all checked, none holds it
+        assert paging.walked_page(conn, candidates, set, 5, 3) == every[3:8]
+        last = every[-1:]
+        assert paging.walked_page(conn, candidates, lambda ids: set(ids) & set(last), 1, 0) == last
+        monkeypatch.setattr(paging, "WALK_BUDGET", 10)
+        # The first 10 hold none: the needle is rare here, the caller asks the text index.
+        assert paging.walked_page(conn, candidates, lambda ids: set(ids) & set(last), 1, 0) is None
+        # One in 8 holds it: after 10 the walk goes as far as that rate says 10 matches need.
+        sparse = set(every[5::8])
+        assert paging.walked_page(conn, candidates, lambda ids: set(ids) & sparse, 10, 0) == every[5::8][:10]
+    engine.dispose()
+
+
 def raw_sums(engine) -> tuple[dict, dict]:
     """Per day and per place, the sums over the events table itself."""
     events = event_store.events
