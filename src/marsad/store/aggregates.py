@@ -53,18 +53,17 @@ INDEXES = [
         records.c.record_id,
         records.c.kind,
     ),
-    # Events of a governorate or perpetrator: listed in date order and summed (tallies) from the index, the
-    # other of the two checked on the entry (a rare pair walks index entries, not table rows).
+    # Events of a governorate or perpetrator: listed in date order, summed (tallies) and mapped in a window from
+    # the index, the other of the two checked on the entry (a rare pair walks index entries, not table rows).
     *(
         Index(
             f"ix_events_{name}_listing",
             func.lower(event_store.events.c[name]),
             event_store.events.c.date,
             event_store.events.c.event_id,
-            *(event_store.events.c[c] for c in _COUNTS[:3]),
-            event_store.events.c[other],
+            *(event_store.events.c[c] for c in (*_COUNTS[:3], "admin1", "perpetrator", "lat", "lon")),
         )
-        for name, other in (("admin1", "perpetrator"), ("perpetrator", "admin1"))
+        for name in ("admin1", "perpetrator")
     ),
     Index("ix_documents_published", documents.c.published, documents.c.doc_id),
     # The dates of the tallies whose period overlaps a window (records.date_bounds), from the index alone.
