@@ -32,6 +32,7 @@ from marsad.model import Count, Document, Location, Record, content_hash  # noqa
 from marsad.resolve.features import to_item  # noqa: E402
 from marsad.resolve.merge import event_id_for, summarize  # noqa: E402
 from marsad.store import events as event_store  # noqa: E402
+from marsad.store import summaries  # noqa: E402
 from marsad.store.records import document_row, record_row  # noqa: E402
 from marsad.store.schema import documents, metadata, records  # noqa: E402
 from marsad.store.search import FTS_TABLE  # noqa: E402
@@ -191,7 +192,10 @@ def build(path: Path, n_records: int, seed: int = 11) -> None:
         conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     engine.dispose()
     print(f"\nrows written in {time.perf_counter() - started:.0f} s; indexing", file=sys.stderr, flush=True)
-    store.connect(str(part)).dispose()  # recreates the indexes
+    engine = store.connect(str(part))  # recreates the indexes
+    with engine.begin() as conn:
+        summaries.rebuild(conn)  # the bulk path bypasses save_events, which keeps them
+    engine.dispose()
     part.rename(path)
     print(f"built {path}: {n_records:,} records in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 

@@ -84,6 +84,41 @@ def test_a_common_needle_walks_the_listing_with_the_same_answer(client, monkeypa
     assert events["items"] and walked_events["items"] == events["items"]
 
 
+@pytest.mark.parametrize("params", [{"text": "مقتل"}, {"text": "الغوطة", "admin1": "Idleb"}, {"text": "حلب"},
+                                    {"text": "دوما", "perpetrator": "syrian_government"}])  # fmt: skip
+def test_a_walk_that_finds_too_few_asks_the_text_index_with_the_same_pages(client, monkeypatch, params):
+    """A common needle's walk gives up after its budget when the candidates seldom hold it, and goes on as
+    far as they need when they do: the pages are the text index's either way (records, events, queue)."""
+    paths = ("/api/records", "/api/events", "/api/review/queue")
+    whole = {path: client.get(path, params={**params, "limit": 200}).json()["items"] for path in paths}
+    monkeypatch.setattr(search, "COMMON", 1)
+    monkeypatch.setattr(paging, "WALK_BUDGET", 1)  # 4 candidates a page of one: every path is taken
+    for path in ("/api/records", "/api/events"):
+        key = "event_id" if "events" in path else "record_id"
+        assert [item[key] for item in walk(client, path, params, limit=1)] == [item[key] for item in whole[path]]
+    queue = [client.get(paths[2], params={**params, "limit": 1, "offset": n}).json()["items"] for n in range(8)]
+    assert [page[0]["record_id"] for page in queue if page] == [r["record_id"] for r in whole[paths[2]][:8]]
+
+
+def test_a_walked_page_stops_at_its_budget_or_at_the_last_candidate(ant_store, monkeypatch):
+    engine = store.connect(str(ant_store))
+    candidates = select(records.c.record_id, records.c.record_id.label("probe")).order_by(records.c.record_id)
+    with engine.connect() as conn:
+        every = list(conn.execute(candidates).scalars())
+        assert paging.WALK_BUDGET > len(every) > 100
+        assert paging.walked_page(conn, candidates, lambda ids: set(), 5, 0) == []  # all checked, none holds it
+        assert paging.walked_page(conn, candidates, set, 5, 3) == every[3:8]
+        last = every[-1:]
+        assert paging.walked_page(conn, candidates, lambda ids: set(ids) & set(last), 1, 0) == last
+        monkeypatch.setattr(paging, "WALK_BUDGET", 10)
+        # The first 10 hold none: the needle is rare here, the caller asks the text index.
+        assert paging.walked_page(conn, candidates, lambda ids: set(ids) & set(last), 1, 0) is None
+        # One in 8 holds it: after 10 the walk goes as far as that rate says 10 matches need.
+        sparse = set(every[5::8])
+        assert paging.walked_page(conn, candidates, lambda ids: set(ids) & sparse, 10, 0) == every[5::8][:10]
+    engine.dispose()
+
+
 def raw_sums(engine) -> tuple[dict, dict]:
     """Per day and per place, the sums over the events table itself."""
     events = event_store.events
@@ -99,8 +134,17 @@ def raw_sums(engine) -> tuple[dict, dict]:
             .group_by(events.c.lat, events.c.lon))}  # fmt: skip
         kept_days = {r[0]: tuple(r[1:]) for r in conn.execute(select(summaries.event_days))}
         kept_places = {(r[0], r[1]): tuple(r[2:]) for r in conn.execute(select(summaries.event_places))}
-    assert days and places
+        groups = (events.c.admin1, events.c.perpetrator)
+        day_groups = sorted(conn.execute(select(*summaries._day_group_sums(events)).where(events.c.date.is_not(None))
+                                         .group_by(events.c.date, *groups)), key=repr)  # fmt: skip
+        place_groups = sorted(conn.execute(select(*summaries._place_group_sums(events))
+                                           .where(events.c.lat.is_not(None), events.c.lon.is_not(None))
+                                           .group_by(events.c.lat, events.c.lon, *groups)), key=repr)  # fmt: skip
+        kept_day_groups = sorted(conn.execute(select(summaries.event_day_groups)), key=repr)
+        kept_place_groups = sorted(conn.execute(select(summaries.event_place_groups)), key=repr)
+    assert days and places and len(day_groups) >= len(days) and len(place_groups) >= len(places)
     assert kept_days == days and kept_places == places
+    assert kept_day_groups == day_groups and kept_place_groups == place_groups
     return days, places
 
 
@@ -143,12 +187,39 @@ def test_an_older_store_gets_its_summaries_filled(ant_store, tmp_path):
     db = tmp_path / "old.db"
     shutil.copy(ant_store, db)
     with sqlite3.connect(db) as conn:  # as a store made before migration 7
-        conn.execute("DROP TABLE event_days")
-        conn.execute("DROP TABLE event_places")
+        for table in ("event_days", "event_places", "event_day_groups", "event_place_groups"):
+            conn.execute(f"DROP TABLE {table}")
         conn.execute("DELETE FROM schema_version WHERE version >= 7")
     engine = store.connect(str(db))
     raw_sums(engine)
     engine.dispose()
+
+
+VIEW_FILTERS = [
+    {},
+    {"admin1": "Damascus"},
+    {"admin1": "rural damascus, Idleb", "since": "2018-02-20"},
+    {"perpetrator": "syrian_government"},
+    {"perpetrator": "syrian_government,russia", "admin1": "Rural Damascus", "until": "2018-03-31"},
+    {"since": "2018-02-01", "until": "2018-03-31"},
+]
+
+
+@pytest.mark.parametrize("params", VIEW_FILTERS)
+def test_the_timeline_map_and_event_totals_equal_the_sums_over_events(client, params, monkeypatch):
+    """The summaries per governorate and perpetrator answer what summing the events table answers."""
+    days = {k: date.fromisoformat(v) for k, v in params.items() if k in ("since", "until")}
+    where = store.Filters(**{**params, **days})
+    views = {view: client.get(f"/api/{view}", params=params).json() for view in ("timeline", "map")}
+    events = client.get("/api/events", params={**params, "limit": 1}).json()
+    engine = client.app.state.engine
+    totals = event_store.events_killed(engine, where)
+    monkeypatch.setattr(summaries, "serves", lambda _filters: False)
+    for view, found in views.items():
+        assert found["basis"] == "events" and found["points"], view
+        assert found == client.get(f"/api/{view}", params=params).json(), view
+    assert events["total"] == client.get("/api/events", params={**params, "limit": 1}).json()["total"]
+    assert totals == event_store.events_killed(engine, where) and totals[0] == events["total"]
 
 
 def plan(engine, query) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from marsad import store
 from marsad.model import Count, Location, Record, Victim
 from marsad.sources import read_path
-from marsad.store.migrations import LATEST
+from marsad.store.migrations import MIGRATIONS
 from marsad.store.schema import records, schema_version
 
 
@@ -150,7 +150,7 @@ def test_the_schema_is_versioned_and_reopening_keeps_the_data(store_url, ant_doc
     with reopened.connect() as conn:
         versions = [row.version for row in conn.execute(select(schema_version))]
         assert conn.execute(select(records.c.record_id)).scalars().all() == [f"{ant_docs[4].doc_id}:0"]
-    assert versions == list(range(1, LATEST + 1))
+    assert versions == [number for number, _, _ in MIGRATIONS]  # api-tally adds 10 beside 11
 
 
 def test_an_older_database_is_upgraded_in_place_without_losing_data(store_url, ant_docs, monkeypatch):

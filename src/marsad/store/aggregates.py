@@ -26,6 +26,7 @@ from marsad.store.search import folded_needle, is_common, text_contains
 _COUNTS = ("killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best", "wounded_high")
 _POPULATION = ("date", "perpetrator", "victim_groups", "admin1", "country", "event_type", "killed_low",
                "killed_best", "killed_high")  # fmt: skip
+_DAY_PLACES = ("date", "lat", "lon", "killed_low", "killed_best", "admin1", "perpetrator")
 INDEXES = [
     Index("ix_records_kind_day_counts", records.c.kind, records.c.date, *(records.c[c] for c in _COUNTS)),
     Index(
@@ -52,14 +53,15 @@ INDEXES = [
         records.c.record_id,
         records.c.kind,
     ),
-    # Events of a governorate or perpetrator: listed in date order and summed (timeline, tallies) from the index.
+    # Events of a governorate or perpetrator: listed in date order, summed (tallies) and mapped in a window from
+    # the index, the other of the two checked on the entry (a rare pair walks index entries, not table rows).
     *(
         Index(
-            f"ix_events_{name}_sums",
+            f"ix_events_{name}_listing",
             func.lower(event_store.events.c[name]),
             event_store.events.c.date,
             event_store.events.c.event_id,
-            *(event_store.events.c[c] for c in _COUNTS[:3]),
+            *(event_store.events.c[c] for c in (*_COUNTS[:3], "admin1", "perpetrator", "lat", "lon")),
         )
         for name in ("admin1", "perpetrator")
     ),
@@ -67,6 +69,8 @@ INDEXES = [
     # The dates of the tallies whose period overlaps a window (records.date_bounds), from the index alone.
     Index("ix_records_kind_period", records.c.kind, records.c.period_end, records.c.period_start, records.c.date),
     Index("ix_events_day_counts", event_store.events.c.date, *(event_store.events.c[c] for c in _COUNTS)),
+    # The map of a date window (places have no date in the summaries), narrowed by governorate or perpetrator.
+    Index("ix_events_day_places", *(event_store.events.c[c] for c in _DAY_PLACES)),
     # Reconciling a tally sums the events of its period and population: answered from this index alone.
     Index("ix_events_population", *(event_store.events.c[c] for c in _POPULATION)),
     Index(
@@ -150,7 +154,8 @@ def killed_per_place(engine: Engine, filters: Filters, over_events: bool, limit:
     table, where = _basis(over_events)
     if over_events and summaries.serves(filters) and not (filters.since or filters.until):
         with engine.connect() as conn:
-            return [PlaceTotal(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in summaries.per_place(conn, limit)]
+            found = summaries.per_place(conn, filters, limit)
+            return [PlaceTotal(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in found]
     best = summaries.killed_sums(table)[1]
     query = (
         select(table.c.lat, table.c.lon, func.max(table.c.admin1), func.count(), best.label("best"))

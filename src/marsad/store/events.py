@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -30,7 +31,7 @@ from marsad.store import paging, summaries
 from marsad.store.engine import Bind, reading, writing
 from marsad.store.records import Filters, field_conditions
 from marsad.store.schema import documents, metadata, records
-from marsad.store.search import document_contains, is_common, row_contains
+from marsad.store.search import document_contains, folded_needle, is_common, row_contains
 
 events = Table(
     "events",
@@ -337,18 +338,13 @@ def query_events(
     `limit` after `offset` events or after the cursor `after` (store.paging)."""
     filters = filters or Filters()
     with engine.connect() as conn:
-        walk = limit is not None and is_common(conn, filters.text)
         query = select(events.c.event_id, events.c.data).order_by(events.c.date, events.c.event_id)
         if limit is None and after is None:
             query = _apply_filters(query, filters)
         else:
             # Page over the (date, event_id) index alone, then read the page's rows: an OFFSET deep into a
             # million events skips index entries instead of table rows; a cursor seeks.
-            ids = _apply_filters(select(events.c.event_id), filters, walk_text=walk)
-            if after:
-                ids = paging.after(ids, events.c.date, events.c.event_id, after, paging.nulls_first(conn))
-            ids = ids.order_by(events.c.date, events.c.event_id).limit(limit).offset(offset)
-            query = query.where(events.c.event_id.in_(ids))
+            query = query.where(events.c.event_id.in_(_page_ids(conn, filters, limit, offset, after)))
         found = [{"event_id": r.event_id, **r.data, "sources": []} for r in conn.execute(query)]
         by_id = {e["event_id"]: e for e in found}
         member_query = (
@@ -371,6 +367,38 @@ def query_events(
             for row in conn.execute(member_query.where(event_members.c.event_id.in_(chunk))):
                 by_id[row.event_id]["sources"].append(_source(row))
     return found
+
+
+def _page_ids(conn, filters: Filters, limit: int | None, offset: int, after: str | None) -> Select | list[str]:
+    """The ids of a listing's page: a common needle checked along the listing's order while that finds it
+    (paging.walked_page), else the text index's matches."""
+
+    def listing(columns: list, where: Filters) -> Select:
+        ids = _apply_filters(select(*columns), where)
+        if after:
+            ids = paging.after(ids, events.c.date, events.c.event_id, after, paging.nulls_first(conn))
+        return ids.order_by(events.c.date, events.c.event_id)
+
+    if limit is not None and is_common(conn, filters.text):
+        candidates = listing([events.c.event_id, events.c.event_id.label("probe")], replace(filters, text=None))
+        walked = paging.walked_page(conn, candidates, lambda ids: _holding(conn, ids, filters.text), limit, offset)
+        if walked is not None:
+            return walked
+    return listing([events.c.event_id], filters).limit(limit).offset(offset)
+
+
+def _holding(conn, event_ids: list[str], needle: str) -> set[str]:
+    """Those of the events with a member whose report's folded text contains `needle`."""
+    query = (
+        select(event_members.c.event_id)
+        .join(records, records.c.record_id == event_members.c.record_id)
+        .join(documents, documents.c.doc_id == records.c.doc_id)
+        .where(
+            event_members.c.event_id.in_(set(event_ids)),
+            documents.c.text_norm.contains(folded_needle(needle), autoescape=True),
+        )
+    )
+    return set(conn.execute(query).scalars())
 
 
 def _source(row) -> dict:
@@ -412,7 +440,7 @@ def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
     """(total, exact) of the events a listing filters: exact without filters, else up to paging.COUNT_CAP;
     None for a common text needle (see records.count_listing)."""
     with engine.connect() as conn:
-        if summaries.serves(filters) and not (filters.since or filters.until):
+        if summaries.unfiltered(filters):
             return conn.execute(select(func.count()).select_from(events)).scalar_one(), True
         if is_common(conn, filters.text):
             return None

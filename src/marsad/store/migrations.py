@@ -111,6 +111,19 @@ def _tally_indexes(conn: Connection) -> None:
         conn.execute(CreateIndex(index, if_not_exists=True))
 
 
+def _group_summaries(conn: Connection) -> None:
+    """The sums per governorate and perpetrator (store.summaries), filled from the stored events; the
+    events' governorate and perpetrator indexes gain the other column (store.aggregates), under new names."""
+    from marsad.store.aggregates import INDEXES
+    from marsad.store.summaries import create_and_fill  # late: it builds on store.events
+
+    create_and_fill(conn)
+    for name in ("ix_events_admin1_sums", "ix_events_perpetrator_sums"):
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    for index in INDEXES:
+        conn.execute(CreateIndex(index, if_not_exists=True))
+
+
 # (version, description, step). Steps run in order, each in the same transaction as its version row.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "documents, records and the tables of every store module", _create_tables),
@@ -123,6 +136,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (8, "store_settings: what the database remembers (its decision model)", _settings_table),
     (9, "api at 1M records: ix_events_listing (date, event_id) replaces ix_events_date", _events_listing),
     (10, "api at 1M records: the tallies' own indexes, ix_records_tally_order and _series", _tally_indexes),
+    (
+        11,
+        "api at 1M records: event_day_groups and event_place_groups, sums per governorate and perpetrator",
+        _group_summaries,
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

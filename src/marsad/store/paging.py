@@ -10,6 +10,7 @@ Exact totals of a filtered million-record listing read every matching row: listi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Connection, Select, and_, func, literal, or_, select, tuple_
@@ -58,3 +59,43 @@ def capped_count(conn: Connection, ids: Select, cap: int | None = None) -> tuple
     cap = COUNT_CAP if cap is None else cap
     found = conn.execute(select(func.count()).select_from(ids.limit(cap + 1).subquery())).scalar_one()
     return (found, True) if found <= cap else (cap, False)
+
+
+# Candidates a common needle is checked on before the text index is asked instead (see `walked_page`).
+WALK_BUDGET = 2000
+
+
+def walked_page(
+    conn: Connection, candidates: Select, holding: Callable[[list], set], limit: int, offset: int
+) -> list | None:
+    """A page of a common needle's listing, its candidates checked in listing order while they hold it often
+    enough; None when they do not (the caller then asks the text index).
+
+    `candidates`: (key, probe) rows of the other filters in listing order; `holding(probes)`: those whose
+    report holds the needle. Checking each candidate's report beats gathering every report of the text index
+    when the needle is in many candidates; when the other filters leave candidates that seldom hold it (a
+    place's reports and a needle naming another place), the walk would check them all: the text index is then
+    quicker. After WALK_BUDGET candidates the walk goes on only as far as the rate found so far says the page
+    needs (at most 10 budgets). Exact either way: the first matches among the first candidates are the first."""
+    wanted = offset + limit
+    budget = max(WALK_BUDGET, 4 * wanted)
+    result = conn.execute(candidates.limit(10 * budget))
+    found: list = []
+    seen, size, stop = 0, 2 * wanted, budget
+    try:
+        while len(found) < wanted:
+            if seen >= stop:
+                if not found or stop > budget:  # the needle is rare among these candidates
+                    return None
+                stop = min(int(1.5 * seen * wanted / len(found)) + 1, 10 * budget)
+            wanted_now = min(size, stop - seen)
+            batch = result.fetchmany(wanted_now)
+            seen += len(batch)
+            held = holding([probe for _, probe in batch]) if batch else set()
+            found += [key for key, probe in batch if probe in held]
+            if len(batch) < wanted_now:  # every candidate checked (stop is within the query's limit)
+                break
+            size *= 2
+    finally:
+        result.close()
+    return found[offset:wanted]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
@@ -14,7 +14,7 @@ from marsad.model import Count, Document, Record
 from marsad.store import counts, paging
 from marsad.store.engine import begin_write
 from marsad.store.schema import UNKNOWN_RANK, documents, records
-from marsad.store.search import document_contains, index_documents, is_common, row_contains
+from marsad.store.search import document_contains, folded_needle, index_documents, is_common, row_contains
 from marsad.text.normalize import fold_plain as fold
 
 T = TypeVar("T")
@@ -417,16 +417,37 @@ def iter_records(
         else:
             # Page over the (date, record_id) index alone, then join the page: an OFFSET deep into 100,000
             # records skips index entries instead of joined rows; a cursor seeks.
-            walk = is_common(conn, filters.text)
-            ids = apply_filters(select(records.c.record_id), filters, walk_text=walk).where(*date_bounds(conn, filters))
-            if after:
-                ids = paging.after(ids, records.c.date, records.c.record_id, after, paging.nulls_first(conn))
-            ids = ids.order_by(records.c.date, records.c.record_id).limit(limit).offset(offset)
-            query = query.where(records.c.record_id.in_(ids))
+            query = query.where(records.c.record_id.in_(_page_ids(conn, filters, limit, offset, after)))
         for row in conn.execute(query):
             yield StoredRecord(
                 row.record_id, Record.from_dict(row.data), row.published, row.review, row.title, row.outlet, row.url
             )
+
+
+def _page_ids(conn, filters: Filters, limit: int | None, offset: int, after: str | None) -> Select | list[str]:
+    """The ids of a listing's page: a common needle checked along the listing's order while that finds
+    it (paging.walked_page), else the text index's matches."""
+
+    def listing(columns: list, where: Filters) -> Select:
+        ids = apply_filters(select(*columns), where).where(*date_bounds(conn, filters))
+        if after:
+            ids = paging.after(ids, records.c.date, records.c.record_id, after, paging.nulls_first(conn))
+        return ids.order_by(records.c.date, records.c.record_id)
+
+    if limit is not None and is_common(conn, filters.text):
+        candidates = listing([records.c.record_id, records.c.doc_id], replace(filters, text=None))
+        walked = paging.walked_page(conn, candidates, lambda ids: holding(conn, ids, filters.text), limit, offset)
+        if walked is not None:
+            return walked
+    return listing([records.c.record_id], filters).limit(limit).offset(offset)
+
+
+def holding(conn, doc_ids: list[str], needle: str) -> set[str]:
+    """Those of the reports whose folded text contains `needle` (each report's text read: a few dozen)."""
+    query = select(documents.c.doc_id).where(
+        documents.c.doc_id.in_(set(doc_ids)), documents.c.text_norm.contains(folded_needle(needle), autoescape=True)
+    )
+    return set(conn.execute(query).scalars())
 
 
 def record_cursor(stored: StoredRecord) -> str:

@@ -9,6 +9,7 @@ the decisions whenever a report's records are written again (re-ingest, re-extra
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Engine,
     Index,
     Integer,
+    Select,
     String,
     Table,
     Text,
@@ -33,7 +35,8 @@ from sqlalchemy import (
 
 from marsad import corrections
 from marsad.model import Document, Record
-from marsad.store.records import REJECTED_KIND, Filters, apply_filters, record_row
+from marsad.store.paging import walked_page
+from marsad.store.records import REJECTED_KIND, Filters, apply_filters, holding, record_row
 from marsad.store.schema import documents, metadata, records
 from marsad.store.search import is_common
 
@@ -268,15 +271,24 @@ def queue(engine: Engine, filters: Filters, limit: int = 50, offset: int = 0, fl
     Unreviewed records, or with `flagged` the reviewed ones whose machine value moved. The page's ids are
     read in the order of `ix_records_queue`, which holds every filtered column: a filter is checked on
     index entries alone and the walk stops at the page's end."""
-    ids = select(records.c.record_id)
-    if flagged:
-        ids = ids.where(records.c.record_id.in_(select(record_reviews.c.record_id).where(record_reviews.c.flagged)))
     review = (filters.review or "reviewed") if flagged else "unreviewed"
+    filters = replace(filters, review=review)
+
+    def listing(columns: list, where: Filters) -> Select:
+        ids = apply_filters(select(*columns), where)
+        if flagged:
+            ids = ids.where(records.c.record_id.in_(select(record_reviews.c.record_id).where(record_reviews.c.flagged)))
+        return ids.order_by(records.c.queue_rank, records.c.record_id)
+
     with engine.connect() as conn:
-        # A common needle is checked record by record along the queue's order, as listings do (store.search).
-        walk = is_common(conn, filters.text)
-        ids = apply_filters(ids, Filters(**{**filters.__dict__, "review": review}), walk_text=walk)
-        ids = ids.order_by(records.c.queue_rank, records.c.record_id).limit(limit).offset(offset)
+        ids = None
+        if is_common(conn, filters.text):
+            # A common needle is checked record by record along the queue's order while that finds it, as
+            # listings do (paging.walked_page).
+            candidates = listing([records.c.record_id, records.c.doc_id], replace(filters, text=None))
+            ids = walked_page(conn, candidates, lambda doc_ids: holding(conn, doc_ids, filters.text), limit, offset)
+        if ids is None:
+            ids = listing([records.c.record_id], filters).limit(limit).offset(offset)
         query = (
             select(records.c.record_id, records.c.queue_rank, records.c.data, documents.c.published)
             .join(documents, documents.c.doc_id == records.c.doc_id)

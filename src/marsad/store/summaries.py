@@ -1,10 +1,12 @@
-"""Pre-aggregated sums over events: per day (timeline, the tally's total) and per place (the map).
+"""Pre-aggregated sums over events: per day (timeline, the tally's total) and per place (the map), each
+also per governorate and perpetrator (the dashboard's filters).
 
 Summing 500,000 events for each dashboard view takes hundreds of milliseconds; these tables hold the
-same sums, a few thousand rows. `save_events`, the only writer of events, refreshes the days and
-places its change touched in the same transaction (`refresh`), so they stay equal to the sums over
-events after every resolution, correction, merge, split and deleted report. They serve queries whose
-filters are only a date window (days) or none (places); anything narrower sums the events themselves.
+same sums in far fewer rows. `save_events`, the only writer of events, refreshes the days and places
+its change touched in the same transaction (`refresh`), so they stay equal to the sums over events
+after every resolution, correction, merge, split and deleted report. They serve queries whose filters
+are at most a date window, governorates and perpetrators (`serves`; places: no window); anything
+narrower sums the events themselves.
 
 Sums read a missing bound as the nearest stated one (`killed_sums`, which `store.aggregates` uses too).
 """
@@ -16,6 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy import Column, Connection, Date, Float, Index, Integer, String, Table, delete, func, insert, select
 from sqlalchemy import tuple_ as row_of
 
+from marsad.store.records import field_conditions
 from marsad.store.schema import metadata
 
 event_days = Table(
@@ -40,6 +43,36 @@ event_places = Table(
 )
 # The map asks for the deadliest places first.
 Index("ix_event_places_best", event_places.c.killed_best, event_places.c.lat, event_places.c.lon)
+
+# The same sums per (day, governorate, perpetrator) and per (place, governorate, perpetrator): a filter on
+# either is a seek (the filters compare lower(column)) and a sum over its few rows.
+event_day_groups = Table(
+    "event_day_groups",
+    metadata,
+    Column("date", Date, nullable=False),
+    Column("admin1", String(100)),
+    Column("perpetrator", String(64), nullable=False),
+    *(Column(name, Integer, nullable=False) for name in (
+        "events", "killed_low_stated", "killed_low", "killed_best", "killed_high")),
+)  # fmt: skip
+event_place_groups = Table(
+    "event_place_groups",
+    metadata,
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("admin1", String(100)),
+    Column("perpetrator", String(64), nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("killed_best", Integer, nullable=False),
+)
+_DAY_SUMS = [event_day_groups.c[name] for name in ("events", "killed_low_stated", "killed_low", "killed_best",
+                                                   "killed_high")]  # fmt: skip
+Index("ix_event_day_groups_date", event_day_groups.c.date)
+for _name in ("admin1", "perpetrator"):
+    # Covering: a governorate's or perpetrator's days summed in date order from the index alone.
+    Index(f"ix_event_day_groups_{_name}", func.lower(event_day_groups.c[_name]), event_day_groups.c.date,
+          event_day_groups.c.admin1, event_day_groups.c.perpetrator, *_DAY_SUMS)  # fmt: skip
+Index("ix_event_place_groups_place", event_place_groups.c.lat, event_place_groups.c.lon)
 
 _CHUNK = 500
 
@@ -82,6 +115,21 @@ def _place_sums(events: Table) -> list:
     ]
 
 
+def _day_group_sums(events: Table) -> list:
+    sums = _day_sums(events)
+    return [sums[0], events.c.admin1, events.c.perpetrator, *sums[1:]]
+
+
+def _place_group_sums(events: Table) -> list:
+    sums = _place_sums(events)
+    return [*sums[:2], events.c.admin1, events.c.perpetrator, *sums[3:]]
+
+
+def _filled(conn: Connection, table: Table, sums: list, where: list, group: list) -> None:
+    """Insert into `table` the sums over the events matching `where`, grouped by `group`."""
+    conn.execute(insert(table).from_select([c.name for c in table.c], select(*sums).where(*where).group_by(*group)))
+
+
 def _events() -> Table:
     from marsad.store.events import events  # late: store.events builds on this module
 
@@ -115,85 +163,111 @@ def refresh(conn: Connection, days: set, places: set) -> None:
     events = _events()
     dated = sorted(d for d in days if d is not None)
     located = sorted((lat, lon) for lat, lon in places if lat is not None and lon is not None)
+    by_day, by_group = [events.c.date], [events.c.admin1, events.c.perpetrator]
+    by_place = [events.c.lat, events.c.lon]
     for start in range(0, len(dated), _CHUNK):
         chunk = dated[start : start + _CHUNK]
-        conn.execute(delete(event_days).where(event_days.c.date.in_(chunk)))
-        sums = select(*_day_sums(events)).where(events.c.date.in_(chunk)).group_by(events.c.date)
-        conn.execute(insert(event_days).from_select([c.name for c in event_days.c], sums))
+        for table in (event_days, event_day_groups):
+            conn.execute(delete(table).where(table.c.date.in_(chunk)))
+        within = [events.c.date.in_(chunk)]
+        _filled(conn, event_days, _day_sums(events), within, by_day)
+        _filled(conn, event_day_groups, _day_group_sums(events), within, by_day + by_group)
     for start in range(0, len(located), _CHUNK):
         chunk = located[start : start + _CHUNK]
-        conn.execute(delete(event_places).where(row_of(event_places.c.lat, event_places.c.lon).in_(chunk)))
-        sums = (
-            select(*_place_sums(events))
-            .where(row_of(events.c.lat, events.c.lon).in_(chunk))
-            .group_by(events.c.lat, events.c.lon)
-        )
-        conn.execute(insert(event_places).from_select([c.name for c in event_places.c], sums))
+        for table in (event_places, event_place_groups):
+            conn.execute(delete(table).where(row_of(table.c.lat, table.c.lon).in_(chunk)))
+        within = [row_of(events.c.lat, events.c.lon).in_(chunk)]
+        _filled(conn, event_places, _place_sums(events), within, by_place)
+        _filled(conn, event_place_groups, _place_group_sums(events), within, by_place + by_group)
 
 
 def rebuild(conn: Connection) -> None:
-    """All sums again from the events (a full re-resolution; the migration that adds the tables)."""
+    """All sums again from the events (a full re-resolution; the migrations that add the tables)."""
     events = _events()
-    conn.execute(delete(event_days))
-    conn.execute(delete(event_places))
-    days = select(*_day_sums(events)).where(events.c.date.is_not(None)).group_by(events.c.date)
-    conn.execute(insert(event_days).from_select([c.name for c in event_days.c], days))
-    places = (
-        select(*_place_sums(events))
-        .where(events.c.lat.is_not(None), events.c.lon.is_not(None))
-        .group_by(events.c.lat, events.c.lon)
-    )
-    conn.execute(insert(event_places).from_select([c.name for c in event_places.c], places))
+    for table in (event_days, event_places, event_day_groups, event_place_groups):
+        conn.execute(delete(table))
+    dated, located = [events.c.date.is_not(None)], [events.c.lat.is_not(None), events.c.lon.is_not(None)]
+    by_group = [events.c.admin1, events.c.perpetrator]
+    _filled(conn, event_days, _day_sums(events), dated, [events.c.date])
+    _filled(conn, event_day_groups, _day_group_sums(events), dated, [events.c.date, *by_group])
+    _filled(conn, event_places, _place_sums(events), located, [events.c.lat, events.c.lon])
+    _filled(conn, event_place_groups, _place_group_sums(events), located, [events.c.lat, events.c.lon, *by_group])
 
 
 def create_and_fill(conn: Connection) -> None:
-    """Migration: the summary tables, filled from the events already stored."""
-    for table in (event_days, event_places):
+    """Migrations 7 and 11: the summary tables, filled from the events already stored."""
+    for table in (event_days, event_places, event_day_groups, event_place_groups):
         table.create(conn, checkfirst=True)
     rebuild(conn)
 
 
 def serves(filters) -> bool:
-    """Whether the summaries answer these filters: a date window at most (kind and review do not apply
-    to events)."""
-    narrower = ("perpetrator", "victim", "admin1", "admin2", "country", "event_type", "text", "doc_id")
+    """Whether the summaries answer these filters: a date window, governorates and perpetrators at most
+    (kind and review do not apply to events)."""
+    narrower = ("victim", "admin2", "country", "event_type", "text", "doc_id")
     return not any(getattr(filters, name) for name in narrower)
 
 
-def _window(query, filters):
+def unfiltered(filters) -> bool:
+    """No filter that applies to events at all."""
+    return serves(filters) and not (filters.since or filters.until or filters.admin1 or filters.perpetrator)
+
+
+def _grouped(filters) -> bool:
+    return bool(filters.admin1 or filters.perpetrator)
+
+
+def _narrowed(query, table: Table, filters):
+    """The window and the governorate and perpetrator filters, on a summary table (as on events)."""
     if filters.since:
-        query = query.where(event_days.c.date >= filters.since)
+        query = query.where(table.c.date >= filters.since)
     if filters.until:
-        query = query.where(event_days.c.date <= filters.until)
-    return query
+        query = query.where(table.c.date <= filters.until)
+    return query.where(*field_conditions(table, filters))
 
 
 def per_day(conn: Connection, filters) -> list:
     """(date, events, killed low, best, high) per day in the window, in date order."""
-    columns = event_days.c
-    query = select(columns.date, columns.events, columns.killed_low, columns.killed_best, columns.killed_high)
-    return list(conn.execute(_window(query, filters).order_by(columns.date)))
+    if not _grouped(filters):
+        columns = event_days.c
+        query = select(columns.date, columns.events, columns.killed_low, columns.killed_best, columns.killed_high)
+        return list(conn.execute(_narrowed(query, event_days, filters).order_by(columns.date)))
+    columns = event_day_groups.c
+    sums = (func.sum(c) for c in (columns.events, columns.killed_low, columns.killed_best, columns.killed_high))
+    query = select(columns.date, *sums).group_by(columns.date).order_by(columns.date)
+    return list(conn.execute(_narrowed(query, event_day_groups, filters)))
 
 
-def per_place(conn: Connection, limit: int) -> list:
-    """(lat, lon, admin1, events, killed best) of the deadliest places."""
-    columns = event_places.c
-    query = select(columns.lat, columns.lon, columns.admin1, columns.events, columns.killed_best)
-    return list(conn.execute(query.order_by(columns.killed_best.desc(), columns.lat, columns.lon).limit(limit)))
+def per_place(conn: Connection, filters, limit: int) -> list:
+    """(lat, lon, admin1, events, killed best) of the deadliest places (no window: places have no date)."""
+    if not _grouped(filters):
+        columns = event_places.c
+        query = select(columns.lat, columns.lon, columns.admin1, columns.events, columns.killed_best)
+        return list(conn.execute(query.order_by(columns.killed_best.desc(), columns.lat, columns.lon).limit(limit)))
+    columns = event_place_groups.c
+    best = func.sum(columns.killed_best)
+    query = (
+        select(columns.lat, columns.lon, func.max(columns.admin1), func.sum(columns.events), best)
+        .group_by(columns.lat, columns.lon)
+        .order_by(best.desc(), columns.lat, columns.lon)
+        .limit(limit)
+    )
+    return list(conn.execute(_narrowed(query, event_place_groups, filters)))
 
 
 def killed(conn: Connection, filters) -> tuple[int, int, int, int]:
-    """events_killed's (events, low as stated, best-or-low, high-or-best-or-low) for a date window."""
-    columns = event_days.c
+    """events_killed's (events, low as stated, best-or-low, high-or-best-or-low) for these filters (`serves`)."""
+    table = event_day_groups if _grouped(filters) else event_days
+    columns = table.c
     query = select(
         *(func.coalesce(func.sum(c), 0) for c in (columns.events, columns.killed_low_stated, columns.killed_best,
                                                    columns.killed_high))
     )  # fmt: skip
-    found = tuple(int(v) for v in conn.execute(_window(query, filters)).one())
+    found = tuple(int(v) for v in conn.execute(_narrowed(query, table, filters)).one())
     if filters.since or filters.until:
         return found
     # Undated events have no day: summed from the events themselves (the date index finds them).
     events = _events()
-    undated = select(*event_totals(events)).where(events.c.date.is_(None))
+    undated = _narrowed(select(*event_totals(events)).where(events.c.date.is_(None)), events, filters)
     extra = conn.execute(undated).one()
     return tuple(a + int(b) for a, b in zip(found, extra, strict=True))
