@@ -58,9 +58,13 @@ class Blocks:
     def __init__(self) -> None:
         self._seq = count()
         self._order: dict[int, int] = {}  # id(item) -> when it was indexed: candidates keep that order
+        # id(item) -> its place in a candidate list: day by day, the governorate's records, then those
+        # without one, in the order indexed (`_loose`: day by day, in the order indexed).
+        self._rank: dict[int, tuple[int, bool, int]] = {}
+        self._loose: dict[int, tuple[int, int]] = {}
         # Each block holds its records by id(item), in the order placed: removal is O(1), and the latest
         # are read first without reading the rest.
-        self._blocks: dict[tuple[str, int], _Block] = defaultdict(_Block)  # (governorate, day) -> its records
+        self._blocks: dict[str, dict[int, _Block]] = defaultdict(dict)  # governorate -> day -> its records
         self._no_admin: dict[int, dict[int, Item]] = defaultdict(dict)
         self._by_day: dict[int, dict[int, Item]] = defaultdict(dict)
         # id(item) -> (item, its block keys): computed once per record, not once per day it is looked up on.
@@ -76,7 +80,10 @@ class Blocks:
         day = item.day
         if not item.admin1:
             return [self._by_day[day], self._no_admin[day]]
-        block = self._blocks[(item.admin1, day)]
+        days = self._blocks[item.admin1]
+        block = days.get(day)
+        if block is None:
+            block = days[day] = _Block()
         keys = self._keys_of(item)
         if not keys.town:
             return [self._by_day[day], block.all, block.areas]
@@ -89,7 +96,9 @@ class Blocks:
     def add(self, item: Item) -> None:
         if item.day is None:
             return
-        self._order[id(item)] = next(self._seq)
+        seq = self._order[id(item)] = next(self._seq)
+        self._rank[id(item)] = (item.day, item.admin1 is None, seq)
+        self._loose[id(item)] = (item.day, seq)
         for found in self._lists(item):
             found[id(item)] = item
 
@@ -97,6 +106,8 @@ class Blocks:
         if item.day is None:
             return
         self._order.pop(id(item), None)
+        self._rank.pop(id(item), None)
+        self._loose.pop(id(item), None)
         for found in self._lists(item):
             found.pop(id(item), None)
 
@@ -108,9 +119,10 @@ class Blocks:
         low, high = item.day + min(offsets), item.day + max(offsets)
         found: dict[int, Item] = {}
         keys = self._keys_of(item)
+        blocks = self._blocks.get(item.admin1, {}) if item.admin1 else None
         # Nearest days first: in a dense block the window fills before the farther days are read.
         for offset in offsets:
-            sources = self._sources(item, keys, item.day + offset)
+            sources = self._sources(blocks, keys, item.day + offset)
             if not sources:
                 continue
             todays: dict[int, Item] = {}
@@ -123,11 +135,9 @@ class Blocks:
                 break
         if keys.town:
             self._add_event_members(item, found, members_of, low, high)
-        country, order = item.country, self._order
-        chosen = [m for m in found.values() if not country or m.country in (None, country)]
-        if item.admin1:  # day by day: the governorate's records, then those without one
-            return sorted(chosen, key=lambda m: (m.day, m.admin1 is None, order[id(m)]))
-        return sorted(chosen, key=lambda m: (m.day, order[id(m)]))
+        country = item.country
+        ranked = [found[k] for k in sorted(found, key=(self._rank if item.admin1 else self._loose).__getitem__)]
+        return [m for m in ranked if m.country in (None, country)] if country else ranked
 
     def _add_event_members(
         self, item: Item, found: dict[int, Item], members_of: Callable[[Item], list[Item]], low: int, high: int
@@ -167,12 +177,12 @@ class Blocks:
 
         return {id(m): m for m in sorted(todays.values(), key=distance)[:room]}
 
-    def _sources(self, item: Item, keys: _Keys, day: int) -> list[dict[int, Item]]:
-        """The non-empty indexes holding the records of `day` that `item` is compared with."""
-        admin1 = item.admin1
-        if not admin1:
+    def _sources(self, blocks: dict[int, _Block] | None, keys: _Keys, day: int) -> list[dict[int, Item]]:
+        """The non-empty indexes holding the records of `day` that a record is compared with (`blocks`:
+        those of its governorate by day, None when it has none)."""
+        if blocks is None:
             return [s] if (s := self._by_day.get(day)) else []
-        block = self._blocks.get((admin1, day))
+        block = blocks.get(day)
         if block is None or not block.all:  # nothing of the governorate that day: only records without one
             return [s] if (s := self._no_admin.get(day)) else []
         if not keys.town:
