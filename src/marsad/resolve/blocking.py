@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import count, islice
 
 from marsad.resolve.features import Item
@@ -35,11 +36,18 @@ _CELL_LAT, _CELL_LON = 0.02, 0.03
 _NOT_KEY = re.compile(r"[aeiouywh'\-]+")
 
 
-def _words(item: Item) -> list[str]:
-    """Block keys of a place name: its words' consonants (coarser than the skeleton, which keeps a word's
-    first vowel and final h), so that spellings that score alike almost always share a key."""
-    keys = [_NOT_KEY.sub("", word).replace("q", "k") for word in (item.core or item.place).split()]
-    return [k for k in keys if k] or [item.place]
+@lru_cache(maxsize=1 << 16)  # place names repeat: a campaign's reports name the same towns
+def _words(core: str, place: str) -> list[str]:
+    """Block keys of a place name (sorted): its words' consonants (coarser than the skeleton, which keeps a
+    word's first vowel and final h), so that spellings that score alike almost always share a key."""
+    keys = [_NOT_KEY.sub("", word).replace("q", "k") for word in (core or place).split()]
+    return sorted({k for k in keys if k} or {place})
+
+
+@lru_cache(maxsize=1 << 16)
+def _near(cell: tuple[int, int]) -> list[tuple[int, int]]:
+    """A grid cell and the eight around it."""
+    return [(cell[0] + dy, cell[1] + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
 
 
 def _cell(item: Item) -> tuple[int, int] | None:
@@ -59,9 +67,10 @@ class Blocks:
         self._seq = count()
         self._order: dict[int, int] = {}  # id(item) -> when it was indexed: candidates keep that order
         # id(item) -> its place in a candidate list: day by day, the governorate's records, then those
-        # without one, in the order indexed (`_loose`: day by day, in the order indexed).
-        self._rank: dict[int, tuple[int, bool, int]] = {}
-        self._loose: dict[int, tuple[int, int]] = {}
+        # without one, in the order indexed (`_loose`: day by day, in the order indexed). Packed in one
+        # int (day, no governorate, order), which sorts several times faster than a tuple.
+        self._rank: dict[int, int] = {}
+        self._loose: dict[int, int] = {}
         # Each block holds its records by id(item), in the order placed: removal is O(1), and the latest
         # are read first without reading the rest.
         self._blocks: dict[str, dict[int, _Block]] = defaultdict(dict)  # governorate -> day -> its records
@@ -97,8 +106,8 @@ class Blocks:
         if item.day is None:
             return
         seq = self._order[id(item)] = next(self._seq)
-        self._rank[id(item)] = (item.day, item.admin1 is None, seq)
-        self._loose[id(item)] = (item.day, seq)
+        self._rank[id(item)] = (item.day << 41) | ((item.admin1 is None) << 40) | seq
+        self._loose[id(item)] = (item.day << 41) | seq
         for found in self._lists(item):
             found[id(item)] = item
 
@@ -155,14 +164,11 @@ class Blocks:
             for other in islice(reversed(members), 2 * WINDOW):
                 if budget <= 0:
                     return
-                in_reach = other.day is not None and low <= other.day <= high
-                if (
-                    in_reach
-                    and id(other) not in found
-                    and other.admin1 in (None, item.admin1)
-                    and id(other) in self._order
-                ):
-                    found[id(other)] = other
+                key = id(other)
+                if key in found or other.day is None or not low <= other.day <= high:
+                    continue
+                if other.admin1 in (None, item.admin1) and key in self._order:
+                    found[key] = other
                     budget -= 1
 
     def _closest(self, item: Item, todays: dict[int, Item], room: int) -> dict[int, Item]:
@@ -221,9 +227,9 @@ class _Keys:
 
     def __init__(self, town: bool, words: list[str], cell: tuple[int, int] | None) -> None:
         self.town, self.words, self.cell = town, words, cell
-        self.near = [] if cell is None else [(cell[0] + dy, cell[1] + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+        self.near = [] if cell is None else _near(cell)
 
     @classmethod
     def of(cls, item: Item) -> _Keys:
         town = is_town(item)
-        return cls(town, sorted(set(_words(item))) if town else [], _cell(item) if town else None)
+        return cls(town, _words(item.core, item.place) if town else [], _cell(item) if town else None)
