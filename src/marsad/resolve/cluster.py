@@ -180,9 +180,10 @@ class Resolver:
                 bonus = self.text_bonus(item, member)
                 if bonus:
                     pair.add(*bonus)
-            score = round(pair.score, 6)
-            if pair.linked and (key not in best or score > best[key][0]):
-                best[key] = (score, cluster, member, pair)
+            if pair.linked:
+                score = round(pair.score, 6)
+                if key not in best or score > best[key][0]:
+                    best[key] = (score, cluster, member, pair)
         return sorted(best.values(), key=lambda v: -v[0])
 
     def _forced(self, item: Item) -> Cluster | None:
