@@ -72,3 +72,25 @@ def test_candidates_stay_bounded_in_a_dense_block_of_real_places():
     # The window, plus at most as many other members in reach of the events met.
     assert max(sizes) <= 2 * blocking.WINDOW
     assert sum(sizes) / len(sizes) < blocking.WINDOW
+
+
+def test_a_run_pauses_the_cycle_collector_and_gives_it_back_as_it_found_it(monkeypatch):
+    import gc
+
+    from marsad.resolve import cluster
+
+    during = []
+    score = cluster.score_pair
+    monkeypatch.setattr(cluster, "score_pair", lambda a, b: during.append(gc.isenabled()) or score(a, b))
+    twins = [item(1, "Kafr Nubl"), item(2, "Kafer Noubl")]
+    assert gc.isenabled()
+    clusters = cluster.resolve_items(twins)
+    assert during and not any(during)
+    assert gc.isenabled()
+    assert [len(c.members) for c in clusters] == [2]
+    gc.disable()
+    try:
+        cluster.resolve_items(twins)
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()

@@ -41,9 +41,14 @@ class Item:
     extra: dict = field(default_factory=dict)
 
     doc_id: str = ""
+    # The words of `core` and `skeleton`, split once: scoring compares them for every candidate pair.
+    core_words: frozenset[str] = field(init=False, repr=False)
+    skeleton_words: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.doc_id = self.doc_id or self.record.doc_id
+        self.core_words = frozenset(self.core.split())
+        self.skeleton_words = frozenset(self.skeleton.split())
 
 
 @lru_cache(maxsize=1)
