@@ -74,6 +74,7 @@ class PlaceResolver:
         self.gazetteer = gazetteer
         self.scanner = Scanner(gazetteer, stopwords)
         self._context_cache = lru_cache(maxsize=4096)(self._context_place)
+        self.names = lru_cache(maxsize=4096)(self._names)
         self._near_misses: NearMisses | None = None  # built at the first phrase that needs it
         self._alone: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[Place, int]] = {}  # see _best
 
@@ -119,6 +120,12 @@ class PlaceResolver:
                 return _location(text.strip(), near, 1, 0)
             precision = max(precision, 3 if place.is_area else 2)
         return _location(text.strip(), place, precision, alternatives)
+
+    def _names(self, text: str) -> tuple[str, str | None] | None:
+        """`names`: the place a phrase names alone, as (name, governorate); cached, since the same
+        phrases recur in report after report."""
+        loc = self.resolve(text)
+        return None if loc is None else (loc.name, loc.admin1)
 
     def find(self, text: str) -> list[PlaceMention]:
         spans = self.scanner.scan(text, translit=True, strict=True)
