@@ -11,7 +11,7 @@ from conftest import DATA, SEED, need
 from marsad.geo import default_resolver
 from marsad.geo.normalize import ar_key, latin_key, skeleton_from_latin, skeletons_from_arabic
 from marsad.geo.resolver import distance_km
-from marsad.geo.scan import _depth, tokenize
+from marsad.geo.scan import _depth, _prefix_at, tokenize
 
 AIRWARS = DATA / "geo" / "airwars_geocode_dev.csv"
 
@@ -198,3 +198,20 @@ def test_a_name_head_walks_as_far_as_any_name_it_begins(resolver, corpus):
                     checked += 1
                     long += n > 1 and (" ".join(words) in gaz.ar or "".join(words) in gaz.ar_nospace)
     assert checked > 100_000 and long > 100
+
+
+def test_a_word_that_begins_a_name_only_in_letters_is_skipped_only_where_no_name_starts(resolver, corpus):
+    # "في" begins "فيق" written without spaces: the scanner looks at it only when it may begin a name
+    # here. Wherever it is skipped, the full lookup finds no name and no prefix there either.
+    scanner = resolver.scanner
+    before = scanner.pre["ar"]["before"]
+    skipped = 0
+    for doc in list(corpus.values())[:200]:
+        tokens, arabic = tokenize(doc.text)
+        for i, t in enumerate(tokens):
+            starter = not scanner._starters["ar"].isdisjoint((t.key, *t.alts))
+            if arabic and starter and not scanner._begins(tokens, i, "ar", []):
+                skipped += 1
+                assert scanner._name_at(tokens, i, arabic, before, False, True) is None, t
+                assert _prefix_at(tokens, i, before) is None, t
+    assert skipped > 1000

@@ -108,13 +108,15 @@ class Scanner:
         self.maxn = min(gaz.max_tokens, MAX_NGRAM)
         self.pre = {lang: prefixes(lang) for lang in ("ar", "en")}
         self.generic = generic_heads()
-        # Words that can begin a name or a prefix: any other word is skipped at once.
-        self._starters = {
+        # Words that can begin a name or a prefix: any other word is skipped at once. Of them, those
+        # that begin a name only in letters, as one written without spaces, are looked at only if they
+        # may begin one here (_begins).
+        self._word_starters = {
             lang: frozenset(k for k in gaz.name_prefixes if " " not in k)
-            | gaz.nospace_heads
             | {k.split(" ")[0] for k in self.pre[lang]["before"]}
             for lang in ("ar", "en")
         }
+        self._starters = {lang: words | gaz.nospace_heads for lang, words in self._word_starters.items()}
 
     def scan(self, text: str, translit: bool, strict: bool) -> list[Span]:
         """`strict` (free text): a bare one-word common noun is not a place; `translit`: allow
@@ -130,7 +132,9 @@ class Scanner:
         starters = self._starters[lang]
         while i < n:
             t = tokens[i]
-            if strict and t.key not in starters and starters.isdisjoint(t.alts):
+            if strict and (
+                (t.key not in starters and starters.isdisjoint(t.alts)) or not self._begins(tokens, i, lang, effects)
+            ):
                 effects, pstart = [], None  # fast path: most words of a sentence begin no name
                 i += 1
                 continue
@@ -164,6 +168,18 @@ class Scanner:
                 tokens, span.end_tok, span.end_tok - 1, consumed, links
             )
         return spans
+
+    def _begins(self, tokens: list[Token], i: int, lang: str, effects: list[str]) -> bool:
+        """Whether a starter may begin a name or prefix here. One that begins a name only in letters
+        ("في" of "فيق") does if it is the whole name, or the next word goes on with the name's letters
+        ("كفر" "نبل"), or it follows a prefix (where a transliterated name may start)."""
+        t = tokens[i]
+        heads = (t.key, *t.alts)
+        if effects or not self._word_starters[lang].isdisjoint(heads):
+            return True
+        gaz = self.gaz
+        after = tokens[i + 1].key if i + 1 < len(tokens) else ""
+        return any(h in gaz.ar_nospace or h + after in gaz.nospace_heads for h in heads if h in gaz.nospace_heads)
 
     def _name_at(self, tokens, i, arabic, before, translit, strict):
         seg = tokens[i].seg
