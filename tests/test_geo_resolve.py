@@ -11,6 +11,7 @@ from conftest import DATA, SEED, need
 from marsad.geo import default_resolver
 from marsad.geo.normalize import ar_key, latin_key, skeleton_from_latin, skeletons_from_arabic
 from marsad.geo.resolver import distance_km
+from marsad.geo.scan import _depth, _prefix_at, tokenize
 
 AIRWARS = DATA / "geo" / "airwars_geocode_dev.csv"
 
@@ -172,3 +173,45 @@ def test_two_places_joined_by_and_are_not_container_and_contained(resolver):
     # A city then one of its quarters: the quarter is the place.
     loc = resolver.resolve("الرقة: حي البياطرة")
     assert loc.admin1 == "Ar-Raqqa" and loc.name != resolver.resolve("الرقة").name
+
+
+def test_a_name_head_walks_as_far_as_any_name_it_begins(resolver, corpus):
+    # The scanner builds a head's n-grams only as far as words (or letters, for names written without
+    # spaces) still begin a gazetteer name: every name in ANT text, of any length, lies within that walk.
+    gaz, scanner = resolver.gazetteer, resolver.scanner
+    checked = long = 0
+    for doc in list(corpus.values())[:200]:
+        tokens, _ = tokenize(doc.text)
+        for i, first in enumerate(tokens):
+            limit = i
+            while limit < len(tokens) and limit - i < scanner.maxn and tokens[limit].seg == first.seg:
+                limit += 1
+            for head in (first.key, *first.alts):
+                spaced = _depth(head, tokens, i, limit, gaz.name_prefixes, " ")
+                nospace = _depth(head, tokens, i, limit, gaz.nospace_heads, "")
+                for n in range(1, limit - i + 1):
+                    words = [head] + [t.key for t in tokens[i + 1 : i + n]]
+                    if " ".join(words) in gaz.ar:
+                        assert n <= spaced, words
+                    if "".join(words) in gaz.ar_nospace:
+                        assert n <= nospace, words
+                    checked += 1
+                    long += n > 1 and (" ".join(words) in gaz.ar or "".join(words) in gaz.ar_nospace)
+    assert checked > 100_000 and long > 100
+
+
+def test_a_word_that_begins_a_name_only_in_letters_is_skipped_only_where_no_name_starts(resolver, corpus):
+    # "في" begins "فيق" written without spaces: the scanner looks at it only when it may begin a name
+    # here. Wherever it is skipped, the full lookup finds no name and no prefix there either.
+    scanner = resolver.scanner
+    before = scanner.pre["ar"]["before"]
+    skipped = 0
+    for doc in list(corpus.values())[:200]:
+        tokens, arabic = tokenize(doc.text)
+        for i, t in enumerate(tokens):
+            starter = not scanner._starters["ar"].isdisjoint((t.key, *t.alts))
+            if arabic and starter and not scanner._begins(tokens, i, "ar", []):
+                skipped += 1
+                assert scanner._name_at(tokens, i, arabic, before, False, True) is None, t
+                assert _prefix_at(tokens, i, before) is None, t
+    assert skipped > 1000

@@ -15,6 +15,7 @@ from functools import cache
 
 from marsad.extract.layout import Clause, Layout
 from marsad.geo import default_resolver
+from marsad.geo.lexicon import prefix_keys
 from marsad.geo.resolver import CORE_COUNTRIES
 from marsad.lang import load
 from marsad.model import Location
@@ -86,8 +87,7 @@ def _without_proclitic(text: str, loc: Location, resolver) -> tuple[int, str]:
         head, rest = text[:n], text[n:]
         if head not in _PROCLITICS[n] or len(rest) < 3 or rest[0] in " " + head:
             continue
-        bare = resolver.resolve(rest)
-        if bare is not None and (bare.name, bare.admin1) == (loc.name, loc.admin1):
+        if resolver.names(rest) == (loc.name, loc.admin1):
             return n, rest
     return 0, text
 
@@ -250,8 +250,6 @@ def _travelled_to(lay: Layout, clause: Clause, orig_pos: int) -> bool:
 
 
 def _has_kind_word(text: str) -> bool:
-    from marsad.geo.lexicon import prefix_keys
-
     first = fold_plain(text).split()[0] if text.split() else ""
     first = first[1:] if first[:1] in "وبل" and len(first) > 3 else first
     keys = prefix_keys()

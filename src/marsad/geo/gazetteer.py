@@ -104,12 +104,10 @@ class Gazetteer:
             self._index(i, place, strip)
         for table in (self.ar, self.ar_nospace, self.latin, self.skeleton, self.skeleton_latin):
             table.default_factory = None
-        # What a scanner needs to skip, in one lookup, the words that begin no name: the longest name
-        # (in words) starting with each word, and every beginning of a name written without spaces.
-        self.head_len: dict[str, int] = {}
-        for key in (*self.ar, *self.latin):
-            words = key.split(" ")
-            self.head_len[words[0]] = max(self.head_len.get(words[0], 0), len(words))
+        # What a scanner needs to stop, in one lookup, at the words that continue no name: every
+        # beginning of a name in words ("تل", "تل ابيض"), and in letters for names written without spaces.
+        names = [k.split(" ") for k in (*self.ar, *self.latin)]
+        self.name_prefixes = frozenset(" ".join(words[:n]) for words in names for n in range(1, len(words) + 1))
         self.nospace_heads = frozenset(k[:n] for k in self.ar_nospace for n in range(2, len(k) + 1))
 
     def _index(self, i: int, place: Place, prefixes: frozenset[str]) -> None:

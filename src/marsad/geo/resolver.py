@@ -47,6 +47,9 @@ class _Context:
     points: list[tuple[float, float, float]] = field(default_factory=list)  # lat, lon, radius km
     countries: set[str] = field(default_factory=set)
 
+    def empty(self) -> bool:
+        return not (self.admin1 or self.admin2 or self.points or self.countries)
+
     def add(self, place: Place, weight: float = 1.0, container: bool = False) -> None:
         if place.admin1:
             self.admin1[place.admin1] = max(self.admin1.get(place.admin1, 0.0), weight)
@@ -71,7 +74,9 @@ class PlaceResolver:
         self.gazetteer = gazetteer
         self.scanner = Scanner(gazetteer, stopwords)
         self._context_cache = lru_cache(maxsize=4096)(self._context_place)
+        self.names = lru_cache(maxsize=4096)(self._names)
         self._near_misses: NearMisses | None = None  # built at the first phrase that needs it
+        self._alone: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[Place, int]] = {}  # see _best
 
     # -- public interface -------------------------------------------------------------------
     def resolve(self, text: str, context: Sequence[str] = ()) -> Location | None:
@@ -90,7 +95,7 @@ class PlaceResolver:
         primary = self._primary(spans)
         for span in spans:
             if span is not primary:
-                best = self._best(span, _Context())[0]
+                best = self._best(span)[0]
                 ctx.add(best, weight=2.0 if span.seg > primary.seg else 1.0, container=span.seg > primary.seg)
         place, alternatives = self._best(primary, ctx)
         precision = _precision(place, primary)
@@ -116,11 +121,17 @@ class PlaceResolver:
             precision = max(precision, 3 if place.is_area else 2)
         return _location(text.strip(), place, precision, alternatives)
 
+    def _names(self, text: str) -> tuple[str, str | None] | None:
+        """`names`: the place a phrase names alone, as (name, governorate); cached, since the same
+        phrases recur in report after report."""
+        loc = self.resolve(text)
+        return None if loc is None else (loc.name, loc.admin1)
+
     def find(self, text: str) -> list[PlaceMention]:
         spans = self.scanner.scan(text, translit=True, strict=True)
         if not spans:
             return []
-        solo = [self._best(span, _Context())[0] for span in spans]
+        solo = [self._best(span)[0] for span in spans]
         mentions: list[PlaceMention] = []
         skip = set()
         for k, span in enumerate(spans):
@@ -166,11 +177,11 @@ class PlaceResolver:
         """The first name in the phrase, unless it is a governorate, district or city and a smaller
         place inside it follows ("الرقة: حي البياطرة", "Aleppo, Sheikh Maqsoud")."""
         first = spans[0]
-        head = self._best(first, _Context())[0]
+        head = self._best(first)[0]
         if first.effects or head.kind not in ("admin1", "admin2", "admin3", "city"):
             return first
         for span in spans[1:]:
-            inner = self._best(span, _Context())[0]
+            inner = self._best(span)[0]
             if inner.is_area or inner.kind == "city" or inner.admin1 != head.admin1:
                 continue
             if head.kind != "city" or distance_km(head.lat, head.lon, inner.lat, inner.lon) <= CITY_KM:
@@ -183,7 +194,7 @@ class PlaceResolver:
         later = [s for s in spans if s.start > primary.start]
         if not later or _CONJUNCTION.search(text, primary.end, later[0].start + 1):
             return None
-        place = self._best(later[0], _Context())[0]
+        place = self._best(later[0])[0]
         return place if place.country in CORE_COUNTRIES and place.kind != "country" else None
 
     def _near_miss(self, text: str, container: Place | None, admin1: Collection[str] = ()) -> Place | None:
@@ -228,7 +239,7 @@ class PlaceResolver:
         later = [s for s in spans if s.start > primary.start]
         if not later or not _CONJUNCTION.search(text, primary.end, later[0].start + 1):
             return None
-        place = self._best(later[0], _Context())[0]
+        place = self._best(later[0])[0]
         return place if place.country in CORE_COUNTRIES and not place.is_area and place.lat is not None else None
 
     def _outer_context(self, context: Sequence[str]) -> _Context:
@@ -241,16 +252,27 @@ class PlaceResolver:
 
     def _context_place(self, text: str) -> Place | None:
         spans = self.scanner.scan(text, translit=False, strict=False)
-        return self._best(spans[0], _Context())[0] if spans else None
+        return self._best(spans[0])[0] if spans else None
 
-    def _best(self, span: Span, ctx: _Context) -> tuple[Place, int]:
+    def _best(self, span: Span, ctx: _Context | None = None) -> tuple[Place, int]:
         """The most plausible candidate, and how many other distinct places the name could mean.
 
-        Candidates are grouped into places (copies from several gazetteers lie close together);
+        Without context the answer depends on the name's candidates and prefixes only: it is kept,
+        since the same names come back in report after report."""
+        if len(span.ids) == 1:
+            return self.gazetteer.places[span.ids[0]], 0
+        if ctx is not None and not ctx.empty():
+            return self._rank(span, ctx)
+        key = (tuple(span.ids), tuple(span.effects))
+        best = self._alone.get(key)
+        if best is None:
+            best = self._alone[key] = self._rank(span, _Context())
+        return best
+
+    def _rank(self, span: Span, ctx: _Context) -> tuple[Place, int]:
+        """Candidates are grouped into places (copies from several gazetteers lie close together);
         a place named by more independent sources is the likelier reading of an ambiguous name."""
         places = self.gazetteer.places
-        if len(span.ids) == 1:
-            return places[span.ids[0]], 0
         candidates = [places[i] for i in span.ids]
         scored = sorted(((_score(p, span, ctx), p) for p in candidates), key=lambda sp: -sp[0])
         governorates = {p.admin1 for p in candidates if p.kind == "admin1"}

@@ -108,11 +108,15 @@ class Scanner:
         self.maxn = min(gaz.max_tokens, MAX_NGRAM)
         self.pre = {lang: prefixes(lang) for lang in ("ar", "en")}
         self.generic = generic_heads()
-        # Words that can begin a name or a prefix: any other word is skipped at once.
-        self._starters = {
-            lang: frozenset(gaz.head_len) | gaz.nospace_heads | {k.split(" ")[0] for k in self.pre[lang]["before"]}
+        # Words that can begin a name or a prefix: any other word is skipped at once. Of them, those
+        # that begin a name only in letters, as one written without spaces, are looked at only if they
+        # may begin one here (_begins).
+        self._word_starters = {
+            lang: frozenset(k for k in gaz.name_prefixes if " " not in k)
+            | {k.split(" ")[0] for k in self.pre[lang]["before"]}
             for lang in ("ar", "en")
         }
+        self._starters = {lang: words | gaz.nospace_heads for lang, words in self._word_starters.items()}
 
     def scan(self, text: str, translit: bool, strict: bool) -> list[Span]:
         """`strict` (free text): a bare one-word common noun is not a place; `translit`: allow
@@ -128,7 +132,9 @@ class Scanner:
         starters = self._starters[lang]
         while i < n:
             t = tokens[i]
-            if strict and t.key not in starters and starters.isdisjoint(t.alts):
+            if strict and (
+                (t.key not in starters and starters.isdisjoint(t.alts)) or not self._begins(tokens, i, lang, effects)
+            ):
                 effects, pstart = [], None  # fast path: most words of a sentence begin no name
                 i += 1
                 continue
@@ -163,6 +169,18 @@ class Scanner:
             )
         return spans
 
+    def _begins(self, tokens: list[Token], i: int, lang: str, effects: list[str]) -> bool:
+        """Whether a starter may begin a name or prefix here. One that begins a name only in letters
+        ("في" of "فيق") does if it is the whole name, or the next word goes on with the name's letters
+        ("كفر" "نبل"), or it follows a prefix (where a transliterated name may start)."""
+        t = tokens[i]
+        heads = (t.key, *t.alts)
+        if effects or not self._word_starters[lang].isdisjoint(heads):
+            return True
+        gaz = self.gaz
+        after = tokens[i + 1].key if i + 1 < len(tokens) else ""
+        return any(h in gaz.ar_nospace or h + after in gaz.nospace_heads for h in heads if h in gaz.nospace_heads)
+
     def _name_at(self, tokens, i, arabic, before, translit, strict):
         seg = tokens[i].seg
         limit = i
@@ -171,19 +189,19 @@ class Scanner:
         first = tokens[i]
         links = self.pre["ar" if arabic else "en"]["link"]
         gaz = self.gaz
-        # Each head with the longest name it can begin (any length when spaces may be dropped): longer
+        # Each head with how many words from here begin a name with spaces, and without: longer
         # n-grams cannot be found through it, so they are not even built.
         heads = []
         for h in (first.key, *first.alts):
-            if arabic and h in gaz.nospace_heads:
-                heads.append((h, limit - i))
-            elif h in gaz.head_len:
-                heads.append((h, gaz.head_len[h]))
-        longest = min(limit - i, max((cap for _, cap in heads), default=0))
+            spaced = _depth(h, tokens, i, limit, gaz.name_prefixes, " ")
+            nospace = _depth(h, tokens, i, limit, gaz.nospace_heads, "") if arabic else 0
+            if spaced or nospace:
+                heads.append((h, spaced, nospace))
+        longest = max((max(s, ns) for _, s, ns in heads), default=0)
         for n in range(longest, 0, -1):
             rest = [t.key for t in tokens[i + 1 : i + n]]
-            for head, cap in heads:
-                if n > cap:
+            for head, spaced, nospace in heads:
+                if n > spaced and n > nospace:
                     continue
                 if n == 1 and (
                     head in before
@@ -199,9 +217,9 @@ class Scanner:
                 if strict and n > 1 and key in self.stopwords:
                     continue
                 ids = None
-                if n <= gaz.head_len.get(head, 0):
+                if n <= spaced:
                     ids = gaz.ar.get(key) if arabic else gaz.latin.get(key)
-                if not ids and arabic and head in gaz.nospace_heads:
+                if not ids and n <= nospace:
                     ids = gaz.ar_nospace.get(key.replace(" ", ""))
                 if ids:
                     return i + n, ids, "exact"
@@ -229,6 +247,20 @@ class Scanner:
                 if ids and (len(skel) >= SURE_SKELETON or (len(ids) == 1 and not places[ids[0]].is_area)):
                     return i + n, ids, "translit"
         return None
+
+
+def _depth(head: str, tokens: list[Token], i: int, limit: int, beginnings: frozenset[str], sep: str) -> int:
+    """How many words from token i on (head standing for its key) are the beginning of a name, joined
+    by `sep`; 0 if the head begins none. A longer run cannot hold a name once a shorter one begins none."""
+    if head not in beginnings:
+        return 0
+    n, phrase = 1, head
+    while i + n < limit:
+        phrase = phrase + sep + tokens[i + n].key
+        if phrase not in beginnings:
+            break
+        n += 1
+    return n
 
 
 def _span(tokens, i, name_end, j, pstart, effects, ids, how) -> Span:
