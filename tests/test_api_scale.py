@@ -372,3 +372,51 @@ def test_the_tally_page_equals_the_plain_reconciliation_on_both_backends(store_u
                  for line in reconcile(engine, filters, limit=2, offset=offset).tallies]  # fmt: skip
         assert lines == plain.tallies and reconcile(engine, filters, limit=2).tallies_total == len(plain.tallies)
     engine.dispose()
+
+
+def test_a_common_word_leaves_every_sum_out_and_a_rare_one_is_summed_exactly(store_url, ant_path, tmp_path,
+                                                                              monkeypatch):  # fmt: skip
+    """One rule for the tallies, timeline and map (aggregates.unsummed), on each backend: a word in COMMON
+    reports or more gets no sums and says why; a rarer word gets the plain sums over its events."""
+    from marsad.store.schema import documents
+
+    engine = store.connect(store_url)
+    (tmp_path / "a.jsonl").write_text("".join(ant_subset(ant_path, "2018-02-18", "2018-02-24")), encoding="utf-8")
+    pipeline.ingest(engine, read_sources([str(tmp_path / "a.jsonl")]))
+    events, members = event_store.events, event_store.event_members
+
+    def in_reports(word: str) -> int:
+        with engine.connect() as conn:
+            folded = search.folded_needle(word)
+            return conn.execute(select(func.count()).where(documents.c.text_norm.contains(folded))).scalar_one()
+
+    def plain(word: str, *group) -> list[tuple]:
+        """Sums over the events of the reports holding `word`, by a LIKE (no text index, no summaries)."""
+        holding = select(documents.c.doc_id).where(documents.c.text_norm.contains(search.folded_needle(word)))
+        ids = select(members.c.event_id).join(records, records.c.record_id == members.c.record_id)
+        query = select(*group, func.count(), *summaries.killed_sums(events)).where(
+            events.c.event_id.in_(ids.where(records.c.doc_id.in_(holding))), *(c.is_not(None) for c in group)
+        )
+        with engine.connect() as conn:
+            return sorted(tuple(row) for row in conn.execute(query.group_by(*group) if group else query))
+
+    common = "قتل"
+    rare = min((w for w in ("دوما", "حرستا", "عفرين", "إدلب", "حماة", "درعا") if plain(w)[0][0]), key=in_reports)
+    monkeypatch.setattr(search, "COMMON", in_reports(common))
+    assert 0 < in_reports(rare) < search.COMMON
+    client = TestClient(create_app(engine))
+    for view in ("timeline", "map", "tallies"):
+        found = client.get(f"/api/{view}", params={"text": common}).json()
+        assert f"{search.COMMON:,} reports" in found["unsummed"], view
+        assert found.get("points", []) == [] and found.get("events") is None, view
+    timeline = client.get("/api/timeline", params={"text": rare}).json()
+    places = client.get("/api/map", params={"text": rare}).json()
+    tally = client.get("/api/tallies", params={"text": rare}).json()
+    assert timeline["unsummed"] is places["unsummed"] is tally["unsummed"] is None and timeline["points"]
+    days = [(date.fromisoformat(p["day"]), p["count"], p["killed_low"], p["killed_best"], p["killed_high"])
+            for p in timeline["points"]]  # fmt: skip
+    assert days == plain(rare, events.c.date)
+    spots = sorted((p["lat"], p["lon"], p["count"], p["killed_best"]) for p in places["points"])
+    assert spots == [(lat, lon, n, best) for lat, lon, n, _low, best, _high in plain(rare, events.c.lat, events.c.lon)]
+    assert (tally["events"], tally["killed_best"]) == (plain(rare)[0][0], plain(rare)[0][2])
+    engine.dispose()

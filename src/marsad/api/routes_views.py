@@ -16,7 +16,7 @@ from marsad.api.params import MAX_OFFSET, filters, get_engine
 from marsad.api.serialize import json_response
 from marsad.model import ACTORS, EVENT_TYPES, RECORD_KINDS
 from marsad.resolve.tally import reconcile
-from marsad.store.aggregates import DayTotal, admin1_values, has_events, killed_per_day, killed_per_place
+from marsad.store.aggregates import DayTotal, admin1_values, has_events, killed_per_day, killed_per_place, unsummed
 from marsad.store.tally import reported_tallies, sum_incidents
 
 router = APIRouter(prefix="/api", tags=["views"])
@@ -36,8 +36,9 @@ class Bucket(StrEnum):
 def timeline(
     engine: EngineDep, where: FiltersDep, bucket: Annotated[Bucket, Query(description="day or week")] = Bucket.day
 ) -> dict[str, Any]:
-    over_events = has_events(engine)
-    days = killed_per_day(engine, _incidents(where), over_events)
+    over_events, where = has_events(engine), _incidents(where)
+    why = unsummed(engine, where)  # a common word: no points, and why (as the tallies' sums)
+    days = [] if why else killed_per_day(engine, where, over_events)
     if bucket is Bucket.week:
         days = _weeks(days)
     return json_response(
@@ -45,6 +46,7 @@ def timeline(
             "bucket": bucket.value,
             "basis": "events" if over_events else "records",
             "points": [{**d.__dict__, "day": d.day.isoformat()} for d in days],
+            "unsummed": why,
         }
     )
 
@@ -77,9 +79,12 @@ def map_points(
     where: FiltersDep,
     limit: Annotated[int, Query(ge=1, le=5000, description="At most this many places.")] = 2000,
 ) -> dict[str, Any]:
-    over_events = has_events(engine)
-    points = killed_per_place(engine, _incidents(where), over_events, limit)
-    return json_response({"basis": "events" if over_events else "records", "points": [p.__dict__ for p in points]})
+    over_events, where = has_events(engine), _incidents(where)
+    why = unsummed(engine, where)  # a common word: no points, and why (as the tallies' sums)
+    points = [] if why else killed_per_place(engine, where, over_events, limit)
+    return json_response(
+        {"basis": "events" if over_events else "records", "points": [p.__dict__ for p in points], "unsummed": why}
+    )
 
 
 @router.get(

@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 from marsad.model import Count, Record
 from marsad.store import events as store
 from marsad.store import tally as tally_store
+from marsad.store.aggregates import unsummed
 from marsad.store.records import Filters, choices
-from marsad.store.search import COMMON, is_common
 from marsad.text.normalize import fold_plain
 
 # A headline number this close to a body figure (relative) is the same figure rounded or misprinted.
@@ -95,7 +95,7 @@ class TallyLine:
 
 @dataclass
 class Reconciliation:
-    # None, with the reason in `unsummed`, when a page is not summed over events (UNSUMMED).
+    # None, with the reason in `unsummed`, when a page is not summed over events (aggregates.unsummed).
     events: int | None
     killed_low: int | None
     killed_best: int | None
@@ -298,27 +298,14 @@ def _reconcile_page(engine: Engine, filters: Filters, limit: int, offset: int) -
     on_page = {t.record_id for t in page}
     flags = [f for f in headline_flags(everything) if f.record_id in on_page]
     runs = [s for s in series(everything) if any(p.record_id in on_page for p in s.points)]
-    if _unsummed(engine, filters):
+    why = unsummed(engine, filters)
+    if why:
         return Reconciliation(None, None, None, None, [_line(t, filters, None) for t in page], flags, runs, total,
-                              unsummed=UNSUMMED)  # fmt: skip
+                              unsummed=why)  # fmt: skip
     sums = store.events_killed(engine, filters)
     sums_each = tally_store.events_killed_each(engine, [_population(t, filters) for t in page])
     lines = [_line(t, filters, each[2]) for t, each in zip(page, sums_each, strict=True)]
     return Reconciliation(*(int(v) for v in sums), lines, flags, runs, total)
-
-
-# Why a page of tallies has no sums over events (API), and what to do about it.
-UNSUMMED = (
-    f"the text is in {COMMON:,} reports or more: summing the events it names reads every one of them, "
-    "so the page lists the tallies without our sums; a rarer word is summed"
-)
-
-
-def _unsummed(engine: Engine, filters: Filters) -> bool:
-    """A page is not summed over events for a common text needle: an exact sum reads every matching event
-    (tens of seconds at a million records), and any estimate would be a figure no source gave."""
-    with engine.connect() as conn:
-        return is_common(conn, filters.text)
 
 
 def _series_key(record: Record | dict) -> tuple:

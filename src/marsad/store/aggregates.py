@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, Index, Select, Table, event, func, se
 from sqlalchemy.schema import CreateIndex
 
 from marsad.model import Record
-from marsad.store import counts, paging, summaries
+from marsad.store import counts, paging, search, summaries
 from marsad.store import events as event_store
 from marsad.store.records import Filters, StoredRecord, apply_filters
 from marsad.store.schema import documents, metadata, records
@@ -131,6 +131,22 @@ def _basis(over_events: bool) -> tuple[Table, Any]:
     if over_events:
         return event_store.events, event_store._apply_filters
     return records, lambda query, filters: apply_filters(query, replace(filters, kind="incident"))
+
+
+def unsummed(engine: Engine, filters: Filters) -> str | None:
+    """Why the API gives no sums over events for these filters (tallies, timeline, map), or None.
+
+    A text in COMMON reports or more: an exact sum reads every matching event (seconds to tens of seconds
+    at a million records), and an estimate would be a figure no source gave. The same on every database."""
+    if not filters.text:
+        return None
+    with engine.connect() as conn:
+        if not is_common(conn, filters.text, unindexed=True):
+            return None
+    return (
+        f"the text is in {search.COMMON:,} reports or more: summing the events it names reads every one of "
+        "them, so no sums over events are given (tallies are still listed); a rarer word is summed"
+    )
 
 
 def killed_per_day(engine: Engine, filters: Filters, over_events: bool) -> list[DayTotal]:

@@ -11,7 +11,7 @@ than a trigram, other databases (PostgreSQL) and SQLite builds without FTS5 trig
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Integer, bindparam, column, event, select, text
+from sqlalchemy import ColumnElement, Connection, Integer, bindparam, column, event, func, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import NullType
 
@@ -101,14 +101,20 @@ def document_contains(column, needle: str):
 COMMON = 5000
 
 
-def is_common(connection: Connection, needle: str | None) -> bool:
+def is_common(connection: Connection, needle: str | None, *, unindexed: bool = False) -> bool:
     """Whether the text index finds `needle` in at least COMMON reports (it stops counting there); no
-    needle is not common."""
+    needle is not common. Without a text index (PostgreSQL, needles shorter than a trigram) it is not
+    common, as a listing's plan needs; `unindexed` counts those with a LIKE instead (stopping there too),
+    for an answer that must be the same on every database (sums left out: `aggregates.unsummed`)."""
     if not needle:
         return False
     folded = folded_needle(needle)
     if connection.dialect.name != "sqlite" or not _fts_available or len(folded) < 3:
-        return False
+        if not unindexed:
+            return False
+        matching = select(documents.c.id).where(documents.c.text_norm.contains(folded, autoescape=True))
+        counted = select(func.count()).select_from(matching.limit(COMMON).subquery())
+        return connection.execute(counted).scalar_one() >= COMMON
     query = f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q LIMIT {COMMON})"
     return connection.execute(text(query), {"q": _fts_phrase(folded)}).scalar_one() >= COMMON
 

@@ -155,11 +155,20 @@ function renderMap() {
     (p) => { if (p.admin1) { state.filters.admin1 = p.admin1; refresh(true); } });
   // Zoom to the filter's places when a filter narrows where (or what); the whole region otherwise.
   zoomTo($("#map"), points, Object.keys(state.filters).length > 0);
+  unsummedNote($("#map-unsummed"), last.map);
 }
 
 function renderTimeline() {
+  const unsummed = unsummedNote($("#timeline-unsummed"), last.timeline);
   drawTimeline($("#timeline"), last.timeline ? last.timeline.points : [], state.bucket,
-    { empty: t("no_data"), killed: t("killed"), low: t("low"), high: t("high") });
+    { empty: unsummed ? "" : t("no_data"), killed: t("killed"), low: t("low"), high: t("high") });
+}
+
+// A common word is not summed over events (the API's `unsummed`): say so rather than draw nothing.
+function unsummedNote(box, data) {
+  box.hidden = !(data && data.unsummed);
+  box.textContent = box.hidden ? "" : t("unsummed");
+  return !box.hidden;
 }
 
 function renderTally() {
