@@ -135,13 +135,24 @@ export function drawTimeline(svg, points, bucket, labels) {
   svg.appendChild(el("path", { class: "band", d: `M${top.join("L")}L${bottom.join("L")}Z` }));
   const best = data.map((d) => `${x(d.t).toFixed(1)},${y(d.killed_best).toFixed(1)}`);
   svg.appendChild(el("path", { class: "best", d: `M${best.join("L")}` }));
-  // Values on hover: a thin invisible column per bucket with something in it.
-  const width = Math.max(2, (T.w - T.left - T.right) / Math.max(1, data.length));
+  // Values on hover: a thin invisible column per bucket with something in it. With more buckets than the
+  // plot has units (6,000 days in 586), a column per run of buckets, with its dates and sums: a node per
+  // day was 12,000 nodes, half a second of style and layout in the first view.
+  const plot = T.w - T.left - T.right;
+  const per = Math.max(1, Math.ceil(data.length / plot));
+  const step = plot / Math.max(1, data.length);
   const hover = el("g", { class: "hover" });
-  for (const d of data.filter((p) => p.killed_high || p.killed_best)) {
-    const bar = el("rect", { x: (x(d.t) - width / 2).toFixed(1), y: T.top, width: width.toFixed(1), height: T.h - T.top - T.bottom });
-    const day = new Date(d.t).toISOString().slice(0, 10);
-    bar.appendChild(el("title", {}, `${day}: ${labels.killed} ${d.killed_best} (${labels.low} ${d.killed_low}, ${labels.high} ${d.killed_high})`));
+  for (let i = 0; i < data.length; i += per) {
+    const run = data.slice(i, i + per).filter((p) => p.killed_high || p.killed_best);
+    if (!run.length) continue;
+    const [first, last] = [run[0], run[run.length - 1]];
+    const left = x(first.t) - Math.max(1, step / 2);
+    const width = Math.max(2, x(last.t) - x(first.t) + step);
+    const bar = el("rect", { x: left.toFixed(1), y: T.top, width: width.toFixed(1), height: T.h - T.top - T.bottom });
+    const sum = (key) => run.reduce((total, p) => total + p[key], 0);
+    const day = (t) => new Date(t).toISOString().slice(0, 10);
+    const when = run.length === 1 ? day(first.t) : `${day(first.t)} → ${day(last.t)}`;
+    bar.appendChild(el("title", {}, `${when}: ${labels.killed} ${sum("killed_best")} (${labels.low} ${sum("killed_low")}, ${labels.high} ${sum("killed_high")})`));
     hover.appendChild(bar);
   }
   svg.appendChild(hover);
