@@ -101,3 +101,12 @@ def test_an_author_told_of_another_governorate_is_not_borrowed(corpus):
     # "سقوط قذائف عدة على دمشق … (سانا) مقتل شخص": the lead's "قصف قوات النظام السوري للغوطة الشرقية"
     # is of another governorate than the shells on the capital.
     assert _killed(incidents(corpus["FR-internationalNews-29-20180219"]), 1).perpetrator == "unknown"
+
+
+def test_the_object_of_an_attack_verb_is_its_target(corpus):
+    # "بعد أن نفت الولايات المتحدة أن تكون هي من قصف موقعا لقوات الحشد الشعبي … مما أسفر … عن مقتل 22
+    # من عناصره": the PMF's position was hit; the strike the sentence calls "ضربة إسرائيلية" is Israel's.
+    rec = _killed(incidents(corpus["SK-middleEast-2463-20180618"]), 22)
+    assert rec.perpetrator == "israel"
+    # "استهدفت صواريخ مستودعات للجيش غرب مدينة حمص": the army's depots are what the missiles hit.
+    assert all(r.perpetrator != "syrian_government" for r in extract(corpus["FR-middleEast-280-20180414"]))
