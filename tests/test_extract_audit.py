@@ -159,6 +159,13 @@ def test_reference_point_after_a_place_is_not_the_place(corpus):
     assert "الغوطة" in (rec.location.text or "")
 
 
+def test_reference_point_linked_by_fi_is_not_a_place(corpus):
+    # "هجومه … على محافظة السويداء في جنوب سوريا، والذي أوقع أكثر من 250 قتيلا": "جنوب سوريا" says where
+    # the governorate lies, it is not a second region of the toll.
+    [tally] = [r for r in extract(corpus["FR-middleEast-859-20180731"]) if r.kind == "tally"]
+    assert [loc.admin1 for loc in tally.regions] == ["As-Sweida"]
+
+
 def test_toll_raised_by_the_statement_is_the_count(corpus):
     # "أسفرت عن مقتل 11 إيرانيا مما يرفع حصيلة القتلى إلى 27 على الأقل": the toll is 27.
     [rec] = incidents(corpus["FR-middleEast-447-20180512"])

@@ -97,9 +97,17 @@ def _starts_with(text: str, words: tuple[str, ...]) -> bool:
     return any(folded.startswith(w + " ") for w in words)
 
 
+_GAP_NOISE = re.compile(r"[\s،,()\[\]\-–]+|\d+|" + r"(?<!\w)(?:كلم|كم)(?!\w)")
+
+
 def _reference_point(lay: Layout, prev: Place, start: int, text: str) -> bool:
+    """ "صلاح الدين، شمال بغداد", "في سامراء في شمال بغداد": a direction from a place right after another
+    place says where that one lies (link words and a distance in brackets may sit between)."""
     gap = lay.doc.text[prev.end : start]
-    return len(gap) <= 3 and not gap.strip(" ،,") and _starts_with(text, _lex().relative)
+    if len(gap) > 40 or not _starts_with(text, _lex().relative):
+        return False
+    words = " ".join(_GAP_NOISE.sub(" ", fold_plain(gap)).split())
+    return not words or words in _lex().relative_links
 
 
 def _near_capital(text: str, loc: Location, near: bool = False) -> Location:
@@ -268,6 +276,7 @@ class _PlaceWords:
     attached: tuple[str, ...]
     list_start: re.Pattern[str]
     relative: tuple[str, ...]
+    relative_links: frozenset[str]
     near: tuple[str, ...]
     surroundings: dict[str, str]
     reporter: frozenset[str]
@@ -287,6 +296,7 @@ def _lex() -> _PlaceWords:
         attached=tuple(fold_plain(w) for w in loc["attached"]),
         list_start=re.compile(r"(?<!\w)(?:" + "|".join(re.escape(fold_plain(w)) for w in loc["list_start"]) + r")\s+"),
         relative=tuple(" ".join(fold_plain(w).split()) for w in loc["relative"]),
+        relative_links=frozenset(" ".join(fold_plain(w).split()) for w in loc["relative_links"]),
         near=tuple(" ".join(fold_plain(w).split()) for w in loc["near"]),
         surroundings=dict(loc["surroundings"]),
         reporter=frozenset(fold_plain(w) for w in loc["reporter"]),
