@@ -166,6 +166,13 @@ def test_reference_point_linked_by_fi_is_not_a_place(corpus):
     assert [loc.admin1 for loc in tally.regions] == ["As-Sweida"]
 
 
+def test_a_capital_that_leads_or_speaks_is_a_government_not_a_place(corpus):
+    # "في غارات للتحالف الدولي بقيادة الولايات المتحدة قرب دير الزور": Washington leads, the strikes were
+    # near Deir ez-Zor (not in "سوريا" for want of any other place).
+    [rec] = [r for r in incidents(corpus["FR-middleEast-114-20180306"]) if r.perpetrator == "us_led_coalition"]
+    assert rec.location is not None and rec.location.admin1 == "Deir-ez-Zor"
+
+
 def test_toll_raised_by_the_statement_is_the_count(corpus):
     # "أسفرت عن مقتل 11 إيرانيا مما يرفع حصيلة القتلى إلى 27 على الأقل": the toll is 27.
     [rec] = incidents(corpus["FR-middleEast-447-20180512"])
