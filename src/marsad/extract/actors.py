@@ -41,8 +41,6 @@ class _Agents:
     members: frozenset[str]
     claim: Matcher[str]
     claim_denial: Matcher[str]
-    announce: Matcher[str]
-    announce_heads: frozenset[str]
     government: Matcher[str]
     not_by_means: dict[str, frozenset[str]]
 
@@ -61,8 +59,6 @@ def _agents() -> _Agents:
         members=frozenset(fold_plain(f) for f in data["members"]),
         claim=Matcher((f, f) for f in data["claim"]),
         claim_denial=Matcher((f, f) for f in data["claim_denial"]),
-        announce=Matcher((f, f) for f in data["announce"]),
-        announce_heads=frozenset(fold_plain(f) for f in data["announce_heads"]),
         government=Matcher((f, f) for f in load("ar", "nationalities")["government"]),
         not_by_means={means: frozenset(ids) for means, ids in data["not_by_means"].items()},
     )
@@ -180,24 +176,6 @@ def claimant(lay: Layout, clause: Clause, lex: Lexicons) -> ActorMention | None:
         if named or after is not None:
             m = named[-1] if named else after
             return ActorMention(_resolve(lay, m.value, m.start, lex), m.value.nationality, m.start, m.end, m.form)
-    return None
-
-
-def announcer(lay: Layout, clause: Clause, lex: Lexicons, figure: int) -> ActorMention | None:
-    """The force that announces a killing told right after its name ("أعلنت قيادة قوات الشرطة الاتحادية
-    مقتل 3 من مسلحي داعش"); the figure starts at folded offset `figure`. Whether the dead are its enemies
-    is the caller's to judge (a force also announces its own dead)."""
-    text = lay.text
-    ag = _agents()
-    for cue in ag.announce.finditer(text, clause.start, figure):
-        name = next(lex.actors.finditer(text, cue.end, figure), None)
-        if name is None:
-            continue
-        heads = TOKEN.findall(text, cue.end, name.start)
-        rest = [t for t in TOKEN.findall(text, name.end, figure) if t not in ag.skippable and t != "عن"]
-        if len(heads) <= 2 and all(h in ag.announce_heads for h in heads) and not rest:
-            actor = _resolve(lay, name.value, name.start, lex)
-            return ActorMention(actor, name.value.nationality, name.start, name.end, name.form)
     return None
 
 

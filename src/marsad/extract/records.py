@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from marsad.extract.actors import agents_in, announcer, claimant, fits_means
+from marsad.extract.actors import agents_in, claimant, fits_means
 from marsad.extract.assemble import Draft, following, reconcile, search_order, total
 from marsad.extract.background import BACKGROUND_DAYS
 from marsad.extract.candidates import Mention
@@ -168,10 +168,6 @@ def _perpetrator(
     where: str | None,
     resolver,
 ) -> None:
-    enemy = announcer(lay, primary.clause, lex, primary.start)
-    if enemy is not None and rec.victim_group in _ARMED and enemy.actor not in (rec.victim_group, "other"):
-        _set_perpetrator(rec, lay, enemy, evidence)  # a force announcing its enemies' dead
-        return
     for order in orders:
         agent = _agent_in(rec, lay, order, primary, lex, exclude, where, resolver)
         if agent is not None:
@@ -211,26 +207,6 @@ def _elsewhere(lay: Layout, clause: Clause, where: str, resolver) -> bool:
 
 
 _CLAIM_SENTENCES = 8
-# Victim groups that are a side of the war (SCHEMA.md actors), whose dead another side announces.
-_ARMED = frozenset(
-    {
-        "syrian_government",
-        "pro_government_militias",
-        "russia",
-        "iran",
-        "iran_backed_militias",
-        "isis",
-        "hts",
-        "syrian_opposition",
-        "turkey",
-        "sdf_ypg",
-        "us_led_coalition",
-        "israel",
-        "iraqi_government",
-        "pmf",
-        "kurdistan_peshmerga",
-    }
-)
 
 
 def _set_perpetrator(rec: Record, lay: Layout, agent, evidence: list[Evidence]) -> None:
