@@ -110,3 +110,12 @@ def test_the_object_of_an_attack_verb_is_its_target(corpus):
     assert rec.perpetrator == "israel"
     # "استهدفت صواريخ مستودعات للجيش غرب مدينة حمص": the army's depots are what the missiles hit.
     assert all(r.perpetrator != "syrian_government" for r in extract(corpus["FR-middleEast-280-20180414"]))
+
+
+def test_an_author_left_open_between_two_is_unknown(corpus):
+    # "في غارة نفذتها طائرات لم يعرف ما إذا كانت سورية أو روسية": the monitor does not know whose, so
+    # neither the Russian jets of the sentence before nor the Syrian ones are the author.
+    assert _killed(incidents(corpus["SK-middleEast-486-20180322"]), 20).perpetrator == "unknown"
+    # "من دون أن يعرف ما إذا كانت الطائرات التي شنت الغارات سورية أم روسية": nor the "قوات النظام" that
+    # attacked the Yarmouk basin two sentences before.
+    assert _killed(incidents(corpus["FR-middleEast-859-20180731"]), 8).perpetrator == "unknown"

@@ -39,6 +39,8 @@ class _Agents:
     between: frozenset[str]
     hypothetical: frozenset[str]
     members: frozenset[str]
+    undecided: frozenset[str]
+    alternatives: frozenset[str]
     claim: Matcher[str]
     claim_denial: Matcher[str]
     government: Matcher[str]
@@ -57,6 +59,8 @@ def _agents() -> _Agents:
         between=frozenset(fold_plain(f) for f in data["between"]),
         hypothetical=frozenset(fold_plain(f) for f in data["hypothetical"]),
         members=frozenset(fold_plain(f) for f in data["members"]),
+        undecided=frozenset(fold_plain(f) for f in data["undecided"]),
+        alternatives=frozenset(fold_plain(f) for f in data["alternatives"]),
         claim=Matcher((f, f) for f in data["claim"]),
         claim_denial=Matcher((f, f) for f in data["claim_denial"]),
         government=Matcher((f, f) for f in load("ar", "nationalities")["government"]),
@@ -154,6 +158,8 @@ def _named_agents(lay: Layout, clause: Clause, lex: Lexicons) -> list[ActorMenti
         prev = TOKEN.findall(text, max(clause.start, m.start - 40), m.start)
         if _hypothetical(prev, ag) or _hypothetical_after(text, m.end, clause.end, ag):
             continue
+        if _undecided(text, clause, m.start, m.end, ag):
+            continue
         # A name right after "على"/"مواقع" is the target of the attack, not its author.
         targeted = prev and (_target(prev[-1], ag) or (prev[-1] == "من" and len(prev) > 1 and _target(prev[-2], ag)))
         if targeted and not _attacking_members(text, clause.start, m.start, prev, ag):
@@ -200,6 +206,8 @@ def _national_attacks(lay: Layout, clause: Clause, lex: Lexicons, exclude) -> li
                 prev = TOKEN.findall(text, max(clause.start, head_start - 30), head_start)
                 if _hypothetical(prev + [word], ag) or _hypothetical_after(text, m.end, clause.end, ag):
                     break
+                if _undecided(text, clause, m.start, m.end, ag):
+                    break
                 if word in lex.armed_heads and prev and _target(prev[-1], ag):
                     break  # "مواقع للقوات السورية", "إلى جانب القوات السورية": a target or an ally
                 if not attack and not (
@@ -242,6 +250,25 @@ def _target(word: str, ag: _Agents) -> bool:
 def _hypothetical(prev: list[str], ag: _Agents) -> bool:
     """ "تحسبا لضربة أميركية": the attack is expected, not done; its author did nothing yet."""
     return any(strip_clitics(t) in ag.hypothetical or t in ag.hypothetical for t in prev[-3:])
+
+
+def left_open(lay: Layout, clause: Clause, lex: Lexicons) -> bool:
+    """Whether `clause` says its author is not known between two ("لم يتمكن من تحديد ما إذا كانت الضربات
+    قد شنها الطيران السوري أم الروسي"): then no author named elsewhere is the report's either."""
+    text = lay.text
+    names = [(m.start, m.end) for m in lex.actors.finditer(text, clause.start, clause.end)]
+    names += [(m.start, m.end) for m, _, _ in _nationality_words(lay, clause, lex)]
+    return any(_undecided(text, clause, s, e, _agents()) for s, e in names)
+
+
+def _undecided(text: str, clause: Clause, start: int, end: int, ag: _Agents) -> bool:
+    """ "ما إذا كانت الطائرات سورية أم روسية": a name between "إذا" and the "أم" of its alternative, or after both."""
+    before = TOKEN.findall(text, max(clause.start, start - 80), start)
+    opened = [i for i, t in enumerate(before) if t in ag.undecided]
+    if not opened:
+        return False
+    after = TOKEN.findall(text, end, min(clause.end, end + 15))[:2]
+    return any(t in ag.alternatives for t in before[opened[-1] + 1 :] + after)
 
 
 def _hypothetical_after(text: str, end: int, ce: int, ag: _Agents) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from marsad.extract.actors import agents_in, claimant, fits_means
+from marsad.extract.actors import agents_in, claimant, fits_means, left_open
 from marsad.extract.assemble import Draft, following, reconcile, search_order, total
 from marsad.extract.background import BACKGROUND_DAYS
 from marsad.extract.candidates import Mention
@@ -168,6 +168,8 @@ def _perpetrator(
     where: str | None,
     resolver,
 ) -> None:
+    if any(left_open(lay, c, lex) for c in lay.clauses if c.sentence == primary.clause.sentence):
+        return  # "من دون أن يعرف ما إذا كانت الطائرات سورية أم روسية": the report does not know
     for order in orders:
         agent = _agent_in(rec, lay, order, primary, lex, exclude, where, resolver)
         if agent is not None:
