@@ -113,7 +113,6 @@ def candidates(doc: Document, places=None) -> tuple[Layout, object, list[Candida
     drafts: list[Draft] = join_accounts(lay, merge(statements(lay, sound, lex)), resolver)
     drafts += merge(statements(lay, doubted, lex))
     lay.memo["figure_sentences"] = {m.clause.sentence for m in mentions if m.kind != "wounded"}
-    lay.memo["killed_starts"] = sorted(m.start for m in mentions if m.kind == "killed")
     found = []
     for draft in drafts:
         rec = build(lay, draft, lex, resolver)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from marsad.extract.actors import agents_in, claimant, fits_means, left_open
@@ -196,27 +195,9 @@ def _agent_in(rec: Record, lay: Layout, order: list[Clause], primary: Mention, l
         if i == 0 and clause is primary.clause:
             # "قوات تركية ومقاتلين … من المعارضة قصفوا … مما أدى إلى مقتل": the first named leads.
             before = [a for a in agents if a.start < primary.start]
-            if before:
-                return before[0]
-            # "مقتل 9 مدنيين في غارة …، ومقتل 62 عنصرا … من جراء هجوم لتنظيم داعش": a name after the next
-            # death toll of the clause, told as a statement of its own, is that toll's author.
-            others = [f for f in lay.memo.get("killed_starts", []) if f > primary.start and _next_toll(lay, f, exclude)]
-            after = [a for a in agents if not any(f < a.start for f in others)]
-            if after:
-                return after[0]
-            continue
+            return before[0] if before else agents[0]
         return agents[0]
     return None
-
-
-_NEXT_TOLL = re.compile(r"(?:[،,]\s*و?|(?<!\w)(?:بينما|فيما|كما))\s*$")
-
-
-def _next_toll(lay: Layout, start: int, exclude) -> bool:
-    """A death toll of another statement, coordinated after a comma or "بينما"/"فيما"/"كما"."""
-    if any(s <= start < e for s, e in exclude):
-        return False
-    return _NEXT_TOLL.search(lay.text, max(0, start - 12), start) is not None
 
 
 def _elsewhere(lay: Layout, clause: Clause, where: str, resolver) -> bool:
