@@ -119,3 +119,10 @@ def test_an_author_left_open_between_two_is_unknown(corpus):
     # "من دون أن يعرف ما إذا كانت الطائرات التي شنت الغارات سورية أم روسية": nor the "قوات النظام" that
     # attacked the Yarmouk basin two sentences before.
     assert _killed(incidents(corpus["FR-middleEast-859-20180731"]), 8).perpetrator == "unknown"
+
+
+def test_a_headline_verb_in_the_present_names_its_subject_the_author(corpus):
+    # "إسرائيل تقتل مسلحين بـ"ضربة جوية" على الجولان" over "أعلنت إسرائيل … مقتل 7 مسلحين في ضربة جوية";
+    # "الجيش العراقي "يقتل 45 من عناصر تنظيم الدولة" في غارات جوية شرقي سوريا".
+    assert _killed(incidents(corpus["SK-middleEast-3240-20180802"]), 7).perpetrator == "israel"
+    assert _killed(incidents(corpus["BB-middleEast-693-20180703"]), 45).perpetrator == "iraqi_government"
