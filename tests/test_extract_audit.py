@@ -173,6 +173,13 @@ def test_a_capital_that_leads_or_speaks_is_a_government_not_a_place(corpus):
     assert rec.location is not None and rec.location.admin1 == "Deir-ez-Zor"
 
 
+def test_a_capital_with_its_allies_is_a_government_not_a_place(corpus):
+    # "وأعلن أن الضربة هي "الأكثر دموية" ضد دمشق وحلفائها": the strike on the PMF near al-Bukamal hit
+    # Damascus's side, not the capital.
+    [rec] = [r for r in incidents(corpus["FR-middleEast-645-20180619"]) if r.killed is not None and r.killed.best == 52]
+    assert rec.location is None or rec.location.admin1 != "Damascus"
+
+
 def test_toll_raised_by_the_statement_is_the_count(corpus):
     # "أسفرت عن مقتل 11 إيرانيا مما يرفع حصيلة القتلى إلى 27 على الأقل": the toll is 27.
     [rec] = incidents(corpus["FR-middleEast-447-20180512"])

@@ -57,8 +57,8 @@ def clause_places(lay: Layout, clause: Clause, resolver) -> list[Place]:
             before = _word_before(lay, clause, s + pm.start)
             if before in _lex().speech or _reporter_before(lay, clause, s + pm.start):
                 continue  # "قالت دمشق": a government speaking; "مراسل … في أربيل": the reporter
-            if _loyal_to(lay, clause, s + pm.start):
-                continue  # "الموالين لدمشق": a government, not a place
+            if _loyal_to(lay, clause, s + pm.start) or _with_allies(lay, clause, s + pm.end):
+                continue  # "الموالين لدمشق", "ضد دمشق وحلفائها": a government, not a place
             if _measured_from(lay, clause, s + pm.start):
                 continue  # "على بعد 250 كلم شمال بغداد": a reference point
             if _launched_from(lay, clause, s + pm.start):
@@ -229,6 +229,13 @@ def _loyal_to(lay: Layout, clause: Clause, orig_pos: int) -> bool:
     return any(w in _lex().allegiance for w in _words_before(lay, clause, orig_pos, 30)[-2:])
 
 
+def _with_allies(lay: Layout, clause: Clause, orig_end: int) -> bool:
+    offsets = lay.folded.offsets
+    pos = orig_end if offsets is None else bisect.bisect_left(offsets, orig_end)
+    words = lay.text[pos : min(clause.end, pos + 20)].split()
+    return bool(words) and words[0].strip("،,.\"'") in _lex().allies
+
+
 def _near_before(lay: Layout, clause: Clause, orig_pos: int) -> bool:
     """ "قرب العاصمة السورية دمشق", "بالقرب من العاصمة دمشق": the near-word comes before the title
     words, which the place mention leaves out (94 reports of the ANT corpus say it so of Damascus)."""
@@ -282,6 +289,7 @@ class _PlaceWords:
     reporter: frozenset[str]
     distance: frozenset[str]
     allegiance: frozenset[str]
+    allies: frozenset[str]
     origin: frozenset[str]
     capital_titles: frozenset[str]
     travel: frozenset[str]
@@ -302,6 +310,7 @@ def _lex() -> _PlaceWords:
         reporter=frozenset(fold_plain(w) for w in loc["reporter"]),
         distance=frozenset(" ".join(fold_plain(w).split()) for w in loc["distance"]),
         allegiance=frozenset(fold_plain(w) for w in loc["allegiance"]),
+        allies=frozenset(fold_plain(w) for w in loc["allies"]),
         origin=frozenset(fold_plain(w) for w in loc["origin"]),
         capital_titles=frozenset(fold_plain(w) for w in loc["capital_titles"]),
         travel=frozenset(fold_plain(w) for w in loc["travel"]),
