@@ -302,9 +302,11 @@ def _reconcile_page(engine: Engine, filters: Filters, limit: int, offset: int) -
     if why:
         return Reconciliation(None, None, None, None, [_line(t, filters, None) for t in page], flags, runs, total,
                               unsummed=why)  # fmt: skip
-    sums = store.events_killed(engine, filters)
-    sums_each = tally_store.events_killed_each(engine, [_population(t, filters) for t in page])
-    lines = [_line(t, filters, each[2]) for t, each in zip(page, sums_each, strict=True)]
+    # Summed: so the text is not common (see unsummed), and its reports are the text index's matches.
+    with engine.connect() as conn:
+        sums = store.events_killed(conn, filters, walk_text=False)
+        lines = [_line(t, filters, store.events_killed(conn, _population(t, filters), walk_text=False)[2])
+                 for t in page]  # fmt: skip
     return Reconciliation(*(int(v) for v in sums), lines, flags, runs, total)
 
 

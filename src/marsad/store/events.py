@@ -29,7 +29,7 @@ from sqlalchemy import (
 
 from marsad.store import paging, summaries
 from marsad.store.engine import Bind, reading, writing
-from marsad.store.records import Filters, field_conditions
+from marsad.store.records import Filters, built_once, field_conditions, filter_values, parameter
 from marsad.store.schema import documents, metadata, records
 from marsad.store.search import document_contains, folded_needle, is_common, row_contains
 
@@ -309,9 +309,9 @@ def _apply_filters(query: Select, filters: Filters, walk_text: bool = False) -> 
     """Filters on events; `walk_text`: the text filter checked event by event (a common needle in a listing)."""
     conditions = []
     if filters.since:
-        conditions.append(events.c.date >= filters.since)
+        conditions.append(events.c.date >= parameter("since", filters.since))
     if filters.until:
-        conditions.append(events.c.date <= filters.until)
+        conditions.append(events.c.date <= parameter("until", filters.until))
     conditions += field_conditions(events, filters)
     if filters.doc_id or filters.text:
         members = select(event_members.c.event_id).join(records, records.c.record_id == event_members.c.record_id)
@@ -423,17 +423,24 @@ def _source(row) -> dict:
     }
 
 
-def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, int, int, int]:
-    """(events, sum of low, sum of best-or-low, sum of high-or-best-or-low) of killed over events."""
-    query = select(*summaries.event_totals(events)).select_from(events)
+def events_killed(
+    bind: Bind, filters: Filters | None = None, walk_text: bool | None = None
+) -> tuple[int, int, int, int]:
+    """(events, sum of low, sum of best-or-low, sum of high-or-best-or-low) of killed over events.
+
+    `walk_text`: whether a text filter is checked event by event (None: if the needle is common: each
+    candidate event's reports are checked, rather than every report that holds it gathered first; the
+    other filters, a tally's period and governorate, usually leave few events). A tally page sums twenty
+    populations of one shape: the statement is built once per shape (records.built_once)."""
     filters = filters or Filters()
-    with engine.connect() as conn:
+    with reading(bind) as conn:
         if summaries.serves(filters):
             return summaries.killed(conn, filters)
-        # A common needle: each candidate event's reports are checked, rather than every report that holds it
-        # gathered first (the other filters, a tally's period and governorate, usually leave few events).
-        walk = is_common(conn, filters.text)
-        return tuple(conn.execute(_apply_filters(query, filters, walk_text=walk)).one())
+        if walk_text is None:
+            walk_text = is_common(conn, filters.text)
+        statement = built_once(("events_killed", walk_text), filters, lambda f: _apply_filters(
+            select(*summaries.event_totals(events)).select_from(events), f, walk_text))  # fmt: skip
+        return tuple(conn.execute(statement, filter_values(filters)).one())
 
 
 def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
