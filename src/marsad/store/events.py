@@ -333,9 +333,11 @@ def query_events(
     limit: int | None = None,
     offset: int = 0,
     after: str | None = None,
+    common: bool | None = None,
 ) -> list[dict]:
     """Events in date order, each {"event_id", merged fields…, "sources": [member records…]}; a page of
-    `limit` after `offset` events or after the cursor `after` (store.paging)."""
+    `limit` after `offset` events or after the cursor `after` (store.paging). `common`: as in
+    records.iter_records."""
     filters = filters or Filters()
     with engine.connect() as conn:
         query = select(events.c.event_id, events.c.data).order_by(events.c.date, events.c.event_id)
@@ -344,7 +346,7 @@ def query_events(
         else:
             # Page over the (date, event_id) index alone, then read the page's rows: an OFFSET deep into a
             # million events skips index entries instead of table rows; a cursor seeks.
-            query = query.where(events.c.event_id.in_(_page_ids(conn, filters, limit, offset, after)))
+            query = query.where(events.c.event_id.in_(_page_ids(conn, filters, limit, offset, after, common)))
         found = [{"event_id": r.event_id, **r.data, "sources": []} for r in conn.execute(query)]
         by_id = {e["event_id"]: e for e in found}
         member_query = (
@@ -369,7 +371,9 @@ def query_events(
     return found
 
 
-def _page_ids(conn, filters: Filters, limit: int | None, offset: int, after: str | None) -> Select | list[str]:
+def _page_ids(
+    conn, filters: Filters, limit: int | None, offset: int, after: str | None, common: bool | None = None
+) -> Select | list[str]:
     """The ids of a listing's page: a common needle checked along the listing's order while that finds it
     (paging.walked_page), else the text index's matches."""
 
@@ -379,7 +383,9 @@ def _page_ids(conn, filters: Filters, limit: int | None, offset: int, after: str
             ids = paging.after(ids, events.c.date, events.c.event_id, after, paging.nulls_first(conn))
         return ids.order_by(events.c.date, events.c.event_id)
 
-    if limit is not None and is_common(conn, filters.text):
+    if common is None:
+        common = is_common(conn, filters.text)
+    if limit is not None and common:
         candidates = listing([events.c.event_id, events.c.event_id.label("probe")], replace(filters, text=None))
         walked = paging.walked_page(conn, candidates, lambda ids: _holding(conn, ids, filters.text), limit, offset)
         if walked is not None:
@@ -443,13 +449,13 @@ def events_killed(
         return tuple(conn.execute(statement, filter_values(filters)).one())
 
 
-def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
+def count_listing(engine: Engine, filters: Filters, common: bool | None = None) -> tuple[int, bool] | None:
     """(total, exact) of the events a listing filters: exact without filters, else up to paging.COUNT_CAP;
     None for a common text needle (see records.count_listing)."""
     with engine.connect() as conn:
         if summaries.unfiltered(filters):
             return conn.execute(select(func.count()).select_from(events)).scalar_one(), True
-        if is_common(conn, filters.text):
+        if is_common(conn, filters.text) if common is None else common:
             return None
         return paging.capped_count(conn, _apply_filters(select(events.c.event_id), filters))
 

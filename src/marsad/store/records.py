@@ -432,9 +432,14 @@ def date_bounds(conn, filters: Filters) -> list:
 
 
 def query_records(
-    engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0, after: str | None = None
+    engine: Engine,
+    filters: Filters | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    after: str | None = None,
+    common: bool | None = None,
 ) -> list[StoredRecord]:
-    return list(iter_records(engine, filters, limit, offset, after))
+    return list(iter_records(engine, filters, limit, offset, after, common))
 
 
 def iter_records(
@@ -443,9 +448,11 @@ def iter_records(
     limit: int | None = None,
     offset: int = 0,
     after: str | None = None,
+    common: bool | None = None,
 ) -> Iterator[StoredRecord]:
     """Records in (date, record_id) order; a page of `limit` after `offset` rows, or after the cursor
-    `after` (store.paging: the `next` of the page before)."""
+    `after` (store.paging: the `next` of the page before). `common`: search.is_common of the text filter, if
+    the caller knows it already (a listing counts it too)."""
     query = (
         select(
             records.c.record_id,
@@ -466,14 +473,16 @@ def iter_records(
         else:
             # Page over the (date, record_id) index alone, then join the page: an OFFSET deep into 100,000
             # records skips index entries instead of joined rows; a cursor seeks.
-            query = query.where(records.c.record_id.in_(_page_ids(conn, filters, limit, offset, after)))
+            query = query.where(records.c.record_id.in_(_page_ids(conn, filters, limit, offset, after, common)))
         for row in conn.execute(query):
             yield StoredRecord(
                 row.record_id, Record.from_dict(row.data), row.published, row.review, row.title, row.outlet, row.url
             )
 
 
-def _page_ids(conn, filters: Filters, limit: int | None, offset: int, after: str | None) -> Select | list[str]:
+def _page_ids(
+    conn, filters: Filters, limit: int | None, offset: int, after: str | None, common: bool | None = None
+) -> Select | list[str]:
     """The ids of a listing's page: a common needle checked along the listing's order while that finds
     it (paging.walked_page), else the text index's matches."""
 
@@ -483,7 +492,9 @@ def _page_ids(conn, filters: Filters, limit: int | None, offset: int, after: str
             ids = paging.after(ids, records.c.date, records.c.record_id, after, paging.nulls_first(conn))
         return ids.order_by(records.c.date, records.c.record_id)
 
-    if limit is not None and is_common(conn, filters.text):
+    if common is None:
+        common = is_common(conn, filters.text)
+    if limit is not None and common:
         candidates = listing([records.c.record_id, records.c.doc_id], replace(filters, text=None))
         walked = paging.walked_page(conn, candidates, lambda ids: holding(conn, ids, filters.text), limit, offset)
         if walked is not None:
@@ -510,13 +521,14 @@ def count_records(engine: Engine, filters: Filters | None = None) -> int:
         return conn.execute(query).scalar_one()
 
 
-def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
+def count_listing(engine: Engine, filters: Filters, common: bool | None = None) -> tuple[int, bool] | None:
     """(total, exact) for a listing: exact and cheap without filters, else counted up to paging.COUNT_CAP;
-    None for a common text needle, whose matches only a walk of every candidate row could count."""
+    None for a common text needle (`common`, if the caller knows it), whose matches only a walk of every
+    candidate row could count."""
     with engine.connect() as conn:
         if filters == Filters():
             return counts.count(conn, "records"), True  # every record but the rejected ones, kept on write
-        if is_common(conn, filters.text):
+        if is_common(conn, filters.text) if common is None else common:
             return None
         ids = apply_filters(select(records.c.record_id), filters).where(*date_bounds(conn, filters))
         return paging.capped_count(conn, ids)

@@ -159,13 +159,6 @@ def tallies_of(engine: Engine, filters: Filters, doc_ids: list[str], series: lis
     return found
 
 
-def tally_ids(engine: Engine, filters: Filters) -> list[str]:
-    """The ids of the tallies the filters admit, in order: one walk of the tallies' index, which counts
-    and pages a text filter (checked tally by tally) at once."""
-    with engine.connect() as conn:
-        return list(conn.execute(_ids(filters)).scalars())
-
-
 def tally_data(engine: Engine, filters: Filters, names: set[str] | None = None) -> list:
     """(record_id, data) of the tallies the filters admit, in order; with `names` (ASCII, lower case) only
     those whose stored data holds one of them as a whole string, in any case: the candidates of a
