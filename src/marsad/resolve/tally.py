@@ -9,7 +9,7 @@ from the body's in one report is flagged; tallies from one source for one popula
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, astuple, dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import Engine
@@ -303,11 +303,13 @@ def _reconcile_page(engine: Engine, filters: Filters, limit: int, offset: int) -
     if why:
         return Reconciliation(None, None, None, None, [_line(t, filters, None) for t in page], flags, runs, total,
                               unsummed=why)  # fmt: skip
-    # Summed: so the text is not common (see unsummed), and its reports are the text index's matches.
+    # Summed: so the text is not common (see unsummed), and its reports are the text index's matches. Tallies
+    # of one period and population by several sources share their sum.
     with engine.connect() as conn:
         sums = store.events_killed(conn, filters, walk_text=False)
-        lines = [_line(t, filters, store.events_killed(conn, _population(t, filters), walk_text=False)[2])
-                 for t in page]  # fmt: skip
+        populations = {t.record_id: astuple(_population(t, filters)) for t in page}
+        ours = {p: store.events_killed(conn, Filters(*p), walk_text=False)[2] for p in set(populations.values())}
+    lines = [_line(t, filters, ours[populations[t.record_id]]) for t in page]
     return Reconciliation(*(int(v) for v in sums), lines, flags, runs, total)
 
 
