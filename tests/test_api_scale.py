@@ -420,3 +420,54 @@ def test_a_common_word_leaves_every_sum_out_and_a_rare_one_is_summed_exactly(sto
     assert spots == [(lat, lon, n, best) for lat, lon, n, _low, best, _high in plain(rare, events.c.lat, events.c.lon)]
     assert (tally["events"], tally["killed_best"]) == (plain(rare)[0][0], plain(rare)[0][2])
     engine.dispose()
+
+
+SAME_SHAPE = [
+    ({"admin1": "Damascus"}, {"admin1": "Idleb"}),
+    ({"admin1": "Rural Damascus, Idleb", "since": "2018-02-20"}, {"admin1": "Damascus, Aleppo", "since": "2018-03-05"}),
+    ({"perpetrator": "syrian_government", "until": "2018-03-15"}, {"perpetrator": "russia", "until": "2018-04-30"}),
+    ({"victim": "civilians", "since": "2018-02-01"}, {"victim": "children", "since": "2018-03-01"}),
+]
+
+
+def plain_killed(engine, where: store.Filters) -> tuple[int, int, int, int]:
+    """events_killed's figures summed in Python over every row of the events table."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(event_store.events)).all()
+
+    def among(value: str | None, *found: str | None) -> bool:
+        return not value or any((f or "").lower() in [v.strip().lower() for v in value.split(",")] for f in found)
+
+    def admits(row) -> bool:
+        in_window = (not where.since or (row.date and row.date >= where.since)) and (
+            not where.until or (row.date and row.date <= where.until))  # fmt: skip
+        victims = row.victim_groups.strip("|").split("|")
+        return bool(in_window) and among(where.admin1, row.admin1) and among(where.perpetrator, row.perpetrator) \
+            and among(where.victim, *victims)  # fmt: skip
+
+    def first(*values):
+        return next((v for v in values if v is not None), 0)
+
+    kept = [r for r in rows if admits(r)]
+    return (len(kept), sum(first(r.killed_low) for r in kept), sum(first(r.killed_best, r.killed_low) for r in kept),
+            sum(first(r.killed_high, r.killed_best, r.killed_low) for r in kept))  # fmt: skip
+
+
+@pytest.mark.parametrize("pair", SAME_SHAPE)
+def test_a_sum_statement_built_once_per_shape_answers_each_filters_own_values(ant_store, pair, monkeypatch):
+    """A tally page's twenty sums run one statement per shape of filters (records.built_once) with each one's
+    values: the second filters of a pair get their own answer, from the summaries and from the events."""
+    from marsad.store import records as record_store
+
+    engine = store.connect(str(ant_store))
+    first, second = (store.Filters(**{k: date.fromisoformat(v) if k in ("since", "until") else v
+                                      for k, v in params.items()}) for params in pair)  # fmt: skip
+    for served in (True, False):
+        if not served:
+            monkeypatch.setattr(summaries, "serves", lambda _filters: False)
+        record_store._BUILT.clear()
+        reused = [event_store.events_killed(engine, f) for f in (first, second)]
+        assert len(record_store._BUILT) == (1 if served and (first.since or first.until) else 2 if served else 1)
+        assert reused == [plain_killed(engine, f) for f in (first, second)], served
+        assert reused[0] != reused[1] and reused[1][0] > 0
+    engine.dispose()

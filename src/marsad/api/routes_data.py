@@ -15,6 +15,7 @@ from marsad.errors import StoreError
 from marsad.store.aggregates import document_records, list_documents
 from marsad.store.paging import COUNT_CAP, page_total
 from marsad.store.records import count_listing, record_cursor
+from marsad.store.search import common_text
 
 router = APIRouter(prefix="/api", tags=["data"])
 
@@ -36,12 +37,13 @@ class ItemPage(BaseModel):
 
 @router.get("/records", response_model=ItemPage, summary="Records (incidents and tallies), oldest first")
 def list_records(engine: EngineDep, where: FiltersDep, window: PageDep) -> dict:
+    common = common_text(engine, where.text)  # asked once, for the page and the count
     try:
-        found = store.query_records(engine, where, limit=window.limit, offset=window.offset, after=window.after)
+        found = store.query_records(engine, where, window.limit, window.offset, window.after, common)
     except StoreError as exc:
         raise HTTPException(422, str(exc)) from None
     more = len(found) == window.limit
-    total, exact = page_total(count_listing(engine, where), window.offset, len(found), more)
+    total, exact = page_total(count_listing(engine, where, common), window.offset, len(found), more)
     return json_response(
         {
             "total": total,

@@ -25,6 +25,7 @@ from marsad.store.aggregates import document_records, event_doc_id, has_events
 from marsad.store.event_history import fate
 from marsad.store.paging import make_cursor, page_total
 from marsad.store.records import count_listing, record_cursor
+from marsad.store.search import common_text
 
 router = APIRouter(prefix="/api", tags=["events"])
 
@@ -62,16 +63,17 @@ def list_events(
     if where.kind == "tally":
         raise HTTPException(422, "events are incidents: kind=tally does not apply (see /api/tallies)")
     where.kind = None
+    common = common_text(engine, where.text)  # asked once, for the page and the count
     try:
         if has_events(engine):
-            items = event_store.query_events(engine, where, window.limit, window.offset, window.after)
-            counted, basis = event_store.count_listing(engine, where), "events"
+            items = event_store.query_events(engine, where, window.limit, window.offset, window.after, common)
+            counted, basis = event_store.count_listing(engine, where, common), "events"
             last = make_cursor(items[-1]["date"], items[-1]["event_id"]) if items else None
         else:
             where.kind = "incident"
-            found = store.query_records(engine, where, window.limit, window.offset, window.after)
+            found = store.query_records(engine, where, window.limit, window.offset, window.after, common)
             items, basis = [record_event(s) for s in found], "records"
-            counted, last = count_listing(engine, where), record_cursor(found[-1]) if found else None
+            counted, last = count_listing(engine, where, common), record_cursor(found[-1]) if found else None
     except StoreError as exc:
         raise HTTPException(422, str(exc)) from None
     nxt = last if len(items) == window.limit else None

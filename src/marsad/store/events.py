@@ -29,7 +29,7 @@ from sqlalchemy import (
 
 from marsad.store import paging, summaries
 from marsad.store.engine import Bind, reading, writing
-from marsad.store.records import Filters, field_conditions
+from marsad.store.records import Filters, built_once, field_conditions, filter_values, parameter
 from marsad.store.schema import documents, metadata, records
 from marsad.store.search import document_contains, folded_needle, is_common, row_contains
 
@@ -309,9 +309,9 @@ def _apply_filters(query: Select, filters: Filters, walk_text: bool = False) -> 
     """Filters on events; `walk_text`: the text filter checked event by event (a common needle in a listing)."""
     conditions = []
     if filters.since:
-        conditions.append(events.c.date >= filters.since)
+        conditions.append(events.c.date >= parameter("since", filters.since))
     if filters.until:
-        conditions.append(events.c.date <= filters.until)
+        conditions.append(events.c.date <= parameter("until", filters.until))
     conditions += field_conditions(events, filters)
     if filters.doc_id or filters.text:
         members = select(event_members.c.event_id).join(records, records.c.record_id == event_members.c.record_id)
@@ -333,9 +333,11 @@ def query_events(
     limit: int | None = None,
     offset: int = 0,
     after: str | None = None,
+    common: bool | None = None,
 ) -> list[dict]:
     """Events in date order, each {"event_id", merged fields…, "sources": [member records…]}; a page of
-    `limit` after `offset` events or after the cursor `after` (store.paging)."""
+    `limit` after `offset` events or after the cursor `after` (store.paging). `common`: as in
+    records.iter_records."""
     filters = filters or Filters()
     with engine.connect() as conn:
         query = select(events.c.event_id, events.c.data).order_by(events.c.date, events.c.event_id)
@@ -344,7 +346,7 @@ def query_events(
         else:
             # Page over the (date, event_id) index alone, then read the page's rows: an OFFSET deep into a
             # million events skips index entries instead of table rows; a cursor seeks.
-            query = query.where(events.c.event_id.in_(_page_ids(conn, filters, limit, offset, after)))
+            query = query.where(events.c.event_id.in_(_page_ids(conn, filters, limit, offset, after, common)))
         found = [{"event_id": r.event_id, **r.data, "sources": []} for r in conn.execute(query)]
         by_id = {e["event_id"]: e for e in found}
         member_query = (
@@ -369,7 +371,9 @@ def query_events(
     return found
 
 
-def _page_ids(conn, filters: Filters, limit: int | None, offset: int, after: str | None) -> Select | list[str]:
+def _page_ids(
+    conn, filters: Filters, limit: int | None, offset: int, after: str | None, common: bool | None = None
+) -> Select | list[str]:
     """The ids of a listing's page: a common needle checked along the listing's order while that finds it
     (paging.walked_page), else the text index's matches."""
 
@@ -379,7 +383,9 @@ def _page_ids(conn, filters: Filters, limit: int | None, offset: int, after: str
             ids = paging.after(ids, events.c.date, events.c.event_id, after, paging.nulls_first(conn))
         return ids.order_by(events.c.date, events.c.event_id)
 
-    if limit is not None and is_common(conn, filters.text):
+    if common is None:
+        common = is_common(conn, filters.text)
+    if limit is not None and common:
         candidates = listing([events.c.event_id, events.c.event_id.label("probe")], replace(filters, text=None))
         walked = paging.walked_page(conn, candidates, lambda ids: _holding(conn, ids, filters.text), limit, offset)
         if walked is not None:
@@ -423,26 +429,33 @@ def _source(row) -> dict:
     }
 
 
-def events_killed(engine: Engine, filters: Filters | None = None) -> tuple[int, int, int, int]:
-    """(events, sum of low, sum of best-or-low, sum of high-or-best-or-low) of killed over events."""
-    query = select(*summaries.event_totals(events)).select_from(events)
+def events_killed(
+    bind: Bind, filters: Filters | None = None, walk_text: bool | None = None
+) -> tuple[int, int, int, int]:
+    """(events, sum of low, sum of best-or-low, sum of high-or-best-or-low) of killed over events.
+
+    `walk_text`: whether a text filter is checked event by event (None: if the needle is common: each
+    candidate event's reports are checked, rather than every report that holds it gathered first; the
+    other filters, a tally's period and governorate, usually leave few events). A tally page sums twenty
+    populations of one shape: the statement is built once per shape (records.built_once)."""
     filters = filters or Filters()
-    with engine.connect() as conn:
+    with reading(bind) as conn:
         if summaries.serves(filters):
             return summaries.killed(conn, filters)
-        # A common needle: each candidate event's reports are checked, rather than every report that holds it
-        # gathered first (the other filters, a tally's period and governorate, usually leave few events).
-        walk = is_common(conn, filters.text)
-        return tuple(conn.execute(_apply_filters(query, filters, walk_text=walk)).one())
+        if walk_text is None:
+            walk_text = is_common(conn, filters.text)
+        statement = built_once(("events_killed", walk_text), filters, lambda f: _apply_filters(
+            select(*summaries.event_totals(events)).select_from(events), f, walk_text))  # fmt: skip
+        return tuple(conn.execute(statement, filter_values(filters)).one())
 
 
-def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
+def count_listing(engine: Engine, filters: Filters, common: bool | None = None) -> tuple[int, bool] | None:
     """(total, exact) of the events a listing filters: exact without filters, else up to paging.COUNT_CAP;
     None for a common text needle (see records.count_listing)."""
     with engine.connect() as conn:
         if summaries.unfiltered(filters):
             return conn.execute(select(func.count()).select_from(events)).scalar_one(), True
-        if is_common(conn, filters.text):
+        if is_common(conn, filters.text) if common is None else common:
             return None
         return paging.capped_count(conn, _apply_filters(select(events.c.event_id), filters))
 

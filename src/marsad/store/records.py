@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-from sqlalchemy import Engine, Select, and_, delete, func, insert, or_, select
+from sqlalchemy import Engine, Select, and_, bindparam, delete, func, insert, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marsad.model import Count, Document, Record
@@ -293,12 +293,13 @@ REVIEW_STATES = ("accepted", "corrected", "rejected", "added")
 REJECTED_KIND = "rejected"
 
 
-def review_conditions(value: str | None, kind: str | None) -> list:
-    """Records by the analysts' decision; by default every record but the rejected ones."""
-    column = records.c.review
+def review_conditions(table, value: str | None, kind: str | None) -> list:
+    """Records (of `table`: records or an alias of it) by the analysts' decision; by default every record but
+    the rejected ones."""
+    column = table.c.review
     if value and "rejected" in choices(value):
         return [column.in_([v for v in choices(value) if v in REVIEW_STATES])]
-    conditions = [] if kind else [records.c.kind != REJECTED_KIND]
+    conditions = [] if kind else [table.c.kind != REJECTED_KIND]
     if value == "unreviewed":
         conditions.append(column.is_(None))
     elif value == "reviewed":
@@ -308,52 +309,100 @@ def review_conditions(value: str | None, kind: str | None) -> list:
     return conditions
 
 
+# The filters a statement takes as named parameters (`parameter`). Their values are bound where the
+# conditions are built, so a statement can be run as it is; one built once for a `filter_shape` can also
+# be run again with another filters' `filter_values` (the sums of a tally page: building a statement costs
+# ten times more than running it). Each is stated once per statement, so one name holds one value.
+PARAMETERS = ("since", "until", "perpetrator", "victim", "admin1", "admin2", "country", "event_type")
+_LISTS = PARAMETERS[2:]
+
+
+def parameter(name: str, value, expanding: bool = False):
+    return bindparam(f"f_{name}", value, expanding=expanding)
+
+
+def filter_values(filters: Filters) -> dict:
+    """The named parameters' values of the conditions built from `filters`."""
+    values = {f"f_{name}": getattr(filters, name) for name in ("since", "until")}
+    values.update({f"f_{name}": choices(getattr(filters, name)) for name in _LISTS if name != "victim"})
+    values.update({f"f_victim_{i}": f"|{group}|" for i, group in enumerate(choices(filters.victim))})
+    return values
+
+
+def filter_shape(filters: Filters) -> tuple:
+    """What the text of a statement built from `filters` depends on: which parameters are set (and how many
+    alternatives each list names), and the other filters' values as they are."""
+    return tuple(
+        (len(choices(value)) if name in _LISTS else value is not None) if name in PARAMETERS else value
+        for name, value in ((f.name, getattr(filters, f.name)) for f in fields(filters))
+    )
+
+
+_BUILT: dict[tuple, Select] = {}
+
+
+def built_once(key: tuple, filters: Filters, build: Callable[[Filters], Select]) -> Select:
+    """`build(filters)`, built once per `key` and filter_shape and kept: run it with filter_values(filters)."""
+    shaped = (*key, filter_shape(filters))
+    found = _BUILT.get(shaped)
+    if found is None:
+        if len(_BUILT) >= 1000:  # shapes are few, but texts and doc ids are part of them
+            _BUILT.clear()
+        found = _BUILT[shaped] = build(filters)
+    return found
+
+
 def field_conditions(table, filters: Filters) -> list:
-    """Conditions on the actor, place and type columns that records and events share."""
+    """Conditions on the actor, place and type columns that records, events and their sums share."""
     conditions = [
-        any_of(table.c[name], getattr(filters, name))
+        func.lower(table.c[name]).in_(parameter(name, choices(getattr(filters, name)), expanding=True))
         for name in ("perpetrator", "admin1", "admin2", "country", "event_type")
         if getattr(filters, name)
     ]
     if filters.victim:
-        conditions.append(any_group(table.c.victim_groups, filters.victim))
+        groups = choices(filters.victim)
+        column = table.c.victim_groups
+        conditions.append(or_(*(column.contains(parameter(f"victim_{i}", f"|{g}|")) for i, g in enumerate(groups))))
     return conditions
 
 
-def apply_filters(query: Select, filters: Filters, walk_text: bool = False) -> Select:
-    """The WHERE clause every record listing shares. Tallies match a window they overlap.
+def record_conditions(table, filters: Filters, walk_text: bool = False) -> list:
+    """The conditions every record listing shares, on `table` (records, or an alias that names an index).
+    Tallies match a window they overlap; with a kind, only its own test of the window is stated.
 
     `walk_text`: the text filter is checked row by row (a listing of a common needle, see store.search)."""
-    conditions = review_conditions(filters.review, filters.kind)
+    c = table.c
+    conditions = review_conditions(table, filters.review, filters.kind)
     if filters.kind:
-        conditions.append(records.c.kind == filters.kind)
+        # A literal for tallies: a planner uses the tallies' partial indexes only where it sees their condition.
+        conditions.append(c.kind == literal_column("'tally'") if filters.kind == "tally" else c.kind == filters.kind)
     if filters.since:
-        conditions.append(
-            or_(
-                and_(records.c.kind != "tally", records.c.date >= filters.since),
-                and_(
-                    records.c.kind == "tally",
-                    or_(records.c.period_end.is_(None), records.c.period_end >= filters.since),
-                ),
-            )
-        )
+        since = parameter("since", filters.since)
+        conditions += _window(c, filters.kind, c.date >= since, or_(c.period_end.is_(None), c.period_end >= since))
     if filters.until:
-        conditions.append(
-            or_(
-                and_(records.c.kind != "tally", records.c.date <= filters.until),
-                and_(
-                    records.c.kind == "tally",
-                    or_(records.c.period_start.is_(None), records.c.period_start <= filters.until),
-                ),
-            )
-        )
-    conditions += field_conditions(records, filters)
+        until = parameter("until", filters.until)
+        conditions += _window(c, filters.kind, c.date <= until, or_(c.period_start.is_(None), c.period_start <= until))
+    conditions += field_conditions(table, filters)
     if filters.doc_id:
-        conditions.append(records.c.doc_id == filters.doc_id)
+        conditions.append(c.doc_id == filters.doc_id)
     if filters.text:
         contains = row_contains if walk_text else document_contains
-        conditions.append(contains(records.c.doc_id, filters.text))
-    return query.where(*conditions)
+        conditions.append(contains(c.doc_id, filters.text))
+    return conditions
+
+
+def _window(c, kind: str | None, dated, overlaps) -> list:
+    """A window's test: on a record's date, or on the period a tally counts over (which it overlaps)."""
+    if kind == "tally":
+        return [overlaps]
+    if kind:
+        return [dated]
+    return [or_(and_(c.kind != "tally", dated), and_(c.kind == "tally", overlaps))]
+
+
+def apply_filters(query: Select, filters: Filters, walk_text: bool = False) -> Select:
+    """`query` narrowed by `record_conditions` on the records table."""
+    return query.where(*record_conditions(records, filters, walk_text))
 
 
 def date_bounds(conn, filters: Filters) -> list:
@@ -383,9 +432,14 @@ def date_bounds(conn, filters: Filters) -> list:
 
 
 def query_records(
-    engine: Engine, filters: Filters | None = None, limit: int | None = None, offset: int = 0, after: str | None = None
+    engine: Engine,
+    filters: Filters | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    after: str | None = None,
+    common: bool | None = None,
 ) -> list[StoredRecord]:
-    return list(iter_records(engine, filters, limit, offset, after))
+    return list(iter_records(engine, filters, limit, offset, after, common))
 
 
 def iter_records(
@@ -394,9 +448,11 @@ def iter_records(
     limit: int | None = None,
     offset: int = 0,
     after: str | None = None,
+    common: bool | None = None,
 ) -> Iterator[StoredRecord]:
     """Records in (date, record_id) order; a page of `limit` after `offset` rows, or after the cursor
-    `after` (store.paging: the `next` of the page before)."""
+    `after` (store.paging: the `next` of the page before). `common`: search.is_common of the text filter, if
+    the caller knows it already (a listing counts it too)."""
     query = (
         select(
             records.c.record_id,
@@ -417,14 +473,16 @@ def iter_records(
         else:
             # Page over the (date, record_id) index alone, then join the page: an OFFSET deep into 100,000
             # records skips index entries instead of joined rows; a cursor seeks.
-            query = query.where(records.c.record_id.in_(_page_ids(conn, filters, limit, offset, after)))
+            query = query.where(records.c.record_id.in_(_page_ids(conn, filters, limit, offset, after, common)))
         for row in conn.execute(query):
             yield StoredRecord(
                 row.record_id, Record.from_dict(row.data), row.published, row.review, row.title, row.outlet, row.url
             )
 
 
-def _page_ids(conn, filters: Filters, limit: int | None, offset: int, after: str | None) -> Select | list[str]:
+def _page_ids(
+    conn, filters: Filters, limit: int | None, offset: int, after: str | None, common: bool | None = None
+) -> Select | list[str]:
     """The ids of a listing's page: a common needle checked along the listing's order while that finds
     it (paging.walked_page), else the text index's matches."""
 
@@ -434,7 +492,9 @@ def _page_ids(conn, filters: Filters, limit: int | None, offset: int, after: str
             ids = paging.after(ids, records.c.date, records.c.record_id, after, paging.nulls_first(conn))
         return ids.order_by(records.c.date, records.c.record_id)
 
-    if limit is not None and is_common(conn, filters.text):
+    if common is None:
+        common = is_common(conn, filters.text)
+    if limit is not None and common:
         candidates = listing([records.c.record_id, records.c.doc_id], replace(filters, text=None))
         walked = paging.walked_page(conn, candidates, lambda ids: holding(conn, ids, filters.text), limit, offset)
         if walked is not None:
@@ -461,13 +521,14 @@ def count_records(engine: Engine, filters: Filters | None = None) -> int:
         return conn.execute(query).scalar_one()
 
 
-def count_listing(engine: Engine, filters: Filters) -> tuple[int, bool] | None:
+def count_listing(engine: Engine, filters: Filters, common: bool | None = None) -> tuple[int, bool] | None:
     """(total, exact) for a listing: exact and cheap without filters, else counted up to paging.COUNT_CAP;
-    None for a common text needle, whose matches only a walk of every candidate row could count."""
+    None for a common text needle (`common`, if the caller knows it), whose matches only a walk of every
+    candidate row could count."""
     with engine.connect() as conn:
         if filters == Filters():
             return counts.count(conn, "records"), True  # every record but the rejected ones, kept on write
-        if is_common(conn, filters.text):
+        if is_common(conn, filters.text) if common is None else common:
             return None
         ids = apply_filters(select(records.c.record_id), filters).where(*date_bounds(conn, filters))
         return paging.capped_count(conn, ids)

@@ -11,7 +11,7 @@ than a trigram, other databases (PostgreSQL) and SQLite builds without FTS5 trig
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Integer, bindparam, column, event, func, select, text
+from sqlalchemy import ColumnElement, Connection, Engine, Integer, bindparam, column, event, func, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import NullType
 
@@ -117,6 +117,14 @@ def is_common(connection: Connection, needle: str | None, *, unindexed: bool = F
         return connection.execute(counted).scalar_one() >= COMMON
     query = f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q LIMIT {COMMON})"
     return connection.execute(text(query), {"q": _fts_phrase(folded)}).scalar_one() >= COMMON
+
+
+def common_text(engine: Engine, needle: str | None) -> bool:
+    """`is_common` on a connection of its own: a listing asks it once for its page and its count."""
+    if not needle:
+        return False
+    with engine.connect() as connection:
+        return is_common(connection, needle)
 
 
 def _fts_phrase(folded: str) -> str:

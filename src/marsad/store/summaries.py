@@ -15,10 +15,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Column, Connection, Date, Float, Index, Integer, String, Table, delete, func, insert, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Float,
+    Index,
+    Integer,
+    Select,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy import tuple_ as row_of
 
-from marsad.store.records import field_conditions
+from marsad.store.records import built_once, field_conditions, filter_values, parameter
 from marsad.store.schema import metadata
 
 event_days = Table(
@@ -220,9 +234,9 @@ def _grouped(filters) -> bool:
 def _narrowed(query, table: Table, filters):
     """The window and the governorate and perpetrator filters, on a summary table (as on events)."""
     if filters.since:
-        query = query.where(table.c.date >= filters.since)
+        query = query.where(table.c.date >= parameter("since", filters.since))
     if filters.until:
-        query = query.where(table.c.date <= filters.until)
+        query = query.where(table.c.date <= parameter("until", filters.until))
     return query.where(*field_conditions(table, filters))
 
 
@@ -256,18 +270,23 @@ def per_place(conn: Connection, filters, limit: int) -> list:
 
 
 def killed(conn: Connection, filters) -> tuple[int, int, int, int]:
-    """events_killed's (events, low as stated, best-or-low, high-or-best-or-low) for these filters (`serves`)."""
-    table = event_day_groups if _grouped(filters) else event_days
-    columns = table.c
-    query = select(
-        *(func.coalesce(func.sum(c), 0) for c in (columns.events, columns.killed_low_stated, columns.killed_best,
-                                                   columns.killed_high))
-    )  # fmt: skip
-    found = tuple(int(v) for v in conn.execute(_narrowed(query, table, filters)).one())
+    """events_killed's (events, low as stated, best-or-low, high-or-best-or-low) for these filters (`serves`).
+    Its statements are built once per shape of filters (records.built_once: a tally page sums twenty)."""
+    values = filter_values(filters)
+    found = tuple(int(v) for v in conn.execute(built_once(("killed",), filters, _killed), values).one())
     if filters.since or filters.until:
         return found
     # Undated events have no day: summed from the events themselves (the date index finds them).
-    events = _events()
-    undated = _narrowed(select(*event_totals(events)).where(events.c.date.is_(None)), events, filters)
-    extra = conn.execute(undated).one()
+    extra = conn.execute(built_once(("killed undated",), filters, _killed_undated), values).one()
     return tuple(a + int(b) for a, b in zip(found, extra, strict=True))
+
+
+def _killed(filters) -> Select:
+    table = event_day_groups if _grouped(filters) else event_days
+    sums = (table.c[name] for name in ("events", "killed_low_stated", "killed_best", "killed_high"))
+    return _narrowed(select(*(func.coalesce(func.sum(c), 0) for c in sums)), table, filters)
+
+
+def _killed_undated(filters) -> Select:
+    events = _events()
+    return _narrowed(select(*event_totals(events)).where(events.c.date.is_(None)), events, filters)

@@ -6,25 +6,15 @@ Incidents and tallies are never added together: a tally is a figure someone else
 from __future__ import annotations
 
 import json
-from dataclasses import astuple, dataclass, replace
-from functools import cache, lru_cache
+from dataclasses import dataclass, replace
+from functools import cache
 
-from sqlalchemy import Engine, Index, Select, Text, bindparam, cast, func, literal_column, or_, select, tuple_
+from sqlalchemy import Engine, Index, Select, Text, cast, func, literal_column, or_, select, tuple_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Alias
-from sqlalchemy.sql.util import ClauseAdapter
 
-from marsad.store.records import (
-    Filters,
-    StoredRecord,
-    apply_filters,
-    choices,
-    field_conditions,
-    iter_records,
-    review_conditions,
-)
+from marsad.store.records import Filters, StoredRecord, apply_filters, iter_records, record_conditions
 from marsad.store.schema import documents, records
-from marsad.store.search import is_common, row_contains
 
 # Tallies are listed in the order of the day they count to (their period's end, else their report's date,
 # which `record_row` stores in period_end), from an index of the tallies alone: a few per cent of the
@@ -72,21 +62,10 @@ def _through(index: str) -> Alias:
 
 
 def tally_conditions(tallies: Alias, filters: Filters) -> list:
-    """`records.apply_filters` for tallies (kind and governorate aside: see resolve.tally), on `tallies`: a
-    window is one the tally's period overlaps, and text is checked tally by tally (a few per cent of the
-    records; a common needle would otherwise gather every report that holds it from the text index)."""
-    conditions = [tallies.c.kind == literal_column("'tally'")]
-    conditions += [ClauseAdapter(tallies).traverse(c) for c in review_conditions(filters.review, "tally")]
-    if filters.since:
-        conditions.append(or_(tallies.c.period_end.is_(None), tallies.c.period_end >= filters.since))
-    if filters.until:
-        conditions.append(or_(tallies.c.period_start.is_(None), tallies.c.period_start <= filters.until))
-    conditions += field_conditions(tallies, replace(filters, admin1=None))
-    if filters.doc_id:
-        conditions.append(tallies.c.doc_id == filters.doc_id)
-    if filters.text:
-        conditions.append(row_contains(tallies.c.doc_id, filters.text))
-    return conditions
+    """`records.record_conditions` for tallies (governorate aside: see resolve.tally), on `tallies`: a window
+    is one the tally's period overlaps, and text is checked tally by tally (a few per cent of the records; a
+    common needle would otherwise gather every report that holds it from the text index)."""
+    return record_conditions(tallies, replace(filters, kind="tally", admin1=None), walk_text=True)
 
 
 def _ids(filters: Filters, index: str = "", extra=lambda _tallies: ()) -> Select:
@@ -180,13 +159,6 @@ def tallies_of(engine: Engine, filters: Filters, doc_ids: list[str], series: lis
     return found
 
 
-def tally_ids(engine: Engine, filters: Filters) -> list[str]:
-    """The ids of the tallies the filters admit, in order: one walk of the tallies' index, which counts
-    and pages a text filter (checked tally by tally) at once."""
-    with engine.connect() as conn:
-        return list(conn.execute(_ids(filters)).scalars())
-
-
 def tally_data(engine: Engine, filters: Filters, names: set[str] | None = None) -> list:
     """(record_id, data) of the tallies the filters admit, in order; with `names` (ASCII, lower case) only
     those whose stored data holds one of them as a whole string, in any case: the candidates of a
@@ -225,68 +197,3 @@ def _with_reports(condition) -> Select:
         .where(condition)
         .order_by(*(records.c[n] for n in ORDER_COLUMNS))
     )
-
-
-# What a tally's population sets beyond the user's filters (resolve.tally._population).
-_POPULATION = ("since", "until", "perpetrator", "victim", "admin1")
-
-
-def events_killed_each(engine: Engine, populations: list[Filters]) -> list[tuple[int, int, int, int]]:
-    """`events.events_killed` for each of several filters that differ only in _POPULATION (the tallies of a
-    page): one statement per shape of those five, built once and run with each one's values. Building a
-    statement is what costs (a millisecond of Python each, against a fraction of one for the indexed sum)."""
-    from marsad.store import events as event_store  # late: store.events builds on store.records
-    from marsad.store import summaries
-
-    found: list[tuple[int, int, int, int] | None] = [None] * len(populations)
-    shapes: dict[tuple, list[int]] = {}
-    for i, population in enumerate(populations):
-        if summaries.serves(population):  # a window only: the kept sums per day answer it
-            found[i] = event_store.events_killed(engine, population)
-        else:
-            shared = astuple(replace(population, **dict.fromkeys(_POPULATION)))
-            shapes.setdefault((_shape(population), shared), []).append(i)
-    if not shapes:
-        return found  # type: ignore[return-value]
-    with engine.connect() as conn:
-        walk = is_common(conn, populations[0].text)
-        for (shape, shared), members in shapes.items():
-            statement = _population_sum(shape, shared, walk)
-            for i in members:
-                found[i] = tuple(conn.execute(statement, _population_values(populations[i])).one())
-    return found  # type: ignore[return-value]
-
-
-def _shape(population: Filters) -> tuple:
-    """Which _POPULATION values are set, and how many alternatives each list names."""
-    return tuple(len(choices(getattr(population, name))) if name in ("perpetrator", "victim", "admin1")
-                 else getattr(population, name) is not None for name in _POPULATION)  # fmt: skip
-
-
-@lru_cache(maxsize=256)
-def _population_sum(shape: tuple, shared: tuple, walk_text: bool) -> Select:
-    """The events_killed statement of a population of this shape and these other filters, its _POPULATION
-    values left as parameters (statements are immutable: one serves every request)."""
-    from marsad.store import events as event_store
-    from marsad.store import summaries
-
-    events = event_store.events
-    since, until, perpetrators, victims, admin1s = shape
-    query = event_store._apply_filters(select(*summaries.event_totals(events)), Filters(*shared), walk_text)
-    if since:
-        query = query.where(events.c.date >= bindparam("since"))
-    if until:
-        query = query.where(events.c.date <= bindparam("until"))
-    for name, alternatives in (("perpetrator", perpetrators), ("admin1", admin1s)):
-        if alternatives:
-            query = query.where(func.lower(events.c[name]).in_(bindparam(name, expanding=True)))
-    if victims:
-        query = query.where(or_(*(events.c.victim_groups.contains(bindparam(f"victim_{i}")) for i in range(victims))))
-    return query
-
-
-def _population_values(population: Filters) -> dict:
-    values = {"since": population.since, "until": population.until,
-              "perpetrator": choices(population.perpetrator), "admin1": choices(population.admin1)}  # fmt: skip
-    values.update({f"victim_{i}": f"|{group}|" for i, group in enumerate(choices(population.victim))})
-    return values
